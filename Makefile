@@ -1,0 +1,54 @@
+# brinkwatch — every target sets up what it needs; nothing is installed by hand.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DB     ?= demo.db
+PORT   ?= 8000
+
+.PHONY: help setup demo test lint typecheck pytest eval bench clean docs
+
+help:
+	@echo "make demo   — set up, ingest the bundled sample, open the dashboard on http://127.0.0.1:$(PORT)"
+	@echo "make test   — set up, run ruff, mypy and the test suite"
+	@echo "make eval   — score extraction on every dev gold set and the seed"
+	@echo "make bench  — measure ingest against the bare spaCy parse and query latency"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Exact pins from requirements.lock; uv (pinned) makes the install fast and repeatable.
+$(STAMP): $(BIN)/python requirements.lock pyproject.toml
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==0.13.9"
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: setup
+	$(BIN)/brinkwatch demo --db $(DB) --port $(PORT)
+
+lint: setup
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+typecheck: setup
+	$(BIN)/mypy src
+
+pytest: setup
+	$(BIN)/python -m pytest
+
+test: lint typecheck pytest
+
+eval: setup
+	$(BIN)/brinkwatch eval all
+
+bench: setup
+	$(BIN)/brinkwatch bench
+
+docs: setup
+	$(BIN)/python -m brinkwatch.docs
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache test-artifacts

@@ -1,0 +1,22 @@
+"""The Typer application every command module registers on (library first: commands stay thin)."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="brinkwatch",
+    help="Turn news into a record of PLOVER events (who did what to whom, whether it happened, "
+    "according to whom) and watch it for escalation.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+DB_HELP = "Store: SQLite path or SQLAlchemy URL (default: $BRINKWATCH_DB, else ./brinkwatch.db)."
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print one clean error line and return the Exit to raise (1 = usage error)."""
+    typer.echo(f"brinkwatch: {message}", err=True)
+    return typer.Exit(code)

@@ -1,0 +1,67 @@
+"""The store on real SQLite and PostgreSQL: one article per transaction, events point to evidence."""
+
+from __future__ import annotations
+
+from brinkwatch.records import Article, Attribution, Event, Party, Sentence
+from brinkwatch.store import Store, StoredArticle
+
+
+def _item(text_hash: str = "h1") -> StoredArticle:
+    text = "Moscow denied that its jets entered Estonian airspace."
+    ev = Event(
+        doc_id="a1",
+        sentence_index=0,
+        sentence=text,
+        trigger="denied",
+        trigger_start=7,
+        trigger_end=13,
+        event_type="REJECT",
+        quad=3,
+        score=-2.0,
+        actors=[Party(text="Moscow", country="RUS", sector="GOV", start=0, end=6)],
+        attribution=[Attribution(text="Financial Times", kind="media")],
+        date="2025-10-09",
+        date_precision="day",
+    )
+    return StoredArticle(
+        article=Article(doc_id="a1", text=text, tags=["Russia"]),
+        text_hash=text_hash,
+        status="extracted",
+        sentences=[Sentence(index=0, start=0, end=len(text), text=text)],
+        events=[ev],
+    )
+
+
+def test_write_and_read_back(db_url: str) -> None:
+    with Store(db_url) as store:
+        aid = store.write_article(_item())
+        stats = store.stats()
+        assert stats["articles"] == 1 and stats["events"] == 1 and stats["sentences"] == 1
+        (ev,) = store.events(article_id=aid)
+        assert ev.event_type == "REJECT" and ev.actors[0].code == "RUSGOV"
+        assert ev.sentence[ev.trigger_start - ev.sentence_start : ev.trigger_end - ev.sentence_start] == "denied"
+        assert ev.attribution[0].kind == "media"
+        assert store.events(actor="RUS") and not store.events(actor="EST")
+
+
+def test_failed_article_leaves_nothing(db_url: str) -> None:
+    item = _item()
+    bad = _item("h2")
+    bad.events[0].sentence_index = 5  # points to a sentence that is not there: the write must fail whole
+    with Store(db_url) as store:
+        store.write_article(item)
+        try:
+            store.write_article(bad)
+        except ValueError:
+            pass
+        else:  # pragma: no cover
+            raise AssertionError("a broken article was written")
+        assert store.stats()["articles"] == 1
+        assert store.article_by_hash("h2") is None
+
+
+def test_migrations_are_idempotent(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "s.db"
+    v1 = Store(path).version
+    v2 = Store(path).version
+    assert v1 == v2 >= 1
