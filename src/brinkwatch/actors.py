@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from spacy.language import Language
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from .records import Party
 
@@ -13,12 +13,16 @@ def add_entity_ruler(nlp: Language) -> None:
     return None
 
 
-def parties_for(head: Token) -> list[Party]:
-    """The parties a syntactic argument denotes: its subtree resolved, conjuncts split ("Estonia and
-    Poland" → two parties). Empty when nothing codable is found."""
-    return []
+class ActorCoder:
+    """Codes the actors of one document; keeps document memory ("the alliance" → the IGO in focus)."""
 
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
 
-def party_for_span(span: Span) -> Party | None:
-    """Code one span (an entity or noun chunk) as a party, or None."""
-    return None
+    def parties(self, head: Token) -> list[Party]:
+        """The parties a syntactic argument (its head token) denotes; conjuncts split into several."""
+        return []
+
+    def party(self, span: Span) -> Party | None:
+        """Code one span (an entity or noun chunk) as a party, or None."""
+        return None
