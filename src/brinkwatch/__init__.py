@@ -24,8 +24,8 @@ __all__ = [
     "Sentence",
     "Settings",
     "Status",
-    "extract",
     "__version__",
+    "extract",
 ]
 
 if TYPE_CHECKING:

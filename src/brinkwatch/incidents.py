@@ -1,10 +1,625 @@
-"""Incidents: the reports of one happening merged into one. (Interface stub; see issue 4.)"""
+"""Incidents: the reports of one happening merged into one.
+
+``refresh(store)`` assigns every event without an incident to a new or existing incident. Two events are
+one happening when all of these hold:
+
+* compatible event types (the same type, or a family such as ASSAULT/COERCE),
+* the same main actor country, and the same main recipient country — or no recipient on one side (a report
+  that leaves it out, "drones entered the airspace", joins one that names it),
+* dates within a window (±3 days; ±7 for week precision, ±31 for month/year precision),
+* no conflicting place (both located in different countries never merge),
+* similar sentences: a text similarity (rapidfuzz ``token_set_ratio`` blended with the Jaccard overlap of
+  lightly stemmed content words) of at least ``MERGE_SIM``, or ``MERGE_SIM_SAME_PLACE`` when both are dated
+  to the same day at day precision and located at the same named place.
+
+Duplicate articles (``articles.duplicate_of``) carry no events of their own; they count as further reports of
+every incident of the article they copy. ``refresh`` is idempotent and incremental: it reads only events with
+``incident_id`` NULL (and duplicates ingested since the last run), and keeps ``dyad_daily`` — the per-day,
+per-dyad, per-type aggregate of incidents that dyad and escalation queries read — in step.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+from rapidfuzz import fuzz
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from . import schema as S
 from .store import Store
+
+STATUS_RANK: dict[str, int] = {
+    "asserted": 0,
+    "alleged": 1,
+    "speculated": 2,
+    "denied": 3,
+    "considered": 4,
+    "future": 5,
+    "hypothetical": 6,
+    "negated": 7,
+}
+RHETORIC_STATUSES = frozenset({"considered", "future", "hypothetical"})
+CLAIMED_STATUSES = frozenset({"alleged", "speculated", "denied"})
+TYPE_FAMILY: dict[str, str] = {"COERCE": "ASSAULT"}  # an incursion is coded either way by different reports
+WINDOW_DAYS: dict[str, int] = {"day": 3, "report": 3, "week": 7, "month": 31, "year": 31}
+MERGE_SIM = 0.4
+MERGE_SIM_SAME_PLACE = 0.3
+CHUNK = 5000
+_EXTRA_STOP = frozenset(
+    [
+        "said",
+        "says",
+        "say",
+        "told",
+        "tells",
+        "according",
+        "reported",
+        "reports",
+        "report",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "today",
+        "yesterday",
+        "week",
+        "month",
+        "ministry",
+        "official",
+        "officials",
+        "spokesman",
+        "spokeswoman",
+        "statement",
+    ]
+)
+_WORD = re.compile(r"[a-z0-9][a-z0-9\-]*")
+
+
+def series_of(event_type: str, status: str | None) -> str | None:
+    """Which dyad series an incident counts in: factual, rhetoric (measures not taken, threats) or claimed."""
+    status = status or "asserted"
+    if status in ("negated", "denied") and event_type == "THREATEN":
+        return None
+    if event_type == "THREATEN" or status in RHETORIC_STATUSES:
+        return "rhetoric"
+    if status == "asserted":
+        return "factual"
+    if status in CLAIMED_STATUSES:
+        return "claimed"
+    return None
+
+
+def _stem(w: str) -> str:
+    if w.endswith("ian") and len(w) > 5:
+        w = w[:-1]  # estonian → estonia, russian → russia
+    for suf in ("ation", "ion", "ing", "ed", "s"):
+        if w.endswith(suf) and len(w) - len(suf) >= 4:
+            w = w[: -len(suf)]
+            break
+    if w.endswith("e") and len(w) > 4:
+        w = w[:-1]
+    return w
+
+
+def content_tokens(text: str) -> frozenset[str]:
+    """Lower-cased, lightly stemmed content words of a sentence (stop words and reporting verbs dropped)."""
+    out = set()
+    for w in _WORD.findall(text.lower()):
+        if w in STOP_WORDS or w in _EXTRA_STOP or len(w) < 2:
+            continue
+        out.add(_stem(w))
+    return frozenset(out)
+
+
+def similarity(a: frozenset[str], b: frozenset[str]) -> float:
+    """0 … 1: the mean of rapidfuzz token_set_ratio and the Jaccard overlap of two content-word sets."""
+    if not a or not b:
+        return 0.0
+    jacc = len(a & b) / len(a | b)
+    tsr = fuzz.token_set_ratio(" ".join(sorted(a)), " ".join(sorted(b))) / 100.0
+    return (jacc + tsr) / 2
+
+
+def _to_day(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+@dataclass(slots=True)
+class _Ev:
+    pk: int
+    block: tuple[str, str | None]
+    recipient: str | None
+    day: dt.date | None
+    precision: str
+    place: str | None
+    loc_country: str | None
+    tokens: frozenset[str]
+    incident_id: int | None = None
+
+
+@dataclass(slots=True)
+class _Cluster:
+    incident_id: int | None
+    members: list[_Ev] = field(default_factory=list)
+
+
+def _window(a: _Ev, b: _Ev) -> int:
+    return max(WINDOW_DAYS.get(a.precision, 3), WINDOW_DAYS.get(b.precision, 3))
+
+
+def same_happening(a: _Ev, b: _Ev) -> bool:
+    """The merge rule (both events already share type family and actor)."""
+    if a.recipient and b.recipient and a.recipient != b.recipient:
+        return False
+    if a.day is None or b.day is None:
+        if a.day is not b.day:
+            return False
+        gap = 0
+    else:
+        gap = abs((a.day - b.day).days)
+        if gap > _window(a, b):
+            return False
+    if a.loc_country and b.loc_country and a.loc_country != b.loc_country:
+        return False
+    sim = similarity(a.tokens, b.tokens)
+    if sim >= MERGE_SIM:
+        return True
+    same_day = gap == 0 and a.precision == b.precision == "day"
+    return same_day and sim >= MERGE_SIM_SAME_PLACE and a.place is not None and a.place == b.place
+
+
+def _event_query() -> sa.Select[Any]:
+    e, a, s = S.events, S.articles, S.sentences
+    return (
+        sa.select(
+            e.c.id,
+            e.c.event_type,
+            e.c.actor,
+            e.c.recipient,
+            e.c.date,
+            e.c.date_precision,
+            e.c.location,
+            e.c.loc_country,
+            e.c.incident_id,
+            a.c.published,
+            s.c.text.label("sentence"),
+        )
+        .join(a, a.c.id == e.c.article_id)
+        .join(s, s.c.id == e.c.sentence_id)
+    )
+
+
+def _to_ev(r: Any) -> _Ev:
+    loc = r.location if isinstance(r.location, dict) else None
+    place = (loc.get("name") or loc.get("text")) if loc else None
+    return _Ev(
+        pk=int(r.id),
+        block=(TYPE_FAMILY.get(r.event_type, r.event_type), r.actor),
+        recipient=r.recipient,
+        day=_to_day(r.date) or _to_day(r.published),
+        precision=r.date_precision or "report",
+        place=str(place).lower() if place else None,
+        loc_country=r.loc_country,
+        tokens=content_tokens(r.sentence or ""),
+        incident_id=int(r.incident_id) if r.incident_id is not None else None,
+    )
+
+
+def _chunks(items: Sequence[Any], n: int = 500) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(items), n):
+        yield items[i : i + n]
+
+
+def _candidates(conn: sa.Connection, new: list[_Ev]) -> list[_Ev]:
+    """Events already in an incident that a new event could join (same dyads, nearby dates)."""
+    days = [e.day for e in new if e.day is not None]
+    actors = {e.block[1] for e in new}
+    e = S.events
+    q = _event_query().where(e.c.incident_id.is_not(None))
+
+    def _in(col: Any, values: set[str | None]) -> Any:
+        conds = []
+        vals = sorted(v for v in values if v is not None)
+        if vals:
+            conds.append(col.in_(vals))
+        if None in values:
+            conds.append(col.is_(None))
+        return sa.or_(*conds)
+
+    q = q.where(_in(e.c.actor, actors))
+    if days:
+        lo = (min(days) - dt.timedelta(days=31)).isoformat()
+        hi = (max(days) + dt.timedelta(days=32)).isoformat()
+        q = q.where(
+            sa.or_(
+                e.c.date.between(lo, hi),
+                sa.and_(e.c.date.is_(None), S.articles.c.published.between(lo, hi)),
+            )
+        )
+    blocks = {x.block for x in new}
+    return [ev for ev in map(_to_ev, conn.execute(q)) if ev.block in blocks]
+
+
+def _assign(new: list[_Ev], old: list[_Ev]) -> list[_Cluster]:
+    """Cluster the new events, joining existing incidents where they match (single linkage).
+
+    Members are indexed by (block, day) so an event is compared only with events in its date window.
+    """
+    index: dict[tuple[tuple[str, str | None], dt.date | None], list[tuple[_Ev, _Cluster]]]
+    index = defaultdict(list)
+    by_incident: dict[int, _Cluster] = {}
+    for ev in old:
+        assert ev.incident_id is not None
+        cl = by_incident.get(ev.incident_id)
+        if cl is None:
+            cl = by_incident[ev.incident_id] = _Cluster(ev.incident_id)
+        cl.members.append(ev)
+        index[(ev.block, ev.day)].append((ev, cl))
+    span = max(WINDOW_DAYS.values())
+    out: list[_Cluster] = []
+    touched: set[int] = set()
+    for ev in sorted(new, key=lambda x: (x.day or dt.date.min, x.pk)):
+        match: _Cluster | None = None
+        if ev.day is None:
+            days: list[dt.date | None] = [None]
+        else:
+            days = [ev.day + dt.timedelta(days=k) for k in range(-span, span + 1)]
+        for day in days:
+            for m, cl in index.get((ev.block, day), ()):
+                if same_happening(ev, m):
+                    match = cl
+                    break
+            if match is not None:
+                break
+        if match is None:
+            match = _Cluster(None)
+            out.append(match)
+        elif match.incident_id is not None and match.incident_id not in touched:
+            touched.add(match.incident_id)
+            out.append(match)
+        match.members.append(ev)
+        index[(ev.block, ev.day)].append((ev, match))
+    return out
+
+
+def _dyad_keys(conn: sa.Connection, incident_ids: Iterable[int]) -> set[tuple[str, str, str]]:
+    i = S.incidents
+    keys: set[tuple[str, str, str]] = set()
+    for chunk in _chunks(sorted(set(incident_ids))):
+        for d, a, r in conn.execute(sa.select(i.c.date, i.c.actor, i.c.recipient).where(i.c.id.in_(chunk))):
+            if d and a and r:
+                keys.add((d, a, r))
+    return keys
+
+
+def _recompute_incidents(conn: sa.Connection, incident_ids: Sequence[int]) -> None:
+    """Recompute every stored column of these incidents from their events, reports and duplicates."""
+    e, a = S.events, S.articles
+    for chunk in _chunks(sorted(set(incident_ids))):
+        rows = conn.execute(
+            sa.select(
+                e.c.incident_id,
+                e.c.event_id,
+                e.c.event_type,
+                e.c.recipient,
+                e.c.status,
+                e.c.date,
+                e.c.quad,
+                e.c.score,
+                e.c.article_id,
+                a.c.published,
+                a.c.source,
+                S.sentences.c.text,
+            )
+            .join(a, a.c.id == e.c.article_id)
+            .join(S.sentences, S.sentences.c.id == e.c.sentence_id)
+            .where(e.c.incident_id.in_(chunk))
+            .order_by(e.c.id)
+        ).all()
+        by_inc: dict[int, list[Any]] = defaultdict(list)
+        art_ids: set[int] = set()
+        for r in rows:
+            by_inc[int(r.incident_id)].append(r)
+            art_ids.add(int(r.article_id))
+        arts: dict[int, tuple[str | None, str | None]] = {}
+        dups: dict[int, list[int]] = defaultdict(list)
+        for sub in _chunks(sorted(art_ids)):
+            for aid, dup_of, pub, src in conn.execute(
+                sa.select(a.c.id, a.c.duplicate_of, a.c.published, a.c.source).where(
+                    sa.or_(a.c.id.in_(sub), a.c.duplicate_of.in_(sub))
+                )
+            ):
+                arts[int(aid)] = (pub, src)
+                if dup_of is not None:
+                    dups[int(dup_of)].append(int(aid))
+        updates = []
+        for iid, evs in by_inc.items():
+            reports = {int(r.article_id) for r in evs}
+            reports |= {d for aid in list(reports) for d in dups.get(aid, [])}
+            pubs = [str(arts[x][0]) for x in reports if arts.get(x) and arts[x][0]]
+            sources = {arts[x][1] or "(unknown outlet)" for x in reports if x in arts}
+            best = min(evs, key=lambda r: (STATUS_RANK.get(r.status, 9), r.published or "9999", r.event_id))
+            asserted_days = [r.date or (r.published or "")[:10] for r in evs if r.status == "asserted"]
+            all_days = [r.date or (r.published or "")[:10] for r in evs]
+            days = [str(d) for d in (asserted_days or all_days) if d]
+            named = Counter(r.recipient for r in evs if r.recipient)
+            recipient = best.recipient or (named.most_common(1)[0][0] if named else None)
+            updates.append(
+                {
+                    "_id": iid,
+                    "event_type": best.event_type,
+                    "recipient": recipient,
+                    "status": best.status,
+                    "date": min(days)[:10] if days else None,
+                    "first_reported": min(pubs) if pubs else None,
+                    "last_reported": max(pubs) if pubs else None,
+                    "n_reports": len(reports),
+                    "n_outlets": len(sources),
+                    "score": float(best.score),
+                    "quad": int(best.quad),
+                    "summary": best.text,
+                }
+            )
+        if updates:
+            i = S.incidents
+            conn.execute(
+                i.update()
+                .where(i.c.id == sa.bindparam("_id"))
+                .values({k: sa.bindparam(k) for k in updates[0] if k != "_id"}),
+                updates,
+            )
+
+
+def _rebuild_dyad_daily(conn: sa.Connection, keys: set[tuple[str, str, str]]) -> None:
+    """Recompute the dyad_daily rows of these (day, actor, recipient) keys from the incidents table."""
+    dd, i = S.dyad_daily, S.incidents
+    for chunk in _chunks(sorted(keys), 300):
+        conn.execute(dd.delete().where(sa.tuple_(dd.c.day, dd.c.actor, dd.c.recipient).in_(list(chunk))))
+        agg: dict[tuple[str, str, str, str, str], list[float]] = {}
+        q = sa.select(i.c.date, i.c.actor, i.c.recipient, i.c.event_type, i.c.status, i.c.quad, i.c.score).where(
+            sa.tuple_(i.c.date, i.c.actor, i.c.recipient).in_(list(chunk))
+        )
+        for d, act, rec, et, st, quad, score in conn.execute(q):
+            series = series_of(et, st)
+            if series is None:
+                continue
+            cell = agg.setdefault((d, act, rec, et, series), [quad or 0, 0, 0.0])
+            cell[1] += 1
+            cell[2] += float(score or 0.0)
+        rows = [
+            {
+                "day": k[0],
+                "actor": k[1],
+                "recipient": k[2],
+                "event_type": k[3],
+                "series": k[4],
+                "quad": int(v[0]),
+                "n": int(v[1]),
+                "score_sum": v[2],
+            }
+            for k, v in agg.items()
+        ]
+        if rows:
+            conn.execute(dd.insert(), rows)
+
+
+def _state(conn: sa.Connection, key: str) -> str | None:
+    return conn.execute(sa.select(S.analytics_state.c.value).where(S.analytics_state.c.key == key)).scalar()
+
+
+def _set_state(conn: sa.Connection, key: str, value: str) -> None:
+    st = S.analytics_state
+    if conn.execute(st.update().where(st.c.key == key).values(value=value)).rowcount == 0:
+        conn.execute(st.insert().values(key=key, value=value))
+
+
+def _incidents_of_new_duplicates(conn: sa.Connection) -> set[int]:
+    a, e = S.articles, S.events
+    last = int(_state(conn, "dup_article_max") or 0)
+    rows = conn.execute(sa.select(a.c.id, a.c.duplicate_of).where(a.c.id > last, a.c.duplicate_of.is_not(None))).all()
+    top = conn.execute(sa.select(sa.func.max(a.c.id))).scalar()
+    if top is not None:
+        _set_state(conn, "dup_article_max", str(int(top)))
+    originals = sorted({int(r.duplicate_of) for r in rows})
+    out: set[int] = set()
+    for chunk in _chunks(originals):
+        q = sa.select(e.c.incident_id).where(e.c.article_id.in_(chunk), e.c.incident_id.is_not(None)).distinct()
+        out |= {int(x) for x in conn.execute(q).scalars()}
+    return out
+
+
+def _drop_orphans(conn: sa.Connection) -> set[tuple[str, str, str]]:
+    """Delete incidents left without events (after ``ingest --force``); return their dyad keys."""
+    i, e = S.incidents, S.events
+    has_event = sa.select(e.c.id).where(e.c.incident_id == i.c.id).exists()
+    rows = conn.execute(sa.select(i.c.id, i.c.date, i.c.actor, i.c.recipient).where(~has_event)).all()
+    if not rows:
+        return set()
+    for chunk in _chunks([int(r.id) for r in rows]):
+        conn.execute(i.delete().where(i.c.id.in_(chunk)))
+    return {(r.date, r.actor, r.recipient) for r in rows if r.date and r.actor and r.recipient}
 
 
 def refresh(store: Store) -> int:
     """Assign every event without an incident to one (new or existing); return incidents touched."""
-    return 0
+    touched: set[int] = set()
+    with store.engine.begin() as conn:
+        keys = _drop_orphans(conn)
+        dup_touched = _incidents_of_new_duplicates(conn)
+        if dup_touched:
+            _recompute_incidents(conn, sorted(dup_touched))
+        touched |= dup_touched
+        if keys:
+            _rebuild_dyad_daily(conn, keys)
+    last_pk = 0
+    while True:
+        with store.engine.begin() as conn:
+            q = _event_query().where(S.events.c.incident_id.is_(None), S.events.c.id > last_pk)
+            new = [_to_ev(r) for r in conn.execute(q.order_by(S.events.c.id).limit(CHUNK))]
+            if not new:
+                break
+            last_pk = max(x.pk for x in new)
+            clusters = _assign(new, _candidates(conn, new))
+            old_ids = [c.incident_id for c in clusters if c.incident_id is not None]
+            keys = _dyad_keys(conn, old_ids)
+            assignments = []
+            for cl in clusters:
+                if cl.incident_id is None:
+                    first = cl.members[0]
+                    key = conn.execute(sa.select(S.events.c.event_id).where(S.events.c.id == first.pk)).scalar_one()
+                    cl.incident_id = int(
+                        conn.execute(
+                            S.incidents.insert()
+                            .values(key=key, event_type=first.block[0], actor=first.block[1], recipient=first.recipient)
+                            .returning(S.incidents.c.id)
+                        ).scalar_one()
+                    )
+                assignments += [{"_pk": m.pk, "_iid": cl.incident_id} for m in cl.members if m.incident_id is None]
+            conn.execute(
+                S.events.update().where(S.events.c.id == sa.bindparam("_pk")).values(incident_id=sa.bindparam("_iid")),
+                assignments,
+            )
+            ids = [c.incident_id for c in clusters if c.incident_id is not None]
+            _recompute_incidents(conn, ids)
+            keys |= _dyad_keys(conn, ids)
+            _rebuild_dyad_daily(conn, keys)
+            touched.update(ids)
+    return len(touched)
+
+
+# ---------------------------------------------------------------------------------------------------- reads
+def events_by_ids(conn: sa.Connection, pks: Sequence[int]) -> list[dict[str, Any]]:
+    """Events (by primary key) as JSON-ready dicts with parties, attribution, article and sentence."""
+    e, a, s = S.events, S.articles, S.sentences
+    out: list[dict[str, Any]] = []
+    for chunk in _chunks(sorted(set(pks))):
+        rows = conn.execute(
+            sa.select(
+                e,
+                a.c.doc_id,
+                a.c.source,
+                a.c.published,
+                a.c.url,
+                s.c.text.label("sentence"),
+                s.c.start.label("sentence_start"),
+            )
+            .join(a, a.c.id == e.c.article_id)
+            .join(s, s.c.id == e.c.sentence_id)
+            .where(e.c.id.in_(chunk))
+        ).mappings()
+        recs = {int(r["id"]): dict(r) for r in rows}
+        for rec in recs.values():
+            rec["actors"], rec["recipients"], rec["attribution"] = [], [], []
+        for p in conn.execute(
+            sa.select(S.parties).where(S.parties.c.event_id.in_(chunk)).order_by(S.parties.c.position)
+        ).mappings():
+            party = {k: p[k] for k in ("text", "code", "country", "sector", "name", "start", "end")}
+            recs[int(p["event_id"])]["actors" if p["role"] == "actor" else "recipients"].append(party)
+        for at in conn.execute(
+            sa.select(S.attributions).where(S.attributions.c.event_id.in_(chunk)).order_by(S.attributions.c.position)
+        ).mappings():
+            recs[int(at["event_id"])]["attribution"].append({k: at[k] for k in ("text", "kind", "country")})
+        out.extend(recs.values())
+    for rec in out:
+        rec["pk"] = rec.pop("id")
+    out.sort(key=lambda r: (r["date"] or "", r["pk"]))
+    return out
+
+
+def list_incidents(
+    store: Store,
+    dyad: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    limit: int = 100,
+    *,
+    directed: bool = False,
+) -> pd.DataFrame:
+    """Incidents, newest first; ``dyad`` "A:B" (countries or groups) keeps those between the two sides."""
+    from .dyads import dyad_condition
+
+    i = S.incidents
+    q = sa.select(i)
+    if dyad:
+        q = q.where(dyad_condition(i.c.actor, i.c.recipient, dyad, directed=directed))
+    if since:
+        q = q.where(i.c.date >= since)
+    if until:
+        q = q.where(i.c.date <= until)
+    q = q.order_by(i.c.date.desc(), i.c.n_reports.desc(), i.c.id).limit(max(0, int(limit)))
+    with store.engine.connect() as conn:
+        rows = [dict(r) for r in conn.execute(q).mappings()]
+    cols = [c.name for c in i.columns]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def incident_detail(store: Store, incident_id: int) -> dict[str, Any] | None:
+    """One incident: its row, its events (with evidence offsets) and its reports grouped by outlet."""
+    i, e, a = S.incidents, S.events, S.articles
+    with store.engine.connect() as conn:
+        row = conn.execute(sa.select(i).where(i.c.id == int(incident_id))).mappings().first()
+        if row is None:
+            return None
+        pks = list(conn.execute(sa.select(e.c.id).where(e.c.incident_id == int(incident_id))).scalars())
+        evs = events_by_ids(conn, pks)
+        art_ids = sorted({x["article_id"] for x in evs})
+        arts = [
+            dict(r)
+            for r in conn.execute(
+                sa.select(a.c.id, a.c.doc_id, a.c.url, a.c.title, a.c.source, a.c.published, a.c.duplicate_of)
+                .where(sa.or_(a.c.id.in_(art_ids), a.c.duplicate_of.in_(art_ids)))
+                .order_by(a.c.published, a.c.id)
+            ).mappings()
+        ]
+    reports = []
+    for art in arts:
+        origin = art["duplicate_of"] if art["duplicate_of"] is not None else art["id"]
+        mine = [x for x in evs if x["article_id"] == origin]
+        reports.append(
+            {
+                "article_id": art["id"],
+                "doc_id": art["doc_id"],
+                "url": art["url"],
+                "title": art["title"],
+                "source": art["source"],
+                "published": art["published"],
+                "duplicate_of": art["duplicate_of"],
+                "sentences": [
+                    {
+                        "sentence_index": x["sentence_index"],
+                        "text": x["sentence"],
+                        "trigger": x["trigger"],
+                        "trigger_start": x["trigger_start"] - x["sentence_start"],
+                        "trigger_end": x["trigger_end"] - x["sentence_start"],
+                        "event_id": x["event_id"],
+                        "actors": x["actors"],
+                        "recipients": x["recipients"],
+                    }
+                    for x in mine
+                ],
+            }
+        )
+    outlets: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for rep in reports:
+        outlets[rep["source"] or "(unknown outlet)"].append(rep)
+    return {
+        "incident": dict(row),
+        "events": evs,
+        "reports": reports,
+        "outlets": [{"source": k, "reports": v} for k, v in outlets.items()],
+    }

@@ -9,11 +9,11 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """Whether an event happened, as the text presents it."""
 
     ASSERTED = "asserted"  # reported as having happened (or happening)

@@ -182,3 +182,47 @@ MIGRATIONS: list[Migration] = [
 
 def latest_version() -> int:
     return max(v for v, _, _ in MIGRATIONS)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Migration 2 (analytics): a per-incident daily aggregate for fast dyad/escalation queries, and a small
+# key/value table remembering how far the incident refresh has read.
+dyad_daily = sa.Table(
+    "dyad_daily",
+    metadata,
+    sa.Column("day", sa.Text, primary_key=True),  # ISO date of the incident
+    sa.Column("actor", sa.Text, primary_key=True),  # incident actor country (incidents without a dyad: no row)
+    sa.Column("recipient", sa.Text, primary_key=True),
+    sa.Column("event_type", sa.Text, primary_key=True),
+    sa.Column("series", sa.Text, primary_key=True),  # factual | rhetoric | claimed
+    sa.Column("quad", sa.Integer, nullable=False),
+    sa.Column("n", sa.Integer, nullable=False),  # incidents
+    sa.Column("score_sum", sa.Float, nullable=False),
+)
+# covering index: dyad queries read everything they need from it
+sa.Index(
+    "ix_dyad_daily_dyad",
+    dyad_daily.c.actor,
+    dyad_daily.c.recipient,
+    dyad_daily.c.day,
+    dyad_daily.c.event_type,
+    dyad_daily.c.series,
+    dyad_daily.c.quad,
+    dyad_daily.c.n,
+    dyad_daily.c.score_sum,
+)
+
+analytics_state = sa.Table(
+    "analytics_state",
+    metadata,
+    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+
+def _analytics_tables(conn: sa.Connection) -> None:
+    dyad_daily.create(conn, checkfirst=True)
+    analytics_state.create(conn, checkfirst=True)
+
+
+MIGRATIONS.append((2, "analytics: dyad_daily, analytics_state", _analytics_tables))

@@ -65,6 +65,4 @@ def _coerce(type_name: Any, value: str) -> Any:
 
 def settings_table() -> list[tuple[str, str, Any, str]]:
     """(name, environment variable, default, help) for every setting: the docs are built from this."""
-    return [
-        (f.name, f"BRINKWATCH_{f.name.upper()}", f.default, f.metadata["help"]) for f in fields(Settings)
-    ]
+    return [(f.name, f"BRINKWATCH_{f.name.upper()}", f.default, f.metadata["help"]) for f in fields(Settings)]

@@ -65,6 +65,11 @@ class Store:
             row = conn.execute(sa.select(S.articles).where(S.articles.c.text_hash == text_hash)).mappings().first()
         return dict(row) if row else None
 
+    def doc_id_taken(self, doc_id: str) -> bool:
+        with self.engine.connect() as conn:
+            q = sa.select(S.articles.c.id).where(S.articles.c.doc_id == doc_id).limit(1)
+            return conn.execute(q).first() is not None
+
     def iter_minhashes(self) -> Iterator[tuple[int, bytes]]:
         """(article id, serialized MinHash) of every original (non-duplicate) article, oldest first."""
         q = (
@@ -173,8 +178,20 @@ class Store:
                 )
 
     def record_failure(self, origin: str, reason: str) -> None:
+        """Remember a bad input; the same (origin, reason) again only updates its time (re-runs add nothing)."""
+        f = S.failures
         with self.engine.begin() as conn:
-            conn.execute(S.failures.insert().values(origin=origin, reason=reason, at=now_iso()))
+            same = sa.and_(f.c.origin == origin, f.c.reason == reason)
+            if conn.execute(sa.select(f.c.id).where(same).limit(1)).first() is not None:
+                conn.execute(f.update().where(same).values(at=now_iso()))
+            else:
+                conn.execute(f.insert().values(origin=origin, reason=reason, at=now_iso()))
+
+    def failures(self, limit: int = 100) -> list[dict[str, Any]]:
+        """The most recent recorded failures (origin, reason, at)."""
+        q = sa.select(S.failures.c.origin, S.failures.c.reason, S.failures.c.at).order_by(S.failures.c.id.desc())
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(q.limit(limit)).mappings()]
 
     # ------------------------------------------------------------------ summaries
     def stats(self) -> dict[str, int]:
@@ -260,9 +277,7 @@ class Store:
                     )
                 )
             for at in conn.execute(
-                sa.select(S.attributions)
-                .where(S.attributions.c.event_id.in_(ids))
-                .order_by(S.attributions.c.position)
+                sa.select(S.attributions).where(S.attributions.c.event_id.in_(ids)).order_by(S.attributions.c.position)
             ).mappings():
                 attrs[at["event_id"]].append(Attribution(text=at["text"], kind=at["kind"], country=at["country"]))
         out = []

@@ -13,6 +13,22 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+
+# The project's exit codes: 1 = usage error, 2 = some input failed. Click uses 2 for usage errors (missing
+# argument, bad option value); make them 1 so "2" keeps one meaning.
+def _usage_errors_exit_1() -> None:
+    import importlib
+
+    for name in ("click.exceptions", "typer._click.exceptions"):  # typer ≥ 0.20 vendors its own click
+        try:
+            importlib.import_module(name).UsageError.exit_code = 1
+        except (ImportError, AttributeError):
+            continue
+
+
+_usage_errors_exit_1()
+
+
 DB_HELP = "Store: SQLite path or SQLAlchemy URL (default: $BRINKWATCH_DB, else ./brinkwatch.db)."
 
 

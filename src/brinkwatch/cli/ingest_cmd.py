@@ -1,0 +1,285 @@
+"""``brinkwatch ingest | events | stats | info | demo`` — thin commands over pipeline.ingest and Store."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import platform
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import typer
+
+from ..records import IngestSummary
+from ..settings import Settings
+from .app import DB_HELP, app, fail
+
+DATE_HELP = "Date (YYYY-MM-DD) for inputs that carry none."
+
+
+def _settings(db: str | None, **overrides: Any) -> Settings:
+    return Settings.from_env(db=db, **overrides)
+
+
+def _open_store(settings: Settings) -> Any:
+    from ..store import Store
+
+    try:
+        return Store(settings.db)
+    except Exception as exc:  # a bad URL / unreachable server is one clean line
+        raise fail(f"cannot open store {_redacted(settings.db)}: {type(exc).__name__}: {exc}") from None
+
+
+def _redacted(db: str) -> str:
+    from ..db import redact, resolve_url
+
+    return redact(resolve_url(db))
+
+
+def _check_date(value: str | None, option: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise fail(f"{option} expects a date YYYY-MM-DD, got {value!r}") from None
+
+
+@contextmanager
+def _progress_bar() -> Iterator[Any]:
+    """A rich progress bar (articles/s, ETA) on a terminal; None (silence) in pipes."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    speed = TextColumn("{task.fields[rate]} articles/s")
+    with Progress(
+        TextColumn("ingest"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        speed,
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("ingest", total=None, rate="-")
+        start = time.perf_counter()
+
+        def update(done: int, total: int | None) -> None:
+            rate = done / max(1e-9, time.perf_counter() - start)
+            bar.update(task, completed=done, total=total, rate=f"{rate:.1f}")
+
+        yield update
+
+
+def summary_line(s: IngestSummary, seconds: float) -> str:
+    return (
+        f"ingested {s.stored} articles ({s.duplicates} duplicates, {s.unchanged} unchanged, {s.skipped} skipped), "
+        f"{s.events} events, {s.failed} failed in {seconds:.1f} s"
+    )
+
+
+def run_ingest(
+    inputs: list[str],
+    settings: Settings,
+    *,
+    force: bool = False,
+    engine: str = "local",
+    scheduler: str | None = None,
+    published: str | None = None,
+) -> IngestSummary:
+    """The ingest command's body (also used by ``demo``): progress, one line per failure, summary."""
+    from ..pipeline import PipelineError, ingest
+
+    store = _open_store(settings)
+    start = time.perf_counter()
+    try:
+        with _progress_bar() as progress:
+            summary = ingest(
+                inputs,
+                store=store,
+                settings=settings,
+                force=force,
+                engine=engine,
+                scheduler=scheduler,
+                progress=progress,
+                published=published,
+            )
+    except PipelineError as exc:
+        raise fail(str(exc)) from None
+    finally:
+        store.close()
+    for failure in summary.failures:
+        typer.echo(f"failed: {failure.line()}", err=True)
+    typer.echo(summary_line(summary, time.perf_counter() - start))
+    return summary
+
+
+@app.command("ingest")
+def ingest_cmd(
+    inputs: list[str] = typer.Argument(..., help="Files, directories, http(s) URLs, or - for stdin."),
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    force: bool = typer.Option(False, "--force", help="Re-extract articles already stored (atomically)."),
+    engine: str = typer.Option("local", "--engine", help="Parsing engine: local | dask."),
+    scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler URL (engine dask)."),
+    published: str | None = typer.Option(None, "--published", help=DATE_HELP),
+    max_article_bytes: int | None = typer.Option(
+        None, "--max-article-bytes", min=1, help="Articles larger than this are stored as skipped."
+    ),
+) -> None:
+    """Ingest news (text, HTML, JSON/JSONL, RSS/Atom) into the store; exit 2 if any input failed."""
+    if engine not in ("local", "dask"):
+        raise fail(f"--engine must be local or dask, got {engine!r}")
+    date = _check_date(published, "--published")
+    settings = _settings(db, max_article_bytes=max_article_bytes)
+    summary = run_ingest(inputs, settings, force=force, engine=engine, scheduler=scheduler, published=date)
+    raise typer.Exit(2 if summary.failed else 0)
+
+
+@app.command("events")
+def events_cmd(
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    event_type: str | None = typer.Option(None, "--type", help="PLOVER event type (ASSAULT, THREATEN, …)."),
+    status: str | None = typer.Option(None, "--status", help="asserted, negated, alleged, denied, …"),
+    actor: str | None = typer.Option(None, "--actor", help="Actor country or code (RUS, RUSGOV)."),
+    recipient: str | None = typer.Option(None, "--recipient", help="Recipient country or code."),
+    since: str | None = typer.Option(None, "--since", help="Events on or after this date (YYYY-MM-DD)."),
+    until: str | None = typer.Option(None, "--until", help="Events on or before this date (YYYY-MM-DD)."),
+    search: str | None = typer.Option(None, "--search", help="Text the sentence contains."),
+    limit: int = typer.Option(100, "--limit", min=1, max=100_000, help="At most this many events."),
+    as_json: bool = typer.Option(False, "--json", help="JSON array instead of lines."),
+) -> None:
+    """List stored events, newest first."""
+    since = _check_date(since, "--since")
+    until = _check_date(until, "--until")
+    store = _open_store(_settings(db))
+    try:
+        events = store.events(
+            event_type=event_type,
+            status=status,
+            actor=actor,
+            recipient=recipient,
+            since=since,
+            until=until,
+            text=search,
+            limit=limit,
+        )
+    finally:
+        store.close()
+    if as_json:
+        typer.echo(json.dumps([e.to_dict() for e in events], ensure_ascii=False, indent=1))
+        return
+    for e in events:
+        actors = ",".join(p.code for p in e.actors) or "-"
+        recipients = ",".join(p.code for p in e.recipients) or "-"
+        sentence = " ".join(e.sentence.split())
+        typer.echo(
+            f"{e.date or '-'}\t{e.event_type}\t{e.status}\t{actors}->{recipients}\t{e.trigger}\t{sentence[:160]}"
+        )
+
+
+@app.command("stats")
+def stats_cmd(
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    as_json: bool = typer.Option(False, "--json", help="JSON object instead of lines."),
+) -> None:
+    """Counts of articles, duplicates, sentences, events, incidents and failures in the store."""
+    store = _open_store(_settings(db))
+    try:
+        stats = store.stats()
+    finally:
+        store.close()
+    if as_json:
+        typer.echo(json.dumps(stats, sort_keys=True))
+        return
+    for k, v in stats.items():
+        typer.echo(f"{k}: {v}")
+
+
+def info_dict(settings: Settings) -> dict[str, Any]:
+    """Versions, model, store (password redacted), schema version and settings."""
+    import importlib.metadata
+
+    import spacy
+
+    from .. import __version__, schema
+
+    try:
+        model_version: str | None = importlib.metadata.version(settings.spacy_model)
+    except importlib.metadata.PackageNotFoundError:
+        model_version = None
+    return {
+        "brinkwatch": __version__,
+        "python": platform.python_version(),
+        "spacy": spacy.__version__,
+        "spacy_model": {"name": settings.spacy_model, "version": model_version},
+        "store": _redacted(settings.db),
+        "schema_version": schema.latest_version(),
+        "settings": {**settings.to_dict(), "db": _redacted(settings.db)},
+    }
+
+
+@app.command("info")
+def info_cmd(as_json: bool = typer.Option(False, "--json", help="JSON object instead of lines.")) -> None:
+    """Versions, parser model, store URL (password hidden), schema version and every setting."""
+    info = info_dict(_settings(None))
+    if as_json:
+        typer.echo(json.dumps(info, indent=1, default=str))
+        return
+    for k, v in info.items():
+        if isinstance(v, dict):
+            typer.echo(f"{k}:")
+            for k2, v2 in v.items():
+                typer.echo(f"  {k2}: {v2}")
+        else:
+            typer.echo(f"{k}: {v}")
+
+
+def _is_corpus_file(name: str) -> bool:
+    """Demo corpus files: everything but package and documentation files."""
+    lower = name.lower()
+    return not (
+        lower.startswith(("_", ".", "readme", "license"))
+        or lower.endswith((".py", ".pyc", ".yaml", ".yml", ".toml", ".cfg"))
+    )
+
+
+@app.command("demo")
+def demo_cmd(
+    db: str = typer.Option("demo.db", "--db", help="Store for the demo."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="Dashboard port."),
+    no_open: bool = typer.Option(False, "--no-open", help="Do not open a browser."),
+    no_serve: bool = typer.Option(False, "--no-serve", help="Ingest and print stats only."),
+) -> None:
+    """Ingest the bundled demo corpus, print its stats, then serve the dashboard on 127.0.0.1."""
+    from importlib import resources
+
+    corpus = resources.files("brinkwatch") / "demo"
+    files = sorted(p.name for p in corpus.iterdir() if _is_corpus_file(p.name)) if corpus.is_dir() else []
+    if not files:
+        raise fail("the demo corpus is not bundled yet (src/brinkwatch/demo/ is empty)")
+    settings = _settings(db)
+    with resources.as_file(corpus) as path:
+        summary = run_ingest([str(path / name) for name in files], settings)
+    store = _open_store(settings)
+    try:
+        for k, v in store.stats().items():
+            typer.echo(f"{k}: {v}")
+    finally:
+        store.close()
+    if no_serve:
+        raise typer.Exit(2 if summary.failed else 0)
+    try:
+        from .. import web
+    except ImportError:
+        raise fail("the dashboard (brinkwatch.web) is not installed") from None
+    run = getattr(web, "run", None)
+    if run is None:
+        raise fail("the dashboard (brinkwatch.web.run) is not available yet")
+    typer.echo(f"dashboard on http://127.0.0.1:{port}  (Ctrl+C to stop)")
+    run(db=settings.db, host="127.0.0.1", port=port, open_browser=not no_open)

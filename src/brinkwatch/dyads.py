@@ -1,0 +1,315 @@
+"""Dyads: event counts and conflict–cooperation intensity between two sides over time.
+
+A side is a country (ISO-3), an organisation code, or a group from ``data/groups.yaml`` — NATO stands for the
+alliance and every member, so ``NATO:RUS`` counts members' actions toward Russia too. Counts are per
+incident (each happening once, however many reports), read from the pre-aggregated ``dyad_daily`` table
+that ``incidents.refresh`` maintains. Series: ``factual`` (asserted), ``rhetoric`` (considered, future,
+hypothetical measures and all threats) and ``claimed`` (alleged, speculated, denied).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+import yaml
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+
+from . import schema as S
+from .store import Store
+
+SERIES = ("factual", "rhetoric", "claimed")
+FREQS = {"D": "D", "W": "W"}
+
+
+@lru_cache(maxsize=1)
+def load_groups() -> dict[str, Any]:
+    """The parsed groups file: {"groups": {CODE: {name, includes, members, member_groups}}, "watch": [...]}."""
+    text = resources.files("brinkwatch").joinpath("data/groups.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text) or {}
+    return {"groups": data.get("groups") or {}, "watch": list(data.get("watch") or [])}
+
+
+def expand(code: str) -> frozenset[str]:
+    """Every actor code a side stands for: the code itself, plus members (recursively) for a group."""
+    groups = load_groups()["groups"]
+    code = code.strip().upper()
+    out = {code}
+    todo = [code]
+    seen: set[str] = set()
+    while todo:
+        g = todo.pop()
+        if g in seen or g not in groups:
+            continue
+        seen.add(g)
+        spec = groups[g]
+        out |= {str(x).upper() for x in (spec.get("includes") or [])}
+        out |= {str(x).upper() for x in (spec.get("members") or [])}
+        todo += [str(x).upper() for x in (spec.get("member_groups") or [])]
+    return frozenset(out)
+
+
+def members(group: str) -> list[str]:
+    """The member states of a group (countries only, without the organisation codes)."""
+    groups = load_groups()["groups"]
+    g = group.strip().upper()
+    if g not in groups:
+        return [g]
+    orgs = {str(x).upper() for x in (groups[g].get("includes") or [])}
+    return sorted(expand(g) - orgs - set(groups))
+
+
+def parse_dyad(dyad: str) -> tuple[str, str]:
+    """``"NATO:RUS"`` → ("NATO", "RUS"); raises ValueError on anything else."""
+    parts = [p.strip().upper() for p in str(dyad).replace("-", ":").split(":")]
+    if len(parts) != 2 or not all(p.isalnum() and 2 <= len(p) <= 8 for p in parts):
+        raise ValueError(f"not a dyad: {dyad!r} (expected A:B, e.g. NATO:RUS)")
+    return parts[0], parts[1]
+
+
+def dyad_condition(actor_col: Any, recipient_col: Any, dyad: str, *, directed: bool = False) -> Any:
+    """A WHERE clause for rows between the two sides (A→B, and B→A unless directed)."""
+    a, b = parse_dyad(dyad)
+    sa_, sb = sorted(expand(a)), sorted(expand(b))
+    fwd = sa.and_(actor_col.in_(sa_), recipient_col.in_(sb))
+    if directed:
+        return fwd
+    return sa.or_(fwd, sa.and_(actor_col.in_(sb), recipient_col.in_(sa_)))
+
+
+def period_start(days: pd.Series, freq: str) -> pd.Series:
+    """ISO date of the day (D) or of the Monday starting its week (W)."""
+    d = pd.to_datetime(days, errors="coerce")
+    if freq.upper().startswith("W"):
+        d = d - pd.to_timedelta(d.dt.day_of_week, unit="D")
+    return d.dt.strftime("%Y-%m-%d")
+
+
+class week_start(FunctionElement[str]):
+    """SQL: the ISO date (text) of the Monday starting the week of an ISO date (text) column."""
+
+    type = sa.Text()
+    inherit_cache = True
+    name = "week_start"
+
+
+@compiles(week_start, "sqlite")
+def _week_start_sqlite(element: week_start, compiler: Any, **kw: Any) -> str:
+    (arg,) = list(element.clauses)
+    return str(compiler.process(sa.func.date(arg, sa.literal("-6 days"), sa.literal("weekday 1")), **kw))
+
+
+@compiles(week_start, "postgresql")
+def _week_start_pg(element: week_start, compiler: Any, **kw: Any) -> str:
+    (arg,) = list(element.clauses)
+    monday = sa.func.date_trunc(sa.literal("week"), sa.cast(arg, sa.Date))
+    return str(compiler.process(sa.func.to_char(monday, sa.literal("YYYY-MM-DD")), **kw))
+
+
+def dyad_counts(
+    store: Store,
+    a: str,
+    b: str,
+    freq: str = "W",
+    directed: bool = False,
+    since: str | None = None,
+    until: str | None = None,
+) -> pd.DataFrame:
+    """Long table: period, direction (A→B / B→A), series, event_type, quad, n (incidents), score_sum.
+
+    Aggregated in the database (per week or day, per direction) from ``dyad_daily``.
+    """
+    dd = S.dyad_daily
+    A, B = parse_dyad(f"{a}:{b}")
+    side_a = sorted(expand(A))
+    fwd_label, rev_label = f"{A}→{B}", f"{B}→{A}"
+    period = week_start(dd.c.day) if freq.upper().startswith("W") else dd.c.day
+    direction = (
+        sa.literal(fwd_label)
+        if directed
+        else sa.case(
+            (sa.and_(dd.c.actor.in_(side_a), dd.c.recipient.not_in(side_a)), sa.literal(fwd_label)),
+            else_=sa.literal(rev_label),
+        )
+    )
+    inner = sa.select(
+        period.label("period"),
+        direction.label("direction"),
+        dd.c.series,
+        dd.c.event_type,
+        dd.c.quad,
+        dd.c.n,
+        dd.c.score_sum,
+    ).where(dyad_condition(dd.c.actor, dd.c.recipient, f"{A}:{B}", directed=directed))
+    if since:
+        inner = inner.where(dd.c.day >= since)
+    if until:
+        inner = inner.where(dd.c.day <= until)
+    sub = inner.subquery()
+    keys = [sub.c.period, sub.c.direction, sub.c.series, sub.c.event_type, sub.c.quad]
+    q = sa.select(*keys, sa.func.sum(sub.c.n), sa.func.sum(sub.c.score_sum)).group_by(*keys)
+    cols = ["period", "direction", "series", "event_type", "quad", "n", "score_sum"]
+    with store.engine.connect() as conn:
+        df = pd.DataFrame([tuple(r) for r in conn.execute(q)], columns=cols)
+    if df.empty:
+        return pd.DataFrame(columns=cols)
+    df["n"] = df["n"].astype(int)
+    df["quad"] = df["quad"].astype(int)
+    df["score_sum"] = df["score_sum"].astype(float)
+    return df.sort_values(["period", "direction", "series", "event_type"]).reset_index(drop=True)[cols]
+
+
+PLOVER_TYPES = (
+    "AGREE",
+    "CONSULT",
+    "SUPPORT",
+    "CONCEDE",
+    "COOPERATE",
+    "AID",
+    "RETREAT",
+    "REQUEST",
+    "ACCUSE",
+    "REJECT",
+    "THREATEN",
+    "PROTEST",
+    "SANCTION",
+    "MOBILIZE",
+    "COERCE",
+    "ASSAULT",
+)
+SERIES_COLUMNS = [
+    "period",
+    "n",
+    "quad1",
+    "quad2",
+    "quad3",
+    "quad4",
+    "score_sum",
+    "mean_score",
+    "conflict",
+    "rhetoric_n",
+    "rhetoric_score",
+    "claimed_n",
+]
+# the escalation components (see escalation.py)
+INDEX_COLUMNS = ["material", "threats", "considered", "claimed", "verbal"]
+
+
+def period_sums(
+    store: Store,
+    a: str,
+    b: str,
+    freq: str = "W",
+    directed: bool = False,
+    since: str | None = None,
+    until: str | None = None,
+    types: bool = True,
+) -> pd.DataFrame:
+    """Per period (gaps filled): the dyad_series columns, the escalation components and factual type counts.
+
+    One aggregate query over ``dyad_daily`` with conditional sums, grouped by period only — fast at 1M events.
+    """
+    dd = S.dyad_daily
+    A, B = parse_dyad(f"{a}:{b}")
+    period = week_start(dd.c.day) if freq.upper().startswith("W") else dd.c.day
+    inner = sa.select(period.label("period"), dd.c.event_type, dd.c.series, dd.c.quad, dd.c.n, dd.c.score_sum)
+    inner = inner.where(dyad_condition(dd.c.actor, dd.c.recipient, f"{A}:{B}", directed=directed))
+    if since:
+        inner = inner.where(dd.c.day >= since)
+    if until:
+        inner = inner.where(dd.c.day <= until)
+    sub = inner.subquery()
+    fact, rhet, claimed = (sub.c.series == x for x in ("factual", "rhetoric", "claimed"))
+    thr = sub.c.event_type == "THREATEN"
+
+    def total(cond: Any, col: Any = sub.c.n) -> Any:
+        return sa.func.sum(sa.case((cond, col), else_=0))
+
+    measures: dict[str, Any] = {
+        "n": total(fact),
+        **{f"quad{q}": total(sa.and_(fact, sub.c.quad == q)) for q in (1, 2, 3, 4)},
+        "score_sum": total(fact, sub.c.score_sum),
+        "rhetoric_n": total(rhet),
+        "rhetoric_score": total(rhet, sub.c.score_sum),
+        "claimed_n": total(claimed),
+        "material": total(sa.and_(fact, sub.c.quad == 4)),
+        "threats": total(sa.and_(rhet, thr)),
+        "considered": total(sa.and_(rhet, ~thr, sub.c.quad >= 3)),
+        "claimed": total(sa.and_(claimed, sub.c.quad == 4)),
+        "verbal": total(sa.and_(fact, sub.c.event_type.in_(["ACCUSE", "REJECT"]))),
+    }
+    if types:
+        measures.update({t: total(sa.and_(fact, sub.c.event_type == t)) for t in PLOVER_TYPES})
+    sub_measures = [m.label(name) for name, m in measures.items()]
+    q = sa.select(sub.c.period, *sub_measures).group_by(sub.c.period)
+    names = ["period", *measures]
+    with store.engine.connect() as conn:
+        raw = pd.DataFrame([tuple(r) for r in conn.execute(q)], columns=names)
+    cols = SERIES_COLUMNS + INDEX_COLUMNS + (list(PLOVER_TYPES) if types else [])
+    if raw.empty:
+        return pd.DataFrame(columns=cols)
+    out = pd.DataFrame({"period": _all_periods(raw["period"], freq)}).merge(raw, on="period", how="left").fillna(0)
+    for c in names[1:]:
+        out[c] = out[c].astype(float if c in ("score_sum", "rhetoric_score") else int)
+    out["mean_score"] = [round(x / n, 3) if n else 0.0 for x, n in zip(out["score_sum"], out["n"], strict=True)]
+    out["conflict"] = out["quad3"] + out["quad4"]
+    return out[cols].reset_index(drop=True)
+
+
+def dyad_series(
+    store: Store,
+    a: str,
+    b: str,
+    freq: str = "W",
+    directed: bool = False,
+    since: str | None = None,
+    until: str | None = None,
+) -> pd.DataFrame:
+    """One row per period (gaps filled with zeros): factual counts per quad, intensity and rhetoric.
+
+    Columns: period, n (factual incidents), quad1…quad4, score_sum (sum of PLOVER scores, the
+    conflict–cooperation intensity), mean_score (Goldstein-like mean), conflict (quad 3+4), rhetoric_n,
+    rhetoric_score, claimed_n, and one column per PLOVER type with its factual count.
+    """
+    df = period_sums(store, a, b, freq=freq, directed=directed, since=since, until=until)
+    return df[SERIES_COLUMNS + list(PLOVER_TYPES)]
+
+
+def _all_periods(periods: pd.Series, freq: str) -> list[str]:
+    start, end = pd.Timestamp(min(periods)), pd.Timestamp(max(periods))
+    step = "7D" if freq.upper().startswith("W") else "D"
+    return [d.strftime("%Y-%m-%d") for d in pd.date_range(start, end, freq=step)]
+
+
+def top_pairs(store: Store, limit: int = 10) -> list[str]:
+    """The busiest undirected country pairs (by incidents) as "A:B" strings."""
+    dd = S.dyad_daily
+    q = (
+        sa.select(dd.c.actor, dd.c.recipient, sa.func.sum(dd.c.n).label("n"))
+        .where(dd.c.actor != dd.c.recipient)
+        .group_by(dd.c.actor, dd.c.recipient)
+        .order_by(sa.desc("n"))
+        .limit(limit * 3)
+    )
+    with store.engine.connect() as conn:
+        rows = conn.execute(q).all()
+    seen: dict[tuple[str, str], int] = {}
+    for act, rec, n in rows:
+        key = (min(act, rec), max(act, rec))
+        seen[key] = seen.get(key, 0) + int(n)
+    ranked = sorted(seen.items(), key=lambda kv: -kv[1])[:limit]
+    return [f"{k[0]}:{k[1]}" for k, _ in ranked]
+
+
+def watched_dyads(store: Store, limit: int = 10) -> list[str]:
+    """The watchlist from groups.yaml plus the busiest country pairs, without repeats."""
+    out: list[str] = []
+    for d in [*load_groups()["watch"], *top_pairs(store, limit)]:
+        a, b = parse_dyad(d)
+        if f"{a}:{b}" not in out and f"{b}:{a}" not in out:
+            out.append(f"{a}:{b}")
+    return out

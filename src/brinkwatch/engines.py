@@ -1,0 +1,193 @@
+"""Processing engines: parse + extract on Dask workers, results back to the single writer.
+
+``dask_process(articles, settings, scheduler)`` has the same contract as ``pipeline.process(articles,
+settings)``: a list of ``(article, sentences, events)`` in input order. The pipeline (the only writer) stores
+them, so the store never sees concurrent writers and dedup stays deterministic.
+
+* No ``scheduler``: a :class:`distributed.LocalCluster` of worker *processes* (``settings.n_process``
+  workers, 0 = one per core up to 2), one thread each, no dashboard.
+* ``scheduler="tcp://host:8786"``: an existing cluster (``dask scheduler`` + ``dask worker`` on each node,
+  dask-jobqueue ``SLURMCluster`` or dask-kubernetes ``KubeCluster``); workers need brinkwatch and the
+  spaCy model installed.
+
+Each task is a batch of ``settings.batch_size`` articles. A worker loads the model once: ``load_nlp`` is a
+module-level cache, so every later batch on that worker reuses it. At most ``2 × workers + 2`` batches are
+in flight and results are yielded in input order (:func:`dask_process_iter`), so memory stays bounded
+whatever the corpus size.
+
+distributed logs cluster start/stop at INFO and some shutdown noise at WARNING; we raise its loggers to
+ERROR while a cluster we started is up (``silence_logs``), so ingest output and pytest stay clean.
+
+:func:`process_pool` is the same idea on one machine without Dask: a persistent pool of worker processes
+(spawned once, model loaded once each, ``concurrent.futures``) behind the same ``submit``/``result``
+interface, so :func:`dask_process_iter` streams over it too. spaCy's own ``nlp.pipe(n_process=…)`` starts
+fresh processes, each loading the model again, on every call; a pool started once per ingest does not.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from itertools import islice
+from typing import Any
+
+from .records import Article, Event, Sentence
+from .settings import Settings
+
+Processed = tuple[Article, list[Sentence], list[Event]]
+
+
+def worker_count(settings: Settings) -> int:
+    """Workers for a local cluster: ``n_process``, else one per core (at most 2 by default)."""
+    if settings.n_process and settings.n_process > 0:
+        return settings.n_process
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def process_batch(articles: list[Article], settings: Settings) -> list[Processed]:
+    """Parse and extract a batch in this process (what each Dask task runs on its worker).
+
+    Uses the pipeline's own single-process path when it exists, so both engines run the very same code.
+    """
+    one = settings.replace(n_process=1)
+    try:
+        from . import pipeline
+    except ImportError:  # pragma: no cover - only before the pipeline existed
+        pipeline = None  # type: ignore[assignment]
+    if pipeline is not None and hasattr(pipeline, "process"):
+        return list(pipeline.process(articles, one))
+    return local_process(articles, one)
+
+
+def local_process(articles: list[Article], settings: Settings) -> list[Processed]:
+    """Reference single-process engine: ``nlp.pipe`` + ``extract_doc`` (used when no pipeline exists)."""
+    from .extract import extract_doc
+    from .parse import load_nlp
+
+    nlp = load_nlp(settings.spacy_model)
+    out: list[Processed] = []
+    docs = nlp.pipe((a.text for a in articles), batch_size=max(1, settings.batch_size))
+    for art, doc in zip(articles, docs, strict=True):
+        sentences, events = extract_doc(doc, doc_id=art.doc_id, published=art.published, settings=settings)
+        out.append((art, sentences, events))
+    return out
+
+
+_DASK_LOGGERS = ("distributed", "distributed.nanny", "distributed.scheduler", "distributed.worker", "tornado")
+
+
+@contextmanager
+def _quiet_distributed() -> Iterator[None]:
+    saved = {name: logging.getLogger(name).level for name in _DASK_LOGGERS}
+    for name in _DASK_LOGGERS:
+        logging.getLogger(name).setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        for name, level in saved.items():
+            logging.getLogger(name).setLevel(level)
+
+
+@contextmanager
+def dask_client(scheduler: str | None, settings: Settings) -> Iterator[Any]:
+    """A ``distributed.Client`` on ``scheduler``, or on a LocalCluster started (and stopped) here."""
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        client = Client(scheduler)
+        try:
+            yield client
+        finally:
+            client.close()
+        return
+    with _quiet_distributed():
+        cluster = LocalCluster(
+            n_workers=worker_count(settings),
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
+        client = Client(cluster)
+        try:
+            yield client
+        finally:
+            client.close()
+            cluster.close()
+
+
+class PoolClient:
+    """A ``concurrent.futures`` process pool with the two methods of a Dask client the stream uses."""
+
+    def __init__(self, executor: Any, n_workers: int) -> None:
+        self.executor = executor
+        self.n_workers = n_workers
+
+    def submit(self, fn: Any, *args: Any, pure: bool = False) -> Any:
+        return self.executor.submit(fn, *args)
+
+    def scheduler_info(self) -> dict[str, Any]:
+        return {"workers": {str(i): {} for i in range(self.n_workers)}}
+
+
+def _warm_worker(model: str) -> None:
+    """Pool initializer: load the model once in the new worker (parse.load_nlp is cached per process)."""
+    from .parse import load_nlp
+
+    load_nlp(model)
+
+
+@contextmanager
+def process_pool(settings: Settings) -> Iterator[PoolClient]:
+    """``worker_count(settings)`` spawned worker processes for the life of the block (one ingest)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    n = worker_count(settings)
+    ctx = multiprocessing.get_context("spawn")  # no inherited connections, locks or threads
+    with ProcessPoolExecutor(
+        max_workers=n, mp_context=ctx, initializer=_warm_worker, initargs=(settings.spacy_model,)
+    ) as executor:
+        yield PoolClient(executor, n)
+
+
+def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    it = iter(articles)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+def dask_process_iter(
+    articles: Iterable[Article],
+    settings: Settings,
+    scheduler: str | None = None,
+    *,
+    client: Any = None,
+) -> Iterator[Processed]:
+    """Stream ``(article, sentences, events)`` in input order, parsing on Dask workers.
+
+    Pass ``client`` to reuse a running client (e.g. across several calls) — a Dask ``Client`` or a
+    :func:`process_pool`; otherwise one is opened on ``scheduler`` (or a LocalCluster) for the duration.
+    """
+    if client is None:
+        with dask_client(scheduler, settings) as own:
+            yield from dask_process_iter(articles, settings, client=own)
+        return
+    n_workers = max(1, len(client.scheduler_info().get("workers", {})) or worker_count(settings))
+    window = 2 * n_workers + 2
+    pending: deque[Any] = deque()
+    size = max(1, settings.batch_size)
+    for batch in _batches(articles, size):
+        pending.append(client.submit(process_batch, batch, settings, pure=False))
+        if len(pending) >= window:
+            yield from pending.popleft().result()
+    while pending:
+        yield from pending.popleft().result()
+
+
+def dask_process(articles: list[Article], settings: Settings, scheduler: str | None = None) -> list[Processed]:
+    """Parse + extract ``articles`` on Dask (same contract as ``pipeline.process``)."""
+    return list(dask_process_iter(articles, settings, scheduler))

@@ -1,0 +1,245 @@
+"""The analytics behind the pages, imported lazily; simple store queries stand in when a function is missing.
+
+Every function returns JSON-ready ``list[dict]`` / ``dict`` whatever the analytics layer returned
+(pandas DataFrames, dicts, records), and says where it came from (``source``: ``analytics`` or ``fallback``)
+so the API is honest about it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import json
+import logging
+import math
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+
+from .. import schema as S
+from ..store import Store
+from . import queries as Q
+
+log = logging.getLogger("brinkwatch.web")
+
+
+def function(module: str, name: str) -> Callable[..., Any] | None:
+    try:
+        mod = importlib.import_module(f"brinkwatch.{module}")
+    except ImportError:
+        return None
+    fn = getattr(mod, name, None)
+    return fn if callable(fn) else None
+
+
+def jsonable(value: Any) -> Any:
+    """DataFrames, dataclasses, numpy scalars, timestamps, NaN → plain JSON values."""
+    try:
+        import pandas as pd
+    except ImportError:  # pragma: no cover - pandas is a dependency
+        pd = None  # type: ignore[assignment]
+    if pd is not None and isinstance(value, pd.DataFrame):
+        return json.loads(value.to_json(orient="records", date_format="iso", default_handler=str))
+    if pd is not None and isinstance(value, pd.Series):
+        return jsonable(value.to_dict())
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        to_dict = getattr(value, "to_dict", None)
+        return jsonable(to_dict() if callable(to_dict) else dataclasses.asdict(value))
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [jsonable(v) for v in value]
+    if isinstance(value, float):
+        return None if math.isnan(value) or math.isinf(value) else value
+    if value is None or isinstance(value, str | int | bool):
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "item"):  # numpy scalar
+        return jsonable(value.item())
+    return str(value)
+
+
+CACHE_SECONDS = 60.0
+_cache: dict[tuple[Any, ...], tuple[float, tuple[Any, ...], Any]] = {}
+_cache_lock = threading.Lock()
+
+
+def fingerprint(store: Store) -> tuple[Any, ...]:
+    """Changes whenever an ingest adds or re-extracts anything (ids only grow) or incidents are merged."""
+    e, a, i = S.events, S.articles, S.incidents
+    with store.engine.connect() as conn:
+        row = conn.execute(
+            sa.select(
+                sa.select(sa.func.max(a.c.id)).scalar_subquery(),
+                sa.select(sa.func.max(e.c.id)).scalar_subquery(),
+                sa.select(sa.func.count()).select_from(e).scalar_subquery(),
+                sa.select(sa.func.max(i.c.id)).scalar_subquery(),
+                sa.select(sa.func.sum(i.c.n_reports)).scalar_subquery(),
+            )
+        ).one()
+    return tuple(row)
+
+
+def _call(module: str, name: str, store: Store, *args: Any, **kwargs: Any) -> tuple[bool, Any]:
+    """The analytics function's result, kept while the store does not change (at most CACHE_SECONDS)."""
+    key = (store.url, module, name, args, tuple(sorted(kwargs.items())))
+    fp = fingerprint(store)
+    now = time.monotonic()
+    with _cache_lock:
+        hit = _cache.get(key)
+        if hit is not None and hit[1] == fp and now - hit[0] < CACHE_SECONDS:
+            return True, hit[2]
+    ok, value = _call_uncached(module, name, store, *args, **kwargs)
+    if ok:
+        with _cache_lock:
+            if len(_cache) > 256:
+                _cache.clear()
+            _cache[key] = (now, fp, value)
+    return ok, value
+
+
+def _call_uncached(module: str, name: str, *args: Any, **kwargs: Any) -> tuple[bool, Any]:
+    fn = function(module, name)
+    if fn is None:
+        return False, None
+    try:
+        return True, jsonable(fn(*args, **kwargs))
+    except NotImplementedError:
+        return False, None
+    except Exception:
+        log.exception("brinkwatch.%s.%s failed; using the simple query", module, name)
+        return False, None
+
+
+def _records(value: Any) -> list[dict[str, Any]]:
+    if isinstance(value, list):
+        return [v if isinstance(v, dict) else {"value": v} for v in value]
+    if isinstance(value, dict):
+        return [value]
+    return []
+
+
+def incidents(
+    store: Store,
+    *,
+    dyad: tuple[str, str] | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[int, list[dict[str, Any]], str]:
+    """(total, page of incidents, source): the incidents table the analytics fill, read page by page."""
+    total, rows = Q.list_incidents_table(store.engine, dyad=dyad, since=since, until=until, limit=limit, offset=offset)
+    return total, rows, "incidents-table"
+
+
+def incident(store: Store, incident_id: int) -> dict[str, Any] | None:
+    """The incident with its reports (``events``), each carrying its article and sentence."""
+    row = Q.incident_row(store.engine, incident_id)
+    ok, value = _call("incidents", "incident_detail", store, incident_id)
+    detail: dict[str, Any] = {}
+    if ok and isinstance(value, dict):
+        detail = value
+    if row is None and not detail:
+        return None
+    head: dict[str, Any] = detail["incident"] if isinstance(detail.get("incident"), dict) else {}
+    out: dict[str, Any] = {**(row or {}), **head}
+    out["id"] = incident_id
+    # the reports as our event dicts (offsets + parties are needed to highlight the sentences)
+    out["events"] = Q.list_events(store.engine, Q.EventFilter(incident_id=incident_id), limit=2000, offset=0)[1]
+    with_events = {ev["article_id"] for ev in out["events"]}
+    # syndicated copies are stored but not extracted: reports without events of their own
+    out["copies"] = [
+        r
+        for r in detail.get("reports") or []
+        if isinstance(r, dict) and r.get("article_id") not in with_events and r.get("duplicate_of") is not None
+    ]
+    return out
+
+
+def claims(store: Store) -> tuple[list[dict[str, Any]], str]:
+    ok, value = _call("claims", "claims", store)
+    if ok:
+        return _records(value), "analytics"
+    return Q.claims_simple(store.engine), "fallback"
+
+
+def dyad_series(store: Store, a: str, b: str, *, freq: str = "W", directed: bool = False) -> tuple[Any, str]:
+    ok, value = _call("dyads", "dyad_series", store, a, b, freq=freq, directed=directed)
+    if ok:
+        return value, "analytics"
+    return Q.dyad_series_simple(store.engine, a, b, directed=directed), "fallback"
+
+
+def escalation(store: Store, dyad: tuple[str, str] | None = None) -> tuple[list[dict[str, Any]], str]:
+    ok, value = _call("escalation", "escalation", store, dyad=_str(dyad))
+    if ok:
+        return _records(value), "analytics"
+    rows = Q.dyads_simple(store.engine)
+    if dyad:
+        pair = {dyad[0], dyad[1]}
+        rows = [r for r in rows if {r["a"], r["b"]} == pair]
+    return rows, "fallback"
+
+
+def alerts(store: Store) -> tuple[list[dict[str, Any]], str]:
+    ok, value = _call("escalation", "alerts", store)
+    if ok:
+        return _records(value), "analytics"
+    return [], "fallback"
+
+
+def stories(store: Store) -> tuple[list[dict[str, Any]], str]:
+    for name in ("hot_stories", "stories"):
+        ok, value = _call("stories", name, store)
+        if ok:
+            return _records(value), "analytics"
+    return Q.stories_simple(store.engine), "fallback"
+
+
+def spirals(store: Store) -> tuple[list[dict[str, Any]], str]:
+    for name in ("spirals", "find_spirals"):
+        ok, value = _call("spirals", name, store)
+        if ok:
+            return _records(value), "analytics"
+    return [], "fallback"
+
+
+def _str(dyad: tuple[str, str] | None) -> str | None:
+    return f"{dyad[0]}:{dyad[1]}" if dyad else None
+
+
+def latest_per_dyad(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Weekly escalation rows → one row per dyad (its latest week) with its recent index history, in order."""
+    if not rows or "week" not in rows[0]:
+        return rows
+    by: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        by.setdefault(str(r.get("dyad")), []).append(r)
+    out = []
+    for dyad, rs in by.items():
+        rs = sorted(rs, key=lambda r: str(r.get("week")))
+        last = dict(rs[-1])
+        last["history"] = [r.get("index") for r in rs[-12:]]
+        last["peak"] = max(float(r.get("index") or 0) for r in rs)
+        last["jumps"] = sum(1 for r in rs if r.get("jump"))
+        last["dyad"] = dyad
+        out.append(last)
+    return out  # in the analytics' order: the watchlist first, then the busiest pairs
+
+
+def dyad_of(row: dict[str, Any]) -> tuple[str, str] | None:
+    """The (a, b) codes of a dyad record, whatever the analytics called them."""
+    if isinstance(row.get("dyad"), str):
+        try:
+            return Q.parse_dyad(row["dyad"])
+        except ValueError:
+            return None
+    for ka, kb in (("a", "b"), ("actor", "recipient"), ("source", "target"), ("side_a", "side_b")):
+        if row.get(ka) and row.get(kb):
+            return str(row[ka]), str(row[kb])
+    return None

@@ -1,0 +1,361 @@
+"""JSON endpoints under /api: paginated reads of the record and one token-guarded write (POST /api/articles)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import tempfile
+import threading
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ..settings import Settings
+from ..store import Store
+from . import analytics as A
+from . import queries as Q
+from .security import check_token, escape_json, read_body
+
+router = APIRouter(prefix="/api")
+
+DATE = r"^\d{4}(-\d{2}(-\d{2}([T ][0-9:.+\-Z]*)?)?)?$"
+CODE = r"^[A-Za-z0-9]{1,12}$"
+Limit = Annotated[int, Query(ge=1, le=Q.MAX_LIMIT, description=f"page size (at most {Q.MAX_LIMIT})")]
+Offset = Annotated[int, Query(ge=0, le=10_000_000)]
+DateQ = Annotated[str | None, Query(pattern=DATE, description="ISO date (YYYY-MM-DD), inclusive")]
+
+_ingest_lock = threading.Lock()
+
+
+def store_of(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+def settings_of(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def page(total: int, limit: int, offset: int, items: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
+    return {"total": total, "limit": limit, "offset": offset, "items": A.jsonable(items), **extra}
+
+
+def _dyad(dyad: str | None) -> tuple[str, str] | None:
+    try:
+        return Q.parse_dyad(dyad)
+    except ValueError as exc:
+        raise HTTPException(status_code=422, detail=str(exc)) from None
+
+
+# ------------------------------------------------------------------------------------------------ reads
+@router.get("/stats", summary="Counts of what the store holds")
+def stats(request: Request) -> dict[str, Any]:
+    store = store_of(request)
+    return {**store.stats(), "schema_version": store.version, "dialect": store.dialect}
+
+
+@router.get("/articles", summary="Articles, newest first (q: text search in title and text)")
+def articles(
+    request: Request,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    source: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Limit = Q.DEFAULT_LIMIT,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    total, items = Q.list_articles(store_of(request).engine, q=q, source=source, limit=limit, offset=offset)
+    return page(total, limit, offset, items)
+
+
+@router.get("/articles/{article_id}", summary="One article with its text, sentences and events")
+def article(request: Request, article_id: int) -> dict[str, Any]:
+    found = Q.article_detail(store_of(request).engine, article_id)
+    if found is None:
+        raise HTTPException(status_code=404, detail="no such article")
+    result: dict[str, Any] = A.jsonable(found)
+    return result
+
+
+@router.get("/events", summary="Events, filtered and paginated, newest first")
+def events(
+    request: Request,
+    dyad: Annotated[str | None, Query(max_length=30, description="A:B, either direction unless directed")] = None,
+    directed: bool = False,
+    actor: Annotated[str | None, Query(pattern=CODE)] = None,
+    recipient: Annotated[str | None, Query(pattern=CODE)] = None,
+    type: Annotated[str | None, Query(pattern=r"^[A-Za-z_]{1,20}$", description="PLOVER event type")] = None,
+    status: Annotated[str | None, Query(pattern=r"^[a-z]{1,20}$")] = None,
+    since: DateQ = None,
+    until: DateQ = None,
+    q: Annotated[str | None, Query(max_length=200, description="text in the sentence")] = None,
+    article_id: int | None = None,
+    incident_id: int | None = None,
+    limit: Limit = Q.DEFAULT_LIMIT,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    f = Q.EventFilter(
+        dyad=_dyad(dyad),
+        directed=directed,
+        actor=actor,
+        recipient=recipient,
+        event_type=type,
+        status=status,
+        since=since,
+        until=until,
+        q=q,
+        article_id=article_id,
+        incident_id=incident_id,
+    )
+    total, items = Q.list_events(store_of(request).engine, f, limit=limit, offset=offset)
+    return page(total, limit, offset, items)
+
+
+@router.get("/incidents", summary="Incidents (reports of one happening merged), newest first")
+def incidents(
+    request: Request,
+    dyad: Annotated[str | None, Query(max_length=30)] = None,
+    since: DateQ = None,
+    until: DateQ = None,
+    limit: Limit = Q.DEFAULT_LIMIT,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    total, items, source = A.incidents(
+        store_of(request), dyad=_dyad(dyad), since=since, until=until, limit=limit, offset=offset
+    )
+    return page(total, limit, offset, items, source=source)
+
+
+@router.get("/incidents/{incident_id}", summary="One incident with all its reports")
+def incident(request: Request, incident_id: int) -> dict[str, Any]:
+    found = A.incident(store_of(request), incident_id)
+    if found is None:
+        raise HTTPException(status_code=404, detail="no such incident")
+    result: dict[str, Any] = A.jsonable(found)
+    return result
+
+
+@router.get("/claims", summary="The claims ledger: alleged, denied, speculated events and who says so")
+def claims(request: Request, limit: Limit = Q.DEFAULT_LIMIT, offset: Offset = 0) -> dict[str, Any]:
+    rows, source = A.claims(store_of(request))
+    return page(len(rows), limit, offset, rows[offset : offset + limit], source=source)
+
+
+@router.get("/dyads/{a}/{b}/series", summary="A dyad's intensity over time (factual and rhetoric series)")
+def dyad_series(
+    request: Request,
+    a: str,
+    b: str,
+    freq: Annotated[Literal["D", "W"], Query()] = "W",
+    directed: bool = False,
+) -> dict[str, Any]:
+    x, y = _dyad(f"{a}:{b}") or (a, b)
+    series, source = A.dyad_series(store_of(request), x, y, freq=freq, directed=directed)
+    return {"a": x, "b": y, "freq": freq, "directed": directed, "series": A.jsonable(series), "source": source}
+
+
+@router.get("/escalation", summary="Escalation index and trend per dyad")
+def escalation(request: Request, dyad: Annotated[str | None, Query(max_length=30)] = None) -> dict[str, Any]:
+    rows, source = A.escalation(store_of(request), dyad=_dyad(dyad))
+    return {"items": rows, "total": len(rows), "source": source}
+
+
+@router.get("/alerts", summary="Dyads whose escalation index jumped, with the incidents behind each jump")
+def alerts(request: Request) -> dict[str, Any]:
+    rows, source = A.alerts(store_of(request))
+    return {"items": rows, "total": len(rows), "source": source}
+
+
+@router.get("/stories", summary="Hot stories: the fastest-growing incidents and topics")
+def stories(request: Request) -> dict[str, Any]:
+    rows, source = A.stories(store_of(request))
+    return {"items": rows, "total": len(rows), "source": source}
+
+
+@router.get("/spirals", summary="Action–reaction spirals")
+def spirals(request: Request) -> dict[str, Any]:
+    rows, source = A.spirals(store_of(request))
+    return {"items": rows, "total": len(rows), "source": source}
+
+
+EXPORT_COLUMNS = (
+    "event_id",
+    "doc_id",
+    "article_id",
+    "incident_id",
+    "date",
+    "event_type",
+    "quad",
+    "score",
+    "status",
+    "factuality",
+    "actor",
+    "recipient",
+    "actors",
+    "recipients",
+    "attribution",
+    "trigger",
+    "sentence",
+    "source",
+    "title",
+)
+
+
+def _export_rows(store: Store) -> Iterator[dict[str, Any]]:
+    offset = 0
+    while True:
+        _, items = Q.list_events(store.engine, Q.EventFilter(), limit=1000, offset=offset)
+        if not items:
+            return
+        yield from items
+        offset += len(items)
+
+
+def _csv_value(v: Any) -> Any:
+    # a cell starting with = + - @ would be a formula in a spreadsheet
+    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + v
+    return v
+
+
+def _export_csv(store: Store) -> Iterator[str]:
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(EXPORT_COLUMNS)
+    for ev in _export_rows(store):
+        flat = {
+            **ev,
+            "actors": ";".join(p["code"] for p in ev["actors"]),
+            "recipients": ";".join(p["code"] for p in ev["recipients"]),
+            "attribution": " > ".join(at["text"] for at in ev["attribution"]),
+        }
+        w.writerow([_csv_value(flat.get(c)) for c in EXPORT_COLUMNS])
+        yield buf.getvalue()
+        buf.seek(0)
+        buf.truncate()
+
+
+def _export_jsonl(store: Store) -> Iterator[str]:
+    for ev in _export_rows(store):
+        yield escape_json(json.dumps(A.jsonable(ev), ensure_ascii=False)) + "\n"
+
+
+def _export_analytics(store: Store, fmt: str) -> Iterator[str] | None:
+    """The export the CLI writes (brinkwatch.export), spooled to a temporary file and streamed."""
+    fn = A.function("export", "export")
+    if fn is None:
+        return None
+    tmp = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")  # noqa: SIM115 - lines() closes it
+    try:
+        fn(store, fmt, tmp)
+        tmp.seek(0)
+    except Exception:
+        tmp.close()
+        raise
+
+    def lines() -> Iterator[str]:
+        with tmp:
+            for line in tmp:
+                yield escape_json(line) if fmt != "csv" else line
+
+    return lines()
+
+
+EXPORT_TYPES = {
+    "jsonl": ("application/x-ndjson", "jsonl"),
+    "plover": ("application/x-ndjson", "plover.jsonl"),
+    "csv": ("text/csv; charset=utf-8", "csv"),
+}
+
+
+@router.get("/export", summary="Every event as JSON lines, PLOVER JSON lines or CSV (as `brinkwatch export`)")
+def export(request: Request, format: Literal["jsonl", "csv", "plover"] = "jsonl") -> StreamingResponse:
+    store = store_of(request)
+    media, ext = EXPORT_TYPES[format]
+    body = _export_analytics(store, format)
+    if body is None:
+        if format == "plover":
+            raise HTTPException(status_code=404, detail="the PLOVER export is not available in this build")
+        body = _export_csv(store) if format == "csv" else _export_jsonl(store)
+    return StreamingResponse(
+        body, media_type=media, headers={"Content-Disposition": f'attachment; filename="brinkwatch-events.{ext}"'}
+    )
+
+
+# ------------------------------------------------------------------------------------------------ write
+class ArticleIn(BaseModel):
+    """An article to ingest (the JSON record ``brinkwatch ingest`` reads): ``text`` or ``html`` is required."""
+
+    model_config = ConfigDict(extra="forbid", str_max_length=5_000_000)
+
+    title: str | None = Field(default=None, max_length=2000)
+    text: str | None = None
+    html: str | None = None
+    url: str | None = Field(default=None, max_length=4000)
+    published: str | None = Field(default=None, max_length=64)
+    source: str | None = Field(default=None, max_length=500)
+    tags: list[Annotated[str, Field(max_length=100)]] = Field(default_factory=list, max_length=100)
+    id: str | None = Field(default=None, max_length=500)
+    author: str | None = Field(default=None, max_length=500)
+    language: str | None = Field(default=None, max_length=20)
+
+
+def _check_body(body: bytes, content_type: str) -> None:
+    """Refuse what the pipeline would not take, with the right status; the body itself goes on unchanged."""
+    ctype = content_type.split(";", 1)[0].strip().lower()
+    if ctype not in ("application/json", "text/html", "application/xhtml+xml", "text/plain"):
+        raise HTTPException(status_code=415, detail="send application/json, text/html or text/plain")
+    if not body.strip():
+        raise HTTPException(status_code=422, detail="empty body")
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise HTTPException(status_code=400, detail="the body is not UTF-8") from None
+    if ctype == "application/json":
+        try:
+            data = ArticleIn.model_validate_json(body)
+        except ValidationError as exc:
+            raise HTTPException(status_code=422, detail=json.loads(exc.json(include_url=False))) from None
+        if not ((data.text or "").strip() or (data.html or "").strip()):
+            raise HTTPException(status_code=422, detail="give text or html")
+
+
+@router.post(
+    "/articles",
+    status_code=201,
+    summary="Ingest one article (bearer token required; disabled with 403 unless BRINKWATCH_TOKEN is set)",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": ArticleIn.model_json_schema()},
+                "text/html": {"schema": {"type": "string"}},
+                "text/plain": {"schema": {"type": "string"}},
+            },
+        }
+    },
+)
+async def post_article(request: Request) -> dict[str, Any]:
+    settings = settings_of(request)
+    check_token(request, settings.token)
+    body = await read_body(request, settings.max_article_bytes)
+    _check_body(body, request.headers.get("content-type", ""))
+    from .ingest_one import IngestUnavailable, ingest_body
+
+    store = store_of(request)
+
+    def run() -> dict[str, Any]:
+        with _ingest_lock:
+            return ingest_body(body, store=store, settings=settings)
+
+    try:
+        result = await run_in_threadpool(run)
+    except IngestUnavailable as exc:
+        raise HTTPException(status_code=503, detail=str(exc)) from None
+    except ValueError as exc:  # the article was refused (empty text, …)
+        raise HTTPException(status_code=422, detail=str(exc)) from None
+    return result

@@ -1,0 +1,409 @@
+"""Read queries behind the HTTP API and the pages (SQLAlchemy Core only: no SQL assembled from strings).
+
+Events come back as plain dicts in the shape of ``Event.to_dict()`` plus where they were found
+(``article_id``, ``title``, ``source``, ``published``, ``incident_id``), so the API and the templates share
+one representation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from .. import schema as S
+
+MAX_LIMIT = 500
+DEFAULT_LIMIT = 50
+
+#: statuses of events that did not (yet) happen as reported: the claims ledger and the "rhetoric" series
+CLAIM_STATUSES = ("alleged", "denied", "speculated", "negated")
+RHETORIC_STATUSES = ("considered", "future", "hypothetical", "speculated")
+
+
+def clamp(limit: int | None, offset: int | None, *, max_limit: int = MAX_LIMIT) -> tuple[int, int]:
+    lim = DEFAULT_LIMIT if limit is None else max(1, min(int(limit), max_limit))
+    off = 0 if offset is None else max(0, int(offset))
+    return lim, off
+
+
+def _escape_like(s: str) -> str:
+    return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _contains(col: Any, text: str) -> Any:
+    return col.ilike("%" + _escape_like(text) + "%", escape="\\")
+
+
+def _count(conn: sa.Connection, q: sa.Select[Any]) -> int:
+    return int(conn.execute(sa.select(sa.func.count()).select_from(q.order_by(None).subquery())).scalar_one())
+
+
+# --------------------------------------------------------------------------------------------- articles
+_ARTICLE_COLS = (
+    S.articles.c.id,
+    S.articles.c.doc_id,
+    S.articles.c.url,
+    S.articles.c.title,
+    S.articles.c.author,
+    S.articles.c.source,
+    S.articles.c.published,
+    S.articles.c.language,
+    S.articles.c.status,
+    S.articles.c.reason,
+    S.articles.c.duplicate_of,
+    S.articles.c.similarity,
+    S.articles.c.ingested_at,
+    S.articles.c.n_events,
+)
+
+
+def list_articles(
+    engine: sa.Engine, *, q: str | None = None, source: str | None = None, limit: int = 50, offset: int = 0
+) -> tuple[int, list[dict[str, Any]]]:
+    a = S.articles
+    sel = sa.select(*_ARTICLE_COLS)
+    if q:
+        sel = sel.where(sa.or_(_contains(a.c.title, q), _contains(a.c.text, q)))
+    if source:
+        sel = sel.where(a.c.source == source)
+    with engine.connect() as conn:
+        total = _count(conn, sel)
+        rows = conn.execute(
+            sel.order_by(a.c.published.desc().nulls_last(), a.c.id.desc()).limit(limit).offset(offset)
+        ).mappings()
+        return total, [dict(r) for r in rows]
+
+
+def article_detail(engine: sa.Engine, article_id: int) -> dict[str, Any] | None:
+    a = S.articles
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(*_ARTICLE_COLS, a.c.text).where(a.c.id == article_id)).mappings().first()
+        if row is None:
+            return None
+        out = dict(row)
+        out["tags"] = [t for (t,) in conn.execute(sa.select(S.tags.c.tag).where(S.tags.c.article_id == article_id))]
+        out["sentences"] = [
+            dict(r)
+            for r in conn.execute(
+                sa.select(S.sentences.c.idx, S.sentences.c.start, S.sentences.c.end, S.sentences.c.text)
+                .where(S.sentences.c.article_id == article_id)
+                .order_by(S.sentences.c.idx)
+            ).mappings()
+        ]
+    out["events"] = list_events(engine, EventFilter(article_id=article_id), limit=10_000, offset=0)[1]
+    return out
+
+
+# --------------------------------------------------------------------------------------------- events
+@dataclass(slots=True, kw_only=True)
+class EventFilter:
+    article_id: int | None = None
+    incident_id: int | None = None
+    dyad: tuple[str, str] | None = None  # main dyad (events.actor / events.recipient), either direction
+    directed: bool = False
+    actor: str | None = None  # any actor party with this country or code
+    recipient: str | None = None
+    event_type: str | None = None
+    status: str | None = None
+    statuses: Sequence[str] | None = None
+    since: str | None = None
+    until: str | None = None
+    q: str | None = None  # text in the sentence or the trigger
+
+
+def parse_dyad(dyad: str | None) -> tuple[str, str] | None:
+    """``"NATO:RUS"`` → ``("NATO", "RUS")``; anything else → ValueError."""
+    if not dyad:
+        return None
+    parts = [p.strip().upper() for p in dyad.replace("-", ":").split(":")]
+    if len(parts) != 2 or not all(parts) or not all(p.isalnum() and len(p) <= 12 for p in parts):
+        raise ValueError("dyad must look like A:B (codes such as NATO:RUS)")
+    return parts[0], parts[1]
+
+
+def dyad_clause(actor_col: Any, recipient_col: Any, dyad: tuple[str, str], *, directed: bool = False) -> Any:
+    """Rows between the two sides; groups (NATO, EU, WST) expand to their members via brinkwatch.dyads."""
+    x, y = dyad
+    try:
+        from ..dyads import dyad_condition
+
+        return dyad_condition(actor_col, recipient_col, f"{x}:{y}", directed=directed)
+    except (ImportError, ValueError):
+        pass
+    fwd = sa.and_(actor_col == x, recipient_col == y)
+    return fwd if directed else sa.or_(fwd, sa.and_(actor_col == y, recipient_col == x))
+
+
+def _party_ids(role: str, code: str) -> sa.Select[Any]:
+    p = S.parties
+    code = code.upper()
+    return sa.select(p.c.event_id).where(p.c.role == role, sa.or_(p.c.country == code, p.c.code == code))
+
+
+def _event_select(f: EventFilter) -> sa.Select[Any]:
+    e, a, s = S.events, S.articles, S.sentences
+    sel = (
+        sa.select(
+            e,
+            a.c.doc_id,
+            a.c.title,
+            a.c.source,
+            a.c.published,
+            a.c.url,
+            s.c.text.label("sentence_text"),
+            s.c.start.label("sentence_start"),
+        )
+        .join(a, a.c.id == e.c.article_id)
+        .join(s, s.c.id == e.c.sentence_id)
+    )
+    if f.article_id is not None:
+        sel = sel.where(e.c.article_id == f.article_id)
+    if f.incident_id is not None:
+        sel = sel.where(e.c.incident_id == f.incident_id)
+    if f.dyad:
+        sel = sel.where(dyad_clause(e.c.actor, e.c.recipient, f.dyad, directed=f.directed))
+    if f.actor:
+        sel = sel.where(e.c.id.in_(_party_ids("actor", f.actor)))
+    if f.recipient:
+        sel = sel.where(e.c.id.in_(_party_ids("recipient", f.recipient)))
+    if f.event_type:
+        sel = sel.where(e.c.event_type == f.event_type.upper())
+    if f.status:
+        sel = sel.where(e.c.status == f.status.lower())
+    if f.statuses:
+        sel = sel.where(e.c.status.in_(list(f.statuses)))
+    if f.since:
+        sel = sel.where(sa.func.coalesce(e.c.date, a.c.published) >= f.since)
+    if f.until:
+        # a bare date includes the whole day
+        until = f.until + "\uffff" if len(f.until) == 10 else f.until
+        sel = sel.where(sa.func.coalesce(e.c.date, a.c.published) <= until)
+    if f.q:
+        sel = sel.where(sa.or_(_contains(s.c.text, f.q), _contains(e.c.trigger, f.q)))
+    return sel
+
+
+def list_events(
+    engine: sa.Engine, f: EventFilter, *, limit: int = 50, offset: int = 0
+) -> tuple[int, list[dict[str, Any]]]:
+    e = S.events
+    sel = _event_select(f)
+    if f.article_id is not None:
+        order: list[Any] = [e.c.trigger_start, e.c.id]
+    else:
+        order = [e.c.date.desc().nulls_last(), e.c.id.desc()]
+    with engine.connect() as conn:
+        total = _count(conn, sel)
+        rows = list(conn.execute(sel.order_by(*order).limit(limit).offset(offset)).mappings())
+        return total, _hydrate(conn, rows)
+
+
+def _hydrate(conn: sa.Connection, rows: Sequence[Any]) -> list[dict[str, Any]]:
+    ids = [r["id"] for r in rows]
+    parts: dict[int, dict[str, list[dict[str, Any]]]] = {i: {"actor": [], "recipient": []} for i in ids}
+    attrs: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
+    for chunk in _chunks(ids, 500):
+        p = S.parties
+        for r in conn.execute(
+            sa.select(p).where(p.c.event_id.in_(chunk)).order_by(p.c.event_id, p.c.position)
+        ).mappings():
+            parts[r["event_id"]][r["role"]].append(
+                {k: r[k] for k in ("text", "code", "country", "sector", "name", "start", "end")}
+            )
+        at = S.attributions
+        for r in conn.execute(
+            sa.select(at).where(at.c.event_id.in_(chunk)).order_by(at.c.event_id, at.c.position)
+        ).mappings():
+            attrs[r["event_id"]].append({"text": r["text"], "kind": r["kind"], "country": r["country"]})
+    out = []
+    for r in rows:
+        out.append(
+            {
+                "event_id": r["event_id"],
+                "doc_id": r["doc_id"],
+                "article_id": r["article_id"],
+                "title": r["title"],
+                "source": r["source"],
+                "published": r["published"],
+                "url": r["url"],
+                "incident_id": r["incident_id"],
+                "sentence_index": r["sentence_index"],
+                "sentence": r["sentence_text"],
+                "sentence_start": r["sentence_start"],
+                "trigger": r["trigger"],
+                "trigger_start": r["trigger_start"],
+                "trigger_end": r["trigger_end"],
+                "event_type": r["event_type"],
+                "mode": r["mode"],
+                "contexts": list(r["contexts"] or []),
+                "quad": r["quad"],
+                "score": r["score"],
+                "actors": parts[r["id"]]["actor"],
+                "recipients": parts[r["id"]]["recipient"],
+                "actor": r["actor"],
+                "recipient": r["recipient"],
+                "status": r["status"],
+                "factual": bool(r["factual"]),
+                "factuality": r["factuality"],
+                "cues": list(r["cues"] or []),
+                "attribution": attrs[r["id"]],
+                "date": r["date"],
+                "date_precision": r["date_precision"],
+                "location": r["location"],
+                "parent_event": r["parent_event"],
+                "confidence": r["confidence"],
+            }
+        )
+    return out
+
+
+def _chunks(xs: Sequence[int], n: int) -> Iterable[Sequence[int]]:
+    for i in range(0, len(xs), n):
+        yield xs[i : i + n]
+
+
+# --------------------------------------------------------------------------------------------- incidents
+def list_incidents_table(
+    engine: sa.Engine,
+    *,
+    dyad: tuple[str, str] | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[int, list[dict[str, Any]]]:
+    """Incidents straight from the incidents table (used when the analytics module is not there)."""
+    i = S.incidents
+    sel = sa.select(i)
+    if dyad:
+        sel = sel.where(dyad_clause(i.c.actor, i.c.recipient, dyad))
+    if since:
+        sel = sel.where(i.c.date >= since)
+    if until:
+        sel = sel.where(i.c.date <= (until + "\uffff" if len(until) == 10 else until))
+    with engine.connect() as conn:
+        total = _count(conn, sel)
+        rows = conn.execute(
+            sel.order_by(i.c.date.desc().nulls_last(), i.c.id.desc()).limit(limit).offset(offset)
+        ).mappings()
+        return total, [dict(r) for r in rows]
+
+
+def incident_row(engine: sa.Engine, incident_id: int) -> dict[str, Any] | None:
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(S.incidents).where(S.incidents.c.id == incident_id)).mappings().first()
+    return dict(row) if row else None
+
+
+# --------------------------------------------------------------------------------------------- fallbacks
+def _week(date: str | None) -> str | None:
+    if not date:
+        return None
+    try:
+        d = dt.date.fromisoformat(date[:10])
+    except ValueError:
+        return None
+    return (d - dt.timedelta(days=d.weekday())).isoformat()
+
+
+def dyad_series_simple(engine: sa.Engine, a: str, b: str, *, directed: bool = False) -> list[dict[str, Any]]:
+    """Weekly counts and summed conflict intensity (−score) for the main dyad, factual vs rhetoric."""
+    e, ar = S.events, S.articles
+    fwd = sa.and_(e.c.actor == a, e.c.recipient == b)
+    cond = fwd if directed else sa.or_(fwd, sa.and_(e.c.actor == b, e.c.recipient == a))
+    sel = (
+        sa.select(sa.func.coalesce(e.c.date, ar.c.published), e.c.status, e.c.score, e.c.incident_id, e.c.id)
+        .join(ar, ar.c.id == e.c.article_id)
+        .where(cond)
+    )
+    weeks: dict[str, dict[str, Any]] = {}
+    seen_incidents: set[tuple[str, int]] = set()
+    with engine.connect() as conn:
+        for date, status, score, incident_id, eid in conn.execute(sel):
+            w = _week(date)
+            if w is None:
+                continue
+            kind = "factual" if status == "asserted" else "rhetoric" if status in RHETORIC_STATUSES else None
+            if kind is None:
+                continue
+            # count an incident once per week and kind, not once per report
+            key = (f"{w}{kind}", incident_id if incident_id is not None else -int(eid))
+            if key in seen_incidents:
+                continue
+            seen_incidents.add(key)
+            row = weeks.setdefault(
+                w, {"week": w, "factual": 0, "rhetoric": 0, "factual_intensity": 0.0, "rhetoric_intensity": 0.0}
+            )
+            row[kind] += 1
+            row[f"{kind}_intensity"] += max(0.0, -float(score or 0.0))
+    return [weeks[k] for k in sorted(weeks)]
+
+
+def dyads_simple(engine: sa.Engine, limit: int = 20) -> list[dict[str, Any]]:
+    """The busiest dyads with a naive trend (last 4 weeks of conflict events vs the 4 before)."""
+    e, ar = S.events, S.articles
+    sel = (
+        sa.select(e.c.actor, e.c.recipient, sa.func.coalesce(e.c.date, ar.c.published), e.c.quad, e.c.status)
+        .join(ar, ar.c.id == e.c.article_id)
+        .where(e.c.actor.is_not(None), e.c.recipient.is_not(None), e.c.actor != e.c.recipient)
+    )
+    agg: dict[tuple[str, str], dict[str, Any]] = {}
+    dates: list[str] = []
+    with engine.connect() as conn:
+        rows = list(conn.execute(sel))
+    for actor, recipient, date, quad, status in rows:
+        pair = (min(actor, recipient), max(actor, recipient))
+        rec = agg.setdefault(pair, {"a": pair[0], "b": pair[1], "events": 0, "conflict": 0, "dates": []})
+        rec["events"] += 1
+        if quad in (3, 4) and status in ("asserted", *RHETORIC_STATUSES):
+            rec["conflict"] += 2 if quad == 4 else 1
+            if date:
+                rec["dates"].append((date[:10], 2 if quad == 4 else 1))
+                dates.append(date[:10])
+    end = max(dates) if dates else None
+    out = []
+    for rec in agg.values():
+        recent = prev = 0
+        if end:
+            end_d = dt.date.fromisoformat(end)
+            for d, w in rec.pop("dates"):
+                try:
+                    age = (end_d - dt.date.fromisoformat(d)).days
+                except ValueError:
+                    continue
+                if age < 28:
+                    recent += w
+                elif age < 56:
+                    prev += w
+        else:
+            rec.pop("dates")
+        rec["index"] = float(rec["conflict"])
+        rec["trend"] = recent - prev
+        out.append(rec)
+    out.sort(key=lambda r: (-r["index"], -r["events"]))
+    return out[:limit]
+
+
+def claims_simple(engine: sa.Engine, limit: int = 200) -> list[dict[str, Any]]:
+    """Alleged / denied / speculated / negated events with who says so (attribution chain)."""
+    return list_events(engine, EventFilter(statuses=CLAIM_STATUSES), limit=limit, offset=0)[1]
+
+
+def stories_simple(engine: sa.Engine, limit: int = 10) -> list[dict[str, Any]]:
+    """Incidents with the most reports (and outlets), newest first on ties."""
+    i = S.incidents
+    sel = (
+        sa.select(i)
+        .order_by(i.c.n_outlets.desc(), i.c.n_reports.desc(), i.c.last_reported.desc().nulls_last())
+        .limit(limit)
+    )
+    with engine.connect() as conn:
+        return [dict(r) for r in conn.execute(sel).mappings()]
+
+
+def search_articles(engine: sa.Engine, q: str, limit: int = 50) -> tuple[int, list[dict[str, Any]]]:
+    return list_articles(engine, q=q, limit=limit, offset=0)

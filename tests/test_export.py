@@ -1,0 +1,106 @@
+"""Exports: csv, parquet, jsonl and PLOVER-JSON with our fields and the CAMEO root code."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analytics_data import write_record, write_scenario
+from brinkwatch import export, incidents
+from brinkwatch.store import Store
+
+
+def test_all_formats(db_url: str, tmp_path: Path) -> None:
+    with Store(db_url) as store:
+        write_scenario(store)
+        write_record(
+            store,
+            {
+                "doc_id": "evil",
+                "text": '<script>alert(1)</script>, "quoted"\nline',
+                "event_type": "PROTEST",
+                "actor": "POL",
+                "recipient": "RUS",
+                "date": "2025-09-01",
+            },
+        )
+        incidents.refresh(store)
+        n = store.stats()["events"]
+        buf = io.StringIO()
+        assert export.export(store, "plover", buf) == n
+        recs = [json.loads(line) for line in buf.getvalue().splitlines()]
+        assert len(recs) == n and set(export.PLOVER_FIELDS) == set(recs[0])
+        drone = next(r for r in recs if r["event_text"].startswith("Russian drones entered"))
+        assert drone["cameo_root"] == "18" and drone["actor_country"] == "RUS" and drone["status"] == "asserted"
+        assert drone["incident_id"] is not None and drone["context"] == ["military"]
+        considered = next(r for r in recs if r["status"] == "considered")
+        assert considered["factual"] is False
+        out = tmp_path / "e.jsonl"
+        assert export.export(store, "jsonl", out) == n
+        full = [json.loads(line) for line in out.read_text().splitlines()]
+        assert {"event_id", "actors", "recipients", "trigger_start", "incident_id", "cameo_root"} <= set(full[0])
+        c = tmp_path / "e.csv"
+        export.export(store, "csv", c)
+        with c.open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        assert len(rows) == n and any(r["event_text"].startswith("<script>") and "\n" in r["event_text"] for r in rows)
+        p = tmp_path / "e.parquet"
+        assert export.export(store, "parquet", p) == n
+        df = pd.read_parquet(p)
+        assert len(df) == n and set(df["cameo_root"]) >= {"18", "15", "13", "11", "04"}
+        with pytest.raises(ValueError):
+            export.export(store, "xml", tmp_path / "x")
+        with pytest.raises(ValueError):
+            export.export(store, "parquet", io.StringIO())
+
+
+def test_cameo_crosswalk() -> None:
+    assert export.cameo_root("ACCUSE", "investigate") == "09"
+    assert export.cameo_root("ASSAULT", "unconventional") == "20"
+    assert export.cameo_root("REQUEST") == "10" and export.cameo_root("NOPE") is None
+    for t in (
+        "AGREE",
+        "CONSULT",
+        "SUPPORT",
+        "CONCEDE",
+        "COOPERATE",
+        "AID",
+        "RETREAT",
+        "REQUEST",
+        "ACCUSE",
+        "REJECT",
+        "THREATEN",
+        "PROTEST",
+        "SANCTION",
+        "MOBILIZE",
+        "COERCE",
+        "ASSAULT",
+    ):
+        assert export.cameo_root(t) is not None
+
+
+def test_empty_store_exports_nothing(db_url: str, tmp_path: Path) -> None:
+    with Store(db_url) as store:
+        assert export.export(store, "parquet", tmp_path / "e.parquet") == 0
+        assert pd.read_parquet(tmp_path / "e.parquet").empty
+
+
+def test_cameo_roots_agree_with_the_events_crosswalk() -> None:
+    """Our one root per type (data/cameo.yaml) lies within the roots the events helper's crosswalk lists."""
+    from importlib import resources
+
+    import yaml
+
+    path = resources.files("brinkwatch").joinpath("data/events/cameo.yaml")
+    if not path.is_file():
+        pytest.skip("no events crosswalk")
+    theirs = yaml.safe_load(path.read_text(encoding="utf-8"))["plover_to_cameo"]
+    for plover_type, roots in theirs.items():
+        assert export.cameo_root(plover_type) in roots, plover_type
+    for key, root in export.cameo_crosswalk()["modes"].items():
+        assert root in theirs[key.split(".")[0]], key
