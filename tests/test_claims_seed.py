@@ -32,11 +32,6 @@ def test_airspace_allegation_accusers_and_denier(seed_claims: list[dict]) -> Non
     assert c["first_said"] == "2025-10-10" or c["first_said"] is None or c["first_said"] <= "2025-10-10"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="waits for extraction: the seed's 'Western media also speculated that drone interference incidents "
-    "... may be related to Russia' is not yet coded as a speculated event (with Western media as its source)",
-)
 def test_drone_speculation_with_western_media_as_source(seed_claims: list[dict]) -> None:
     drones = [c for c in seed_claims if "drone" in c["summary"].lower() and "speculated" in c["statuses"]]
     assert drones, [c["summary"] for c in seed_claims]

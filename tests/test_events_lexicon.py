@@ -98,7 +98,10 @@ def test_trigger_entries_are_valid(name: str) -> None:
             "ignore",
             "neg_type",
             "said_type",
+            "subjects",
         }, key
+        subjects = spec.get("subjects")
+        assert subjects is None or (subjects and all(isinstance(w, str) and w == w.lower() for w in subjects)), key
 
 
 def test_contexts_and_mode_cues_use_plover_names() -> None:

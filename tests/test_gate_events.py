@@ -26,9 +26,12 @@ PETRARCH_SHA256 = "a8dbce683fc0d4344859096d80f7fb255d2b631abe2f6d5a96a3e7eec3bd5
 
 # Reached 2026-11-25 (extractor 1.0.0): type recall 0.901, triple recall 0.761, 1.38 events/sentence;
 # PETRARCH-2 CAMEO root recall 0.662, dyad recall 0.432, 1.13 events/sentence.
-FLOORS = {"type_recall": 0.89, "triple_recall": 0.745}
+# Second pass (suspicions, bare roles from the governing subject, airspace owners, listed actors, "help",
+# recipients other than the actor preferred): type recall 0.901, triple recall 0.779, 1.38 events/sentence;
+# CAMEO root recall 0.689, dyad recall 0.473, 1.18 events/sentence.
+FLOORS = {"type_recall": 0.89, "triple_recall": 0.77}
 CEILINGS = {"events_per_sentence": 1.42}
-CAMEO_FLOORS = {"root_recall": 0.64, "dyad_recall": 0.41}
+CAMEO_FLOORS = {"root_recall": 0.68, "dyad_recall": 0.46}
 # the issue's targets, which the floors must stay above (events per sentence: at most 1.5)
 TARGETS = {"type_recall": 0.85, "triple_recall": 0.70}
 MAX_EVENTS_PER_SENTENCE = 1.5

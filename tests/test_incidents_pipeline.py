@@ -54,3 +54,7 @@ def test_merge_set_through_the_pipeline(tmp_path: Path) -> None:
     precision, recall = tp / max(1, tp + fp), tp / max(1, tp + fn)
     print(f"merge set through the pipeline: pairwise precision {precision:.3f} recall {recall:.3f}")
     assert tp >= 1 and precision >= 0.9
+    # extraction codes reworded copies alike (0.474 before its second pass, 0.947 after; the one pair missed:
+    # a "last week" report dated to the week's Monday sits 8 days from its undated follow-up, outside the
+    # week window — a date question, not extraction)
+    assert recall >= 0.94, recall

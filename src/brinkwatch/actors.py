@@ -188,7 +188,7 @@ class ActorCoder:
         """The parties a syntactic argument (its head token) denotes; conjuncts split into several."""
         if head.pos_ == "ADP" or head.dep_ == "agent":  # "by Russia's neighbors" → the object
             head = next((c for c in head.children if c.dep_ == "pobj"), head)
-        heads = sorted({head, *head.conjuncts}, key=lambda t: t.i)
+        heads = sorted({head, *head.conjuncts, *_listed(head)}, key=lambda t: t.i)
         out: list[Party] = []
         seen: set[tuple[str, str | None]] = set()
         for h in heads:
@@ -212,7 +212,7 @@ class ActorCoder:
         """The head's subtree without its conjuncts, trimmed of edge punctuation/determiners."""
         drop: set[int] = set()
         for child in head.children:
-            if child.dep_ in SPLIT_DEPS:
+            if child.dep_ in SPLIT_DEPS or (child.dep_ == "appos" and child in _listed(head)):
                 drop.update(t.i for t in child.subtree)
         idx = sorted(t.i for t in head.subtree if t.i not in drop)
         # keep the contiguous run around the head
@@ -347,6 +347,18 @@ class ActorCoder:
 
     def _from_head(self, span: Span, root: Token, m: Mention, core: list[Mention]) -> Party:
         sector = _mention_sector(m)
+        if m.kind == "body":  # a generic body name owned by another state: "Rwanda's Senate" is not the US's
+            owners = [
+                o
+                for o in core
+                if o is not m
+                and o.end <= m.start
+                and o.code in self.lex.iso
+                and o.code != m.code
+                and any(self.doc[i].dep_ in ("poss", "compound", "amod", "nmod") for i in range(o.start, o.end))
+            ]
+            if owners:
+                return self._party(span, None, owners[-1].code, sector, None)
         if m.kind == "demonym":  # "Palestinians", "the Russians", "ethnic Albanians"
             det = any(t.dep_ == "det" and t.lower_ == "the" for t in root.children)
             sector = None if det else "CVL"
@@ -439,26 +451,66 @@ class ActorCoder:
         if pron is None:
             return None
         sent_start = pron.sent.start if self.doc.has_annotation("DEP") else 0
+        subj = self._governing_subject(root)  # "NATO was heightening tensions with its deployments"
+        if subj is not None and subj.end <= pron.i:
+            return subj
         for m in reversed(self.mentions):
             if m.end <= pron.i and m.start >= sent_start and m.kind not in PLACE_KINDS:
                 return m
         return None
 
+    def _governing_subject(self, tok: Token) -> Mention | None:
+        """The actor mention heading the subject of the nearest clause that governs ``tok``."""
+        inside = tok
+        t = tok
+        for _ in range(8):
+            if t.head.i == t.i:
+                return None
+            t = t.head
+            if t.pos_ in ("VERB", "AUX"):
+                for child in t.children:
+                    if child.dep_ in ("nsubj", "nsubjpass") and child.i != inside.i:
+                        m = self._at.get(child.i)
+                        return m if m is not None and m.kind not in PLACE_KINDS else None
+            inside = t
+        return None
+
     def _subject_country(self, span: Span, exclude: str | None) -> str | None:
         """The state that is the subject of a clause governing the span ("Russia ... dispatching bombers")."""
         tok = _head_of(span)
+        if tok.dep_ == "conj" and tok.head.pos_ == "NOUN":  # "Russian drones and aircraft": shared modifier
+            for mod in tok.head.children:
+                m = self._at.get(mod.i)
+                if mod.dep_ in ("amod", "compound") and m is not None and m.code != exclude and self._state_like(m):
+                    return m.code
         while tok.head.i != tok.i:
             tok = tok.head
             if tok.pos_ not in ("VERB", "AUX"):
                 continue
+            if tok.dep_ == "pcomp" and not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
+                owner = tok.head.head if tok.head.dep_ == "prep" else tok.head  # "accused Russia of sending …"
+                for obj in owner.children:
+                    m = self._at.get(obj.i)
+                    if obj.dep_ == "dobj" and m is not None and m.code != exclude and self._state_like(m):
+                        return m.code
             for child in tok.children:
                 if child.dep_ not in ("nsubj", "nsubjpass") or span.start <= child.i < span.end:
                     continue
-                for i in range(child.i, child.left_edge.i - 1, -1):  # "Burmese troops", "Russia"
+                for i in range(child.i, child.left_edge.i - 1, -1):  # "Burmese troops", "Russia", "NATO"
                     m = self._at.get(i)
-                    if m is not None and m.code in self.lex.iso and m.code != exclude:
+                    if m is not None and m.code != exclude and self._state_like(m):
                         return m.code
+                if child.pos_ == "NOUN" and child.i not in self._at:  # "alliance members" → the IGO in focus
+                    subj = self.doc[child.left_edge.i : child.i + 1]
+                    ana = next(filter(None, (self._anaphor(subj, t) for t in reversed(subj))), None)
+                    code = (ana[0].code if ana[0] is not None else ana[1].get("default")) if ana else None
+                    if code and code != exclude:
+                        return str(code)
         return None
+
+    def _state_like(self, m: Mention) -> bool:
+        """A state or an intergovernmental organisation (NATO, the EU) that can own a bare role's members."""
+        return m.code in self.lex.iso or (m.kind == "igo" and self.lex.org_kind(m.code) == "igo")
 
     def _context_country(self, span: Span, exclude: str | None = None) -> str | None:
         """A state for a bare role from its sentence: the subject of a governing clause, a place after "in",
@@ -500,6 +552,15 @@ def _head_of(span: Span) -> Token:
         if subj or nouns:
             return (subj or nouns)[-1] if subj else nouns[-1]
     return root
+
+
+def _listed(head: Token) -> list[Token]:
+    """A list parsed as apposition: "The US, Russia, and Switzerland" (Russia appos, Switzerland its conj)."""
+    out: list[Token] = []
+    for c in head.children:
+        if c.dep_ == "appos" and c.pos_ == "PROPN" and c.ent_type_ in ("GPE", "ORG", "NORP") and c.conjuncts:
+            out.extend([c, *c.conjuncts])
+    return out
 
 
 def _governing_noun(tok: Token) -> Token | None:

@@ -25,29 +25,12 @@ from spacy.strings import hash_string  # type: ignore[attr-defined]
 from spacy.tokens import Doc, Span, Token
 
 from . import actors
+from .ontology import PLOVER_TYPES
 from .records import Party
 
 log = logging.getLogger("brinkwatch.extract")
 T = TypeVar("T")
 
-PLOVER_TYPES: tuple[str, ...] = (
-    "AGREE",
-    "CONSULT",
-    "SUPPORT",
-    "CONCEDE",
-    "COOPERATE",
-    "AID",
-    "RETREAT",
-    "REQUEST",
-    "ACCUSE",
-    "REJECT",
-    "THREATEN",
-    "PROTEST",
-    "SANCTION",
-    "MOBILIZE",
-    "COERCE",
-    "ASSAULT",
-)
 ROLES = ("claim", "absorb", "enabler")
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
 SELF_PRONOUNS = frozenset(
@@ -80,6 +63,7 @@ class Entry:
     ignore: bool = False  # a phrase that is no event ("defend against": not SUPPORT)
     neg_type: str | None = None  # type when negated and future ("will not allow" → THREATEN)
     said_type: str | None = None  # type when it reports a clause ("a rights group protested that …")
+    subjects: frozenset[str] = frozenset()  # an event only with one of these subjects ("protesters gathered")
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +90,9 @@ class Rules:
     threat_types: dict[str, str]
     peacekeeping_words: frozenset[str]
     force_verbs: frozenset[str]
+    suspicion_verbs: frozenset[str] = frozenset()  # "speculated that …", "suspect that …"
+    link_verbs: frozenset[str] = frozenset()  # "… may be related to Russia", "linked to", "behind"
+    compound_heads: frozenset[str] = frozenset()  # "a sanctions package": the trigger lends the head its role
 
 
 @dataclass(slots=True)
@@ -171,6 +158,7 @@ def _entries(raw: dict[str, Any], pos: str) -> list[Entry]:
                 ignore=bool(spec.get("ignore", False)),
                 neg_type=spec.get("neg_type"),
                 said_type=spec.get("said_type"),
+                subjects=frozenset(str(w).lower() for w in spec.get("subjects") or ()),
             )
         )
     return out
@@ -220,6 +208,9 @@ def lexicon() -> Lexicon:
         threat_types=dict(rr["threat_types"]),
         peacekeeping_words=frozenset(rr["peacekeeping_words"]),
         force_verbs=frozenset(rr["force_verbs"]),
+        suspicion_verbs=frozenset(rr.get("suspicion_verbs") or ()),
+        link_verbs=frozenset(rr.get("link_verbs") or ()),
+        compound_heads=frozenset(rr.get("compound_heads") or ()),
     )
     contexts = {str(k).lower(): tuple(v) for k, v in _read_yaml("contexts.yaml").items()}
     mode_cues = {str(k): {str(w): str(m) for w, m in v.items()} for k, v in _read_yaml("mode_cues.yaml").items()}
@@ -279,6 +270,10 @@ def match(tok: Token, lex: Lexicon | None = None) -> Entry | None:
         return None
     comp: set[str] | None = None
     for e in table:
+        if e.subjects and not any(
+            c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in e.subjects for c in subject_sources(tok)
+        ):
+            continue
         words = (e.lemma, *e.extra)
         if len(words) == 1:
             return e
@@ -290,6 +285,14 @@ def match(tok: Token, lex: Lexicon | None = None) -> Entry | None:
 
 
 # ---------------------------------------------------------------- syntax helpers
+
+
+def subject_sources(tok: Token) -> list[Token]:
+    """The children of a verb and, for a conjoined verb without its own subject, of the verb it joins."""
+    kids = list(tok.children)
+    if tok.dep_ == "conj" and not any(c.dep_ in SUBJ_DEPS for c in kids):
+        kids.extend(tok.head.children)
+    return kids
 
 
 def children_by_dep(tok: Token, deps: frozenset[str] | set[str] | tuple[str, ...]) -> list[Token]:
@@ -461,7 +464,7 @@ def _trigger_hashes(words: frozenset[str]) -> frozenset[int]:
 
 def trigger_hashes(lex: Lexicon) -> frozenset[int]:
     """Hashes of every word that can start an event: trigger lemmas and reporting verbs."""
-    return _trigger_hashes(lex.trigger_lemmas | lex.rules.reporting_verbs)
+    return _trigger_hashes(lex.trigger_lemmas | lex.rules.reporting_verbs | lex.rules.suspicion_verbs)
 
 
 # ---------------------------------------------------------------- arguments
@@ -522,14 +525,43 @@ class Arguments:
         """The parties of the first head that codes to any, looking inside a head that does not
         ("an Indian proposal", "calls by Belarus's rulers", "restrictions against German goods").
         ``skip``: the actor's countries — a recipient written "its troops" is the actor's own."""
+        fallback: tuple[list[Party], Token | None] = ([], None)
         for h in heads:
             own = bool(skip) and pronominal(h)
             ps = self._descend(h, inside_only=own)
+            if own and (not ps or all(p.country in skip for p in ps)):
+                ps = self.antecedent(h, skip)  # "accused Russian aircraft of entering its airspace"
             if ps and own and all(p.country in skip for p in ps):
+                continue
+            if ps and skip and h.pos_ != "PROPN" and all(p.country in skip for p in ps):
+                # "withdraw (UN) inspectors from Iraq": prefer a recipient other than the actor itself
+                if fallback[1] is None:
+                    fallback = (ps, h)
                 continue
             if ps:
                 return ps, h
-        return [], None
+        return fallback
+
+    def antecedent(self, h: Token, skip: frozenset[str]) -> list[Party]:
+        """The owner of "its"/"their" on a recipient noun: the subject of a governing clause that is not the
+        actor ("Estonia said Russian jets violated its airspace" → Estonia)."""
+        if not any(c.dep_ == "poss" and c.lower_ in ("its", "their") for c in h.children):
+            return []
+        inside = {t.i for t in h.subtree}
+        t = h
+        for _ in range(12):
+            if t.head.i == t.i:
+                break
+            t = t.head
+            if t.pos_ not in ("VERB", "AUX"):
+                continue
+            for s in children_by_dep(t, SUBJ_DEPS):
+                if s.i in inside or s.pos_ == "PRON":
+                    continue
+                ps = [p for p in self._descend(s) if p.country not in skip and p.country != "UNK"]
+                if ps:
+                    return ps
+        return []
 
     def _descend(self, head: Token, inside_only: bool = False) -> list[Party]:
         """Breadth-first into modifiers, prepositional objects and possessors (``inside_only``: not the
@@ -566,7 +598,9 @@ class Arguments:
         for _ in range(5):
             own = self._own_subjects(h, grammatical=via_conj)
             heads.extend(own)
-            if own and not all(pronominal(s) for s in own):
+            # "approve a plan that will not allow …": an antecedent that is no party passes to the approver
+            uncoded_relative = h.dep_ == "relcl" and [t.i for t in own] == [h.head.i] and not self._descend(h.head)
+            if own and not all(pronominal(s) for s in own) and not uncoded_relative:
                 break
             if not via_conj and is_passive(h) and not own:
                 # "were killed in Israeli tank shelling": the attack's modifier; else the actor is unknown
@@ -585,8 +619,10 @@ class Arguments:
                 else:
                     heads.extend(children_by_dep(owner, {"dobj"}))
             if h.dep_ in ("acl", "relcl") and h.head.pos_ in ("NOUN", "PROPN", "PRON"):
-                if not is_passive(h) or h.dep_ == "relcl":
-                    heads.append(h.head)
+                patient = existential_patient(h)  # "there were 10 soldiers killed": the noun underwent it
+                gerund_of_event = h.tag_ == "VBG" and match(h.head, self.lex) is not None  # "weapons …, lowering"
+                if (not is_passive(h) or h.dep_ == "relcl") and not patient and not gerund_of_event:
+                    heads.append(h.head)  # not an event noun ("weapons …, lowering the threshold"): no agent
                 # "issued a declaration demanding …": the issuer
                 noun = h.head
                 if noun.dep_ in ("dobj", "pobj") and noun.head.pos_ in ("VERB", "ADP"):
@@ -642,6 +678,8 @@ class Arguments:
         h = clause_head(v)
         if is_passive(h):
             heads.extend(children_by_dep(h, {"nsubjpass"}))
+        if existential_patient(h):
+            heads.append(h.head)
         force = entry.lemma in self.lex.rules.force_verbs  # "dispatched bombers": the object is the force
         objects = children_by_dep(h, {"dative"} if force else {"dobj", "dative"})
         preps = self.lex.rules.type_recipient_preps.get(entry.type, ()) + self.lex.rules.recipient_preps
@@ -672,11 +710,29 @@ class Arguments:
 
     def noun_recipient_heads(self, n: Token, governor: Token | None) -> list[Token]:
         heads = [t for t in pobjs(n, NOUN_PREPS) if t.dep_ == "pobj"]
+        if n.dep_ == "compound" and n.head.lemma_.lower() in self.lex.rules.compound_heads:  # "a sanctions package"
+            heads.extend(t for t in pobjs(n.head, NOUN_PREPS) if t.dep_ == "pobj")
         if governor is not None:
             heads.extend(children_by_dep(governor, {"dative"}))
             heads.extend(t for t in pobjs(governor, self.lex.rules.recipient_preps) if t.dep_ == "pobj" and t.i != n.i)
+            for d in children_by_dep(governor, {"dobj"}):  # "heightening tensions on Russia's borders with …"
+                if d.i != n.i:
+                    heads.extend(
+                        t for t in pobjs(d, ("on", "against", "along", "toward", "towards")) if t.dep_ == "pobj"
+                    )
             heads.extend(self.purpose_heads(governor))
         return heads
+
+
+def existential_patient(h: Token) -> bool:
+    """ "There were 10 soldiers killed": the participle's noun is what underwent the event."""
+    noun = h.head
+    return (
+        h.dep_ == "acl"
+        and h.tag_ == "VBN"
+        and noun.dep_ == "attr"
+        and any(c.dep_ == "expl" for c in noun.head.children)
+    )
 
 
 def pronominal(tok: Token) -> bool:

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from . import attribution, dates, events, modality, places
+from . import actor_data, attribution, dates, events, modality, places
 from .events import Entry, Lexicon, log
 from .records import Article, Attribution, Event, InputFailure, Location, Party, Sentence
 from .settings import Settings
@@ -59,6 +59,7 @@ class Cand:
     recipients: list[Party] = field(default_factory=list)
     recipient_heads: list[Token] = field(default_factory=list)
     own_party: bool = False  # a noun trigger's own arguments (by, possessor, modifiers, objects) code a party
+    linked: Token | None = None  # the party a suspicion ties its content to ("… related to Russia")
 
 
 def sentences_of(doc: Doc) -> list[Sentence]:
@@ -71,6 +72,9 @@ def sentences_of(doc: Doc) -> list[Sentence]:
 def _governor(n: Token, objects_only: bool = False) -> Token | None:
     """The verb a noun trigger is the object of (held talks, engaged in a firefight)."""
     t = n
+    heads = events.lexicon().rules.compound_heads
+    if t.dep_ == "compound" and t.head.lemma_.lower() in heads and t.head.i > t.i:  # "approved the sanctions package"
+        t = t.head
     for _ in range(3):
         if t.dep_ == "conj" and t.head.i != t.i:
             t = t.head
@@ -78,7 +82,12 @@ def _governor(n: Token, objects_only: bool = False) -> Token | None:
             break
     if t.dep_ in ARG_DEPS and t.head.pos_ in ("VERB", "AUX"):
         return t.head
-    if not objects_only and t.dep_ == "pobj" and t.head.dep_ == "prep" and t.head.lower_ in ("in", "into", "for"):
+    if (
+        not objects_only
+        and t.dep_ == "pobj"
+        and t.head.dep_ == "prep"
+        and t.head.lower_ in ("in", "into", "for", "with")
+    ):
         g = t.head.head
         if g.pos_ == "VERB":
             return g
@@ -258,7 +267,50 @@ def _candidates(sent: Span, lex: Lexicon, tokens: list[Token]) -> list[Cand]:
         if child in cands and parent in cands:
             cands[child].parent = cands[parent]
     out = list(cands.values())
-    out.extend(_reported(tokens, lex, raw, cands))
+    out.extend(_suspicions(tokens, lex, raw, cands))
+    done = {c.tok.i for c in out if c.synthetic}
+    out.extend(_reported([t for t in tokens if t.i not in done], lex, raw, cands))
+    return out
+
+
+def _link_target(c: Token, lex: Lexicon) -> Token | None:
+    """The party a clause ties its subject to: "… may be related / linked to Russia", "… was behind it"."""
+    lemma = c.lemma_.lower()
+    if lemma in lex.rules.link_verbs:
+        found = [t for t in events.pobjs(c, ("to", "with")) if t.dep_ == "pobj"]
+        return found[0] if found else None
+    if lemma == "be":
+        found = [t for t in events.pobjs(c, ("behind",)) if t.dep_ == "pobj"]
+        return found[0] if found else None
+    return None
+
+
+def _suspicions(
+    tokens: list[Token], lex: Lexicon, raw: dict[int, tuple[Token, Entry]], cands: dict[int, Cand]
+) -> list[Cand]:
+    """ "X speculated that the drone incidents may be related to Russia" → an ACCUSE by X toward Russia
+    whose child is the happening in the clause's subject (its actor: the party it is tied to)."""
+    out: list[Cand] = []
+    acc = lex.verbs.get("accuse", [None])[0]
+    if acc is None:
+        return out
+    for tok in tokens:
+        if tok.pos_ != "VERB" or tok.i in raw or tok.lemma_.lower() not in lex.rules.suspicion_verbs:
+            continue
+        if not events.children_by_dep(tok, events.SUBJ_DEPS):
+            continue
+        for c in events.children_by_dep(tok, {"ccomp"}):
+            target = _link_target(c, lex)
+            if target is None:
+                continue
+            cand = Cand(tok, acc, "ACCUSE", tok, first=tok.i, last=tok.i, synthetic=True, content=c, linked=target)
+            for subj in events.children_by_dep(c, {"nsubj", "nsubjpass"}):
+                for j in _subtree_triggers(subj, raw):
+                    kid = cands.get(j)
+                    if kid is not None and kid.parent is None:
+                        kid.parent = cand
+            out.append(cand)
+            break
     return out
 
 
@@ -306,7 +358,9 @@ def _code(c: Cand, args: events.Arguments, lex: Lexicon) -> None:
         actor_heads = args.verb_actor_heads(tok)
         content = c.content
         rec_heads: list[Token] = []
-        if content is not None:
+        if c.linked is not None:
+            rec_heads = [c.linked]
+        elif content is not None:
             rec_heads = events.children_by_dep(content, {"nsubj", "nsubjpass"})
         c.actors, _ = args.first_coded(actor_heads)
         c.recipients, _ = args.first_coded(rec_heads)
@@ -385,7 +439,6 @@ def extract_doc(
     tracker = events.guard("AttributionTracker", lambda: attribution.AttributionTracker(doc), None)
     resolver = events.guard("DateResolver", lambda: dates.DateResolver(published), None)
     out: list[Event] = []
-    seen_ids: set[str] = set()
     index_ = events.DocIndex.of(doc, lex)
     for index, sent in enumerate(doc.sents):
         reason = index_.codable(sent, settings.max_sentence_tokens)
@@ -397,13 +450,23 @@ def extract_doc(
             continue
         for c in cands:
             _code(c, args, lex)
+        for c in cands:  # the happening a suspicion ties to a party: that party did it
+            if c.parent is not None and c.parent.linked is not None and c.parent.recipients:
+                c.actors = [p for p in c.parent.recipients]
+                c.recipients = [p for p in c.recipients if p.country not in {a.country for a in c.actors}]
+                c.own_party = True
         keep: list[Cand] = []
         for c in cands:
             if c.entry.pos == "noun" and c.governor is None and not c.own_party:
                 continue  # a bare mention ("the talks", "the fighting"): no event without a party
             if c.entry.strength <= WEAK and not any(p.country != "UNK" for p in (*c.actors, *c.recipients)):
                 continue  # a weak trigger ("a precautionary measure", "released an application") needs a party
-            if c.synthetic and c.event_type == "ACCUSE":
+            if c.linked is not None and not (c.actors and c.recipients):
+                for k in cands:
+                    if k.parent is c:
+                        k.parent = None
+                continue  # a suspicion with no speaker or no party it points at is no accusation
+            if c.synthetic and c.event_type == "ACCUSE" and c.linked is None:
                 kids = [k for k in cands if k.parent is c]
                 speakers = events.children_by_dep(c.tok, {"nsubj"})
                 if (
@@ -418,6 +481,7 @@ def extract_doc(
                 if accused:  # "Israel said a bomb was fired at it from Gaza": the accused is the attacker
                     c.recipients = accused
             keep.append(c)
+        keep = _one_per_event(keep, cands)
         keep.sort(key=lambda c: c.first)
         if keep:
             main = min(keep, key=lambda c: (events.depth(c.status_tok), c.first))
@@ -432,12 +496,30 @@ def extract_doc(
                 child.parent_event = parent.event_id
                 if parent.event_type == "ACCUSE" and child.status == "asserted":
                     _mark_alleged(child, parent)
-        for c in keep:  # one record per event: never two with the same id
-            e = made[id(c)]
-            if e.event_id not in seen_ids:
-                seen_ids.add(e.event_id)
-                out.append(e)
+        out.extend(made[id(c)] for c in keep)
     return sentences, out
+
+
+def _one_per_event(keep: list[Cand], cands: list[Cand]) -> list[Cand]:
+    """One candidate per (trigger start, type) — the event id's key: a second one (a noun event whose light
+    verb is itself a trigger of the same type) is the same event; its children move to the one kept."""
+    first: dict[tuple[int, str], Cand] = {}
+    out: list[Cand] = []
+    for c in keep:
+        key = (c.first, c.event_type)
+        kept = first.get(key)
+        if kept is None:
+            first[key] = c
+            out.append(c)
+            continue
+        if not kept.actors and c.actors:
+            kept.actors = c.actors
+        if not kept.recipients and c.recipients:
+            kept.recipients = c.recipients
+        for k in cands:
+            if k.parent is c:
+                k.parent = kept
+    return out
 
 
 def _event(
@@ -466,6 +548,8 @@ def _event(
     if resolver is not None:
         date, precision = events.guard("dates.resolve", lambda: resolver.resolve(sent, status_tok), report)
     location: Location | None = events.guard("places.locate", lambda: places.locate(sent, status_tok), None)
+    if location is None:
+        location = _owned_place(c)
     info = lex.type_info(c.event_type)
     completeness = 0.5 + (0.25 if c.actors else 0.0) + (0.25 if c.recipients else 0.0)
     return Event(
@@ -491,6 +575,25 @@ def _event(
         date_precision=precision or "report",
         location=location,
         confidence=round(c.entry.strength * completeness, 3),
+    )
+
+
+OWNED_PLACES = frozenset({"airspace", "territory", "waters", "soil"})
+
+
+def _owned_place(c: Cand) -> Location | None:
+    """An incursion into one state's airspace ("violated its airspace", the owner resolved as recipient)
+    happened in that state."""
+    states = {p.country for p in c.recipients if p.country in actor_data.lexicon().iso}
+    if len(states) != 1 or not any(h.lemma_.lower() in OWNED_PLACES for h in c.recipient_heads):
+        return None
+    code = states.pop()
+    head = next(h for h in c.recipient_heads if h.lemma_.lower() in OWNED_PLACES)
+    return Location(
+        text=head.doc[head.left_edge.i : head.i + 1].text,
+        country=code,
+        name=actor_data.country_name(code),
+        kind="country",
     )
 
 

@@ -1,0 +1,103 @@
+"""Extraction, second pass: suspicions tied to a party, bare role nouns, airspace owners, one record per event."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from brinkwatch.extract import extract_doc, extract_text
+from brinkwatch.records import Event
+from brinkwatch.settings import Settings
+
+SETTINGS = Settings()
+
+
+def run(nlp, text: str) -> list[Event]:  # type: ignore[no-untyped-def]
+    return extract_text(text, published="2025-10-10", doc_id="t", nlp=nlp, settings=SETTINGS)
+
+
+def countries(parties) -> set[str]:  # type: ignore[no-untyped-def]
+    return {p.country for p in parties}
+
+
+def test_speculation_ties_the_happening_to_the_suspected_party(nlp) -> None:  # type: ignore[no-untyped-def]
+    evs = run(nlp, "Western media speculated that drone interference incidents may be related to Russia.")
+    acc = next(e for e in evs if e.event_type == "ACCUSE")
+    assert countries(acc.actors) == {"WST"} and acc.actors[0].sector == "JRN" and countries(acc.recipients) == {"RUS"}
+    kid = next(e for e in evs if e.parent_event == acc.event_id)
+    assert kid.status == "speculated" and not kid.factual and countries(kid.actors) == {"RUS"}
+
+
+def test_a_clause_with_no_party_it_points_at_is_no_accusation(nlp) -> None:  # type: ignore[no-untyped-def]
+    evs = run(nlp, "Analysts speculated that the incidents may be related to the weather.")
+    assert not [e for e in evs if e.event_type == "ACCUSE"]
+
+
+def test_bare_role_noun_takes_the_governing_subject(nlp) -> None:  # type: ignore[no-untyped-def]
+    e = next(
+        e
+        for e in run(nlp, "NATO is considering allowing pilots to shoot down Russian drones.")
+        if e.event_type == "ASSAULT"
+    )
+    assert countries(e.actors) == {"NATO"} and countries(e.recipients) == {"RUS"}
+    evs = run(
+        nlp, "Alliance members are discussing whether pilots should be allowed to fire on Russian drones and aircraft."
+    )
+    e = next(e for e in evs if e.event_type == "ASSAULT")
+    assert countries(e.actors) == {"NATO"} and countries(e.recipients) == {"RUS"}
+
+
+def test_incursion_recipient_is_the_airspace_owner(nlp) -> None:  # type: ignore[no-untyped-def]
+    for text, owner in (
+        ("Russian jets entered Polish airspace.", "POL"),
+        ("Russian jets violated Estonian airspace.", "EST"),
+        ("Estonia said three Russian jets violated its airspace.", "EST"),
+        ("Poland accused Russia of sending the drones that entered its airspace.", "POL"),
+    ):
+        inc = [e for e in run(nlp, text) if e.event_type == "MOBILIZE" and "airspace" in e.trigger]
+        assert inc and countries(inc[0].actors) == {"RUS"} and countries(inc[0].recipients) == {owner}, text
+        assert inc[0].location is not None and inc[0].location.country == owner, text
+    evs = run(nlp, "Estonia and Poland accused Russian aircraft of entering its airspace illegally.")
+    inc = next(e for e in evs if "entering" in e.trigger)
+    assert countries(inc.recipients) == {"EST", "POL"} and countries(inc.actors) == {"RUS"}
+
+
+def test_one_record_per_event_on_seed_and_gold(nlp, seed_path: Path, gold_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    texts = [seed_path.read_text(encoding="utf-8")]
+    for line in (gold_dir / "plover_gsr_dev.jsonl").read_text(encoding="utf-8").splitlines()[:80]:
+        texts.append(json.loads(line)["text"])
+    for i, text in enumerate(texts):
+        _, evs = extract_doc(nlp(text), doc_id=f"d{i}", published="2025-10-10", settings=SETTINGS)
+        ids = [e.event_id for e in evs]
+        assert len(ids) == len(set(ids)), text
+        keys = [(e.sentence_index, e.trigger_start, e.event_type) for e in evs]
+        assert len(keys) == len(set(keys))
+        assert all(e.parent_event in ids for e in evs if e.parent_event)
+
+
+def test_assembling_is_a_protest_only_when_protesters_assemble(nlp) -> None:  # type: ignore[no-untyped-def]
+    evs = run(nlp, "Protesters gathered in front of Russia's embassy in Warsaw to denounce the drone incursion.")
+    assert [e.event_type for e in evs] == ["PROTEST"]
+    assert not [e for e in run(nlp, "Ministers gathered in Brussels on Monday.") if e.event_type == "PROTEST"]
+
+
+def test_listed_actors_and_owned_bodies(nlp) -> None:  # type: ignore[no-untyped-def]
+    e = next(e for e in run(nlp, "The US, Russia, and Switzerland met yesterday.") if e.event_type == "CONSULT")
+    assert countries(e.actors) == {"USA", "RUS", "CHE"}
+    e = next(e for e in run(nlp, "Rwanda's Senate protested the decision.") if e.event_type == "PROTEST")
+    assert countries(e.actors) == {"RWA"}
+
+
+def test_the_noun_of_an_existential_participle_underwent_the_event(nlp) -> None:  # type: ignore[no-untyped-def]
+    e = next(
+        e for e in run(nlp, "There were 10 Russian soldiers killed in Ukraine today.") if e.event_type == "ASSAULT"
+    )
+    assert countries(e.recipients) == {"RUS"} and "RUS" not in countries(e.actors)
+
+
+def test_said_with_a_hostile_deployment_on_the_speakers_border_is_an_accusation(nlp) -> None:  # type: ignore[no-untyped-def]
+    evs = run(nlp, "Peskov said NATO was heightening tensions on Russia's borders with its deployments.")
+    acc = next(e for e in evs if e.event_type == "ACCUSE")
+    assert countries(acc.actors) == {"RUS"} and countries(acc.recipients) == {"NATO"}
+    kid = next(e for e in evs if e.parent_event == acc.event_id)
+    assert kid.event_type == "MOBILIZE" and countries(kid.actors) == {"NATO"} and not kid.factual
