@@ -7,35 +7,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+from brinkwatch.ontology import quad_of, score_of
 from brinkwatch.records import Article, Attribution, Event, Location, Party, Sentence
 from brinkwatch.store import Store, StoredArticle
 
 HERE = Path(__file__).resolve().parent
 MERGE_SET = HERE / "data" / "merge_set"
-SCORES = {
-    "AGREE": 2.5,
-    "CONSULT": 2.5,
-    "SUPPORT": 5,
-    "CONCEDE": 4.5,
-    "COOPERATE": 9.5,
-    "AID": 10,
-    "RETREAT": 6.5,
-    "REQUEST": 0,
-    "ACCUSE": -3,
-    "REJECT": -2,
-    "THREATEN": -3.5,
-    "PROTEST": -5,
-    "SANCTION": -6,
-    "MOBILIZE": -5.5,
-    "COERCE": -7,
-    "ASSAULT": -9,
-}
-QUADS = {
-    **dict.fromkeys(["AGREE", "CONSULT", "SUPPORT", "CONCEDE"], 1),
-    **dict.fromkeys(["COOPERATE", "AID", "RETREAT"], 2),
-    **dict.fromkeys(["REQUEST", "ACCUSE", "REJECT", "THREATEN"], 3),
-    **dict.fromkeys(["PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"], 4),
-}
 
 
 def load_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -63,8 +40,8 @@ def make_event(rec: dict[str, Any], *, doc_id: str, index: int = 0, start: int =
         trigger_start=start,
         trigger_end=start + len(text.split()[0]),
         event_type=et,
-        quad=rec.get("quad", QUADS[et]),
-        score=rec.get("score", SCORES[et]),
+        quad=rec.get("quad", quad_of(et)),
+        score=rec.get("score", score_of(et)),
         actors=[Party(text=rec["actor"], country=rec["actor"])] if rec.get("actor") else [],
         recipients=[Party(text=rec["recipient"], country=rec["recipient"])] if rec.get("recipient") else [],
         status=rec.get("status", "asserted"),

@@ -44,7 +44,7 @@ def test_plover_sectors_match_the_ontology(shared_dir: Path) -> None:
 
 def test_countries() -> None:
     rows = read_csv("countries.csv")
-    assert list(rows[0]) == ["code", "name", "variants", "demonyms", "capitals"]
+    assert list(rows[0]) == ["code", "name", "variants", "demonyms", "capitals", "capital_city", "lat", "lon"]
     codes = [r["code"] for r in rows]
     assert len(codes) == len(set(codes)), "duplicate country code"
     for r in rows:

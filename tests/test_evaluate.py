@@ -77,18 +77,19 @@ def test_igo_codes_cover_the_issue_list() -> None:
     codes = igo_codes()
     for code in ("NATO", "EU", "UN", "OSCE", "AU", "ASEAN", "IAEA", "WHO", "IMF", "WB", "ARL", "OPEC", "ICC"):
         assert code in codes
+    assert {"UNSC", "ICTY", "G7", "IGO", "ICRC", "AMN"} <= codes  # every organisation of data/actors/igos.yaml
+    assert "UKR" not in codes and "IMG" not in codes
     assert "RUS" not in codes and "WST" not in codes
 
 
 def test_scoring_data_is_valid() -> None:
     data = scoring_codes()
-    assert all(isinstance(c, str) and c.isupper() for c in data["igo_codes"])
+    assert set(data) == {"gold_code_aliases", "unconstrained_codes"}
     assert all(len(k) == 3 and len(v) == 3 for k, v in data["gold_code_aliases"].items())
-    roots = data["plover_to_cameo_roots"]
-    assert len(roots) == 16
-    assert all(len(r) == 2 and r.isdigit() and 2 <= int(r) <= 20 for rs in roots.values() for r in rs)
+    assert all(isinstance(c, str) and (c.isupper() or c == "---") for c in data["unconstrained_codes"])
     mapping, source = cameo_crosswalk()
-    assert source.startswith("data/")
+    assert source == "data/events/cameo.yaml" and len(mapping) == 16
+    assert all(len(r) == 2 and r.isdigit() and 2 <= int(r) <= 20 for rs in mapping.values() for r in rs)
     assert mapping["ASSAULT"] >= {"18", "19", "20"} and mapping["AGREE"] == {"03"}
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from analytics_data import write_record, write_scenario
 from brinkwatch import export, incidents
+from brinkwatch.ontology import PLOVER_TYPES
 from brinkwatch.store import Store
 
 
@@ -63,24 +64,7 @@ def test_cameo_crosswalk() -> None:
     assert export.cameo_root("ACCUSE", "investigate") == "09"
     assert export.cameo_root("ASSAULT", "unconventional") == "20"
     assert export.cameo_root("REQUEST") == "10" and export.cameo_root("NOPE") is None
-    for t in (
-        "AGREE",
-        "CONSULT",
-        "SUPPORT",
-        "CONCEDE",
-        "COOPERATE",
-        "AID",
-        "RETREAT",
-        "REQUEST",
-        "ACCUSE",
-        "REJECT",
-        "THREATEN",
-        "PROTEST",
-        "SANCTION",
-        "MOBILIZE",
-        "COERCE",
-        "ASSAULT",
-    ):
+    for t in PLOVER_TYPES:
         assert export.cameo_root(t) is not None
 
 
@@ -88,19 +72,3 @@ def test_empty_store_exports_nothing(db_url: str, tmp_path: Path) -> None:
     with Store(db_url) as store:
         assert export.export(store, "parquet", tmp_path / "e.parquet") == 0
         assert pd.read_parquet(tmp_path / "e.parquet").empty
-
-
-def test_cameo_roots_agree_with_the_events_crosswalk() -> None:
-    """Our one root per type (data/cameo.yaml) lies within the roots the events helper's crosswalk lists."""
-    from importlib import resources
-
-    import yaml
-
-    path = resources.files("brinkwatch").joinpath("data/events/cameo.yaml")
-    if not path.is_file():
-        pytest.skip("no events crosswalk")
-    theirs = yaml.safe_load(path.read_text(encoding="utf-8"))["plover_to_cameo"]
-    for plover_type, roots in theirs.items():
-        assert export.cameo_root(plover_type) in roots, plover_type
-    for key, root in export.cameo_crosswalk()["modes"].items():
-        assert root in theirs[key.split(".")[0]], key

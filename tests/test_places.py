@@ -36,27 +36,33 @@ def _rows(name: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
+def _countries() -> list[dict[str, str]]:
+    """The one countries table (shared with the actor lexicon)."""
+    text = resources.files("brinkwatch").joinpath("data/actors/countries.csv").read_text("utf-8")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
 # -- the gazetteer data ------------------------------------------------------------------------------
 
 
 def test_every_un_member_is_present() -> None:
     assert len(UN_MEMBERS) == 193
-    codes = {r["iso3"] for r in _rows("countries.csv")}
+    codes = {r["code"] for r in _countries()}
     assert codes >= UN_MEMBERS, sorted(UN_MEMBERS - codes)
 
 
 def test_country_rows_are_valid() -> None:
-    rows = _rows("countries.csv")
-    codes = [r["iso3"] for r in rows]
+    rows = _countries()
+    codes = [r["code"] for r in rows]
     assert len(codes) == len(set(codes))
     for r in rows:
-        assert re.fullmatch(r"[A-Z]{3}", r["iso3"]), r
+        assert re.fullmatch(r"[A-Z]{3}", r["code"]), r
         assert -90 <= float(r["lat"]) <= 90 and -180 <= float(r["lon"]) <= 180, r
         assert r["name"].strip() == r["name"] and r["name"]
 
 
 def test_place_rows_are_valid_and_capitals_are_in_their_country() -> None:
-    countries = {r["iso3"]: r for r in _rows("countries.csv")}
+    countries = {r["code"]: r for r in _countries()}
     places = _rows("places.csv")
     by_name: dict[str, tuple[str, str, str, str]] = {}
     for r in places:
@@ -67,9 +73,9 @@ def test_place_rows_are_valid_and_capitals_are_in_their_country() -> None:
         key = (r["country"], r["kind"], r["lat"], r["lon"])
         assert by_name.setdefault(r["name"], key) == key, f"{r['name']} listed twice with different data"
     for iso3, c in countries.items():
-        if c["capital"]:
-            assert c["capital"] in by_name, f"capital of {iso3} missing: {c['capital']}"
-            assert by_name[c["capital"]][0] == iso3, c["capital"]
+        if c["capital_city"]:
+            assert c["capital_city"] in by_name, f"capital of {iso3} missing: {c['capital_city']}"
+            assert by_name[c["capital_city"]][0] == iso3, c["capital_city"]
     for must in (
         "Kharkiv",
         "Donetsk",
@@ -101,10 +107,10 @@ def test_place_rows_are_valid_and_capitals_are_in_their_country() -> None:
 def test_names_and_aliases_never_conflict() -> None:
     """A name or alias used twice must denote the same place (or a country and its own capital/region)."""
     seen: dict[str, tuple[str, str]] = {}
-    entries = [(r["name"], r["aliases"], r["iso3"], "country") for r in _rows("countries.csv")]
-    entries += [(r["name"], r["aliases"], r["country"], r["kind"]) for r in _rows("places.csv")]
+    entries = [(r["name"], r["variants"].split(";"), r["code"], "country") for r in _countries()]
+    entries += [(r["name"], r["aliases"].split("|"), r["country"], r["kind"]) for r in _rows("places.csv")]
     for name, aliases, country, kind in entries:
-        for n in [name, *filter(None, aliases.split("|"))]:
+        for n in [name, *filter(None, aliases)]:
             prev = seen.setdefault(n.lower(), (country, kind))
             assert prev[0] == country, f"{n!r} is both {prev} and {(country, kind)}"
 

@@ -94,6 +94,17 @@ def _write(
     )
 
 
+# the shoot-down both wires report (the same event, hence one incident)
+SHOOTDOWN: dict[str, Any] = dict(
+    idx=0,
+    trigger="shot down",
+    etype="ASSAULT",
+    actor=("NATO", "NATO fighter jets"),
+    recipient=("RUS", "Russian drones"),
+    date="2025-09-09",
+)
+
+
 def populate(db: str | Path) -> dict[str, Any]:
     """Write the test corpus into ``db``; return the ids the tests look for."""
     store = Store(str(db))
@@ -113,14 +124,7 @@ def populate(db: str | Path) -> dict[str, Any]:
             "Moscow denied that its drones had entered Estonian airspace.",
         ],
         [
-            dict(
-                idx=0,
-                trigger="shot down",
-                etype="ASSAULT",
-                actor=("NATO", "NATO fighter jets"),
-                recipient=("RUS", "Russian drones"),
-                date="2025-09-09",
-            ),
+            SHOOTDOWN,
             dict(
                 idx=1,
                 trigger="entered",
@@ -146,14 +150,7 @@ def populate(db: str | Path) -> dict[str, Any]:
             "Western governments accused Russia of testing the alliance.",
         ],
         [
-            dict(
-                idx=0,
-                trigger="shot down",
-                etype="ASSAULT",
-                actor=("NATO", "NATO fighter jets"),
-                recipient=("RUS", "Russian drones"),
-                date="2025-09-09",
-            ),
+            SHOOTDOWN,
             dict(
                 idx=1,
                 trigger="accused",

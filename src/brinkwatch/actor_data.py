@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from .countries import countries
+
 DATA_DIR = Path(__file__).resolve().parent / "data" / "actors"
 SECTORS: frozenset[str] = frozenset(
     {"COP", "GOV", "JUD", "LEG", "MIL", "PRM", "PTY", "REB", "SPY", "UAF", "UNK", "AGR", "BUS"}
@@ -81,13 +83,6 @@ def _split(value: str | None) -> list[str]:
     return [v.strip() for v in (value or "").split(";") if v.strip()]
 
 
-def _plural(demonym: str) -> str | None:
-    low = demonym.lower()
-    if low.endswith(("ese", "ish", "ch", "sh", "ss", "z", "s", "i-kiribati")) or " " in demonym:
-        return None
-    return demonym + "s"
-
-
 def read_csv(name: str) -> list[dict[str, str]]:
     with (DATA_DIR / name).open(encoding="utf-8", newline="") as fh:
         return [dict(row) for row in csv.DictReader(fh)]
@@ -103,17 +98,14 @@ def lexicon() -> Lexicon:
     """Everything in data/actors, loaded once per process."""
     lex = Lexicon()
     raw: list[Entry] = []
-    for row in read_csv("countries.csv"):
-        code, name = row["code"], row["name"]
+    for country in countries():  # the one countries table, shared with the gazetteer
+        code, name = country.code, country.name
         lex.iso[code] = name
-        for key in [name, *_split(row["variants"])]:
+        for key in [name, *country.variants]:
             raw.append(Entry(key, code, None, name, "country"))
-        for dem in _split(row["demonyms"]):
+        for dem in country.demonym_forms:  # with regular plurals
             raw.append(Entry(dem, code, None, name, "demonym"))
-            plural = _plural(dem)
-            if plural:
-                raw.append(Entry(plural, code, None, name, "demonym"))
-        for cap in _split(row["capitals"]):
+        for cap in country.capitals:
             raw.append(Entry(cap, code, "GOV", name, "capital"))
     for rec in read_yaml("igos.yaml"):
         lex.orgs[rec["code"]] = rec

@@ -34,6 +34,7 @@ from typing import Any
 import yaml
 from spacy.tokens import Doc, Span, Token
 
+from .deptree import tree_distance
 from .gazetteer import strings
 
 MAX_CANDIDATES = 8  # nearest candidates (in the text) that are ranked by tree distance and tried
@@ -169,7 +170,9 @@ class DateResolver:
         above = _ancestors(own)
         ranked = [(_attachment(s, own, above), s) for s in spans]
         ranked = [(rank, s) for rank, s in ranked if rank is not None]
-        ranked.sort(key=lambda rs: (rs[0], _tree_distance(rs[1].root, trigger), _linear(rs[1], trigger), -len(rs[1])))
+        ranked.sort(
+            key=lambda rs: (rs[0], tree_distance(rs[1].root, trigger, _MAX_WALK), _linear(rs[1], trigger), -len(rs[1]))
+        )
         return [s for _, s in ranked]
 
     def resolve_text(self, text: str) -> tuple[str, str] | None:
@@ -375,22 +378,3 @@ def _linear(span: Span, trigger: Token) -> int:
     if span.start <= trigger.i < span.end:
         return 0
     return min(abs(span.start - trigger.i), abs(span.end - 1 - trigger.i))
-
-
-def _tree_distance(a: Token, b: Token) -> int:
-    """Edges between two tokens of the same sentence in the dependency tree (bounded)."""
-    depth: dict[int, int] = {}
-    tok, steps = b, 0
-    while steps < _MAX_WALK:
-        depth[tok.i] = steps
-        if tok.head.i == tok.i:
-            break
-        tok, steps = tok.head, steps + 1
-    tok, steps = a, 0
-    while steps < _MAX_WALK:
-        if tok.i in depth:
-            return steps + depth[tok.i]
-        if tok.head.i == tok.i:
-            break
-        tok, steps = tok.head, steps + 1
-    return _MAX_WALK * 2

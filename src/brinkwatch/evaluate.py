@@ -5,9 +5,9 @@ The figures follow ``../shared/gold/README.md``:
 - events (PLOVER gold sentences): per sentence, *type recall* = some extracted event has the gold type;
   *triple recall* = such an event also shares a country with the gold actors and, when the gold has
   recipients, with the gold recipients; *events per sentence* shows over-generation. A gold code ``IGO``
-  matches any extracted party whose country is an IGO code (list in ``data/modality/scoring.yaml``).
+  matches any extracted party whose country is an international organisation's (``data/actors/igos.yaml``).
 - CAMEO (PETRARCH-2 validation sentences): the same, with the gold CAMEO root compared to the roots our
-  PLOVER type covers (crosswalk in ``data/events/`` if the events stage ships one, else ours).
+  PLOVER type covers (crosswalk ``data/events/cameo.yaml``, via :mod:`brinkwatch.ontology`).
 - factuality (MEANTIME): macro-F1 over asserted / uncertain / denied, Pearson r and MAE of the −3 … +3 score.
 
 Only this module (and the ``eval`` command) may look for ``../shared/gold``; the product never does.
@@ -27,6 +27,7 @@ from typing import Any
 import yaml
 from spacy.language import Language
 
+from .ontology import cameo_roots
 from .records import Event, Party
 
 ExtractFn = Callable[[str], list[Event]]
@@ -46,7 +47,7 @@ LABELS = ("asserted", "uncertain", "denied")
 
 @functools.lru_cache(maxsize=1)
 def scoring_codes() -> dict[str, Any]:
-    """``data/modality/scoring.yaml``: IGO codes, legacy gold-code aliases, the PLOVER→CAMEO root map."""
+    """``data/modality/scoring.yaml``: legacy gold-code aliases and the codes that constrain no party."""
     text = resources.files("brinkwatch").joinpath("data/modality/scoring.yaml").read_text("utf-8")
     data = yaml.safe_load(text)
     if not isinstance(data, dict):
@@ -56,59 +57,17 @@ def scoring_codes() -> dict[str, Any]:
 
 @functools.lru_cache(maxsize=1)
 def igo_codes() -> frozenset[str]:
-    """Our list (``data/modality/scoring.yaml``) plus every ``kind: igo`` code of ``data/actors/igos.yaml``."""
-    codes = {str(c) for c in scoring_codes()["igo_codes"]}
-    try:
-        raw = resources.files("brinkwatch").joinpath("data/actors/igos.yaml").read_text("utf-8")
-        entries = yaml.safe_load(raw)
-    except (OSError, yaml.YAMLError):
-        entries = None
-    if isinstance(entries, list):
-        codes |= {str(e["code"]) for e in entries if isinstance(e, dict) and e.get("kind") == "igo" and e.get("code")}
-    return frozenset(codes)
+    """Codes a gold ``IGO`` matches: every international organisation of ``data/actors/igos.yaml``
+    (``actor_data.is_international``: NATO, UNSC, ICTY, G7, … and the ICRC or Amnesty, which the gold sets
+    also code IGO) plus ``IGO`` itself (an extractor may code a party as a generic IGO)."""
+    from .actor_data import is_international, iter_codes
+
+    return frozenset({code for code in iter_codes() if is_international(code)} | {"IGO"})
 
 
-@functools.lru_cache(maxsize=1)
 def cameo_crosswalk() -> tuple[dict[str, frozenset[str]], str]:
-    """PLOVER type → CAMEO root codes, and where the map came from.
-
-    The events stage's crosswalk (a YAML/JSON file under ``data/events/`` whose name contains "cameo",
-    mapping CAMEO roots or codes to PLOVER types, or PLOVER types to CAMEO roots) wins when present.
-    """
-    events_dir = resources.files("brinkwatch").joinpath("data/events")
-    try:
-        candidates = sorted((p for p in events_dir.iterdir() if "cameo" in p.name.lower()), key=lambda p: p.name)
-    except (FileNotFoundError, NotADirectoryError, OSError):
-        candidates = []
-    for path in candidates:
-        try:
-            raw = path.read_text("utf-8")
-            data = json.loads(raw) if path.name.endswith(".json") else yaml.safe_load(raw)
-        except (OSError, ValueError, yaml.YAMLError):
-            continue
-        mapping = _crosswalk_from(data)
-        if mapping:
-            return mapping, f"data/events/{path.name}"
-    own = {str(k): frozenset(str(v) for v in vs) for k, vs in scoring_codes()["plover_to_cameo_roots"].items()}
-    return own, "data/modality/scoring.yaml"
-
-
-def _crosswalk_from(data: Any) -> dict[str, frozenset[str]]:
-    """Read a crosswalk in either direction; {} when the shape is not recognised."""
-    if isinstance(data, dict) and len(data) == 1 and isinstance(next(iter(data.values())), dict):
-        data = next(iter(data.values()))
-    if not isinstance(data, dict):
-        return {}
-    out: dict[str, set[str]] = {}
-    for key, value in data.items():
-        k = str(key).strip()
-        if k[:2].isdigit():  # CAMEO code → PLOVER type (or {type: ...})
-            ptype = value.get("type") or value.get("plover") if isinstance(value, dict) else value
-            if isinstance(ptype, str) and ptype.isupper():
-                out.setdefault(ptype, set()).add(k[:2])
-        elif k.isupper() and isinstance(value, list):  # PLOVER type → [CAMEO codes]
-            out.setdefault(k, set()).update(str(v)[:2] for v in value if str(v)[:2].isdigit())
-    return {k: frozenset(v) for k, v in out.items() if v}
+    """PLOVER type → the CAMEO root codes it covers (``data/events/cameo.yaml``), and where the map came from."""
+    return {k: frozenset(v) for k, v in cameo_roots().items()}, "data/events/cameo.yaml"
 
 
 def read_jsonl(path: str | Path) -> list[dict[str, Any]]:

@@ -15,17 +15,15 @@ import csv
 import json
 import sys
 from collections.abc import Iterator
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import IO, Any
 
 import pandas as pd
 import sqlalchemy as sa
-import yaml
 
 from . import schema as S
 from .incidents import events_by_ids
+from .ontology import cameo_root
 from .store import Store
 
 FORMATS = ("csv", "parquet", "jsonl", "plover")
@@ -62,21 +60,6 @@ PLOVER_FIELDS = [
     "date_precision",
     "confidence",
 ]
-
-
-@lru_cache(maxsize=1)
-def cameo_crosswalk() -> dict[str, dict[str, str]]:
-    """PLOVER type (and type.mode) → CAMEO root code, from data/cameo.yaml."""
-    data = yaml.safe_load(resources.files("brinkwatch").joinpath("data/cameo.yaml").read_text(encoding="utf-8"))
-    return {"types": dict(data.get("types") or {}), "modes": dict(data.get("modes") or {})}
-
-
-def cameo_root(event_type: str, mode: str | None = None) -> str | None:
-    cw = cameo_crosswalk()
-    if mode and f"{event_type}.{mode}" in cw["modes"]:
-        return str(cw["modes"][f"{event_type}.{mode}"])
-    root = cw["types"].get(event_type)
-    return str(root) if root is not None else None
 
 
 def iter_events(store: Store, since: str | None = None, until: str | None = None) -> Iterator[dict[str, Any]]:

@@ -1,8 +1,9 @@
-"""The offline gazetteer: countries, capitals and conflict places from ``data/gazetteer/*.csv``.
+"""The offline gazetteer: countries, capitals and conflict places.
 
-* ``countries.csv`` — iso3, name, aliases, demonyms, centroid lat/lon, capital (every UN member plus a few
-  widely reported territories: Palestine, Taiwan, Kosovo, Western Sahara, Hong Kong, Greenland);
-* ``places.csv`` — name, country (ISO-3, empty for seas and multinational regions), kind
+* countries — the one countries table (``data/actors/countries.csv``, read by :mod:`brinkwatch.countries`):
+  code, name, variants, demonyms, capital city, centroid lat/lon (every UN member plus a few widely
+  reported territories: Palestine, Taiwan, Kosovo, Western Sahara, Hong Kong, Greenland);
+* ``data/gazetteer/places.csv`` — name, country (ISO-3, empty for seas and multinational regions), kind
   (city | region | sea), lat, lon, aliases;
 * ``spatial.yaml`` — the prepositions and nouns that make a phrase a place (used by ``places``).
 
@@ -21,6 +22,8 @@ from dataclasses import dataclass
 from importlib import resources
 
 import yaml
+
+from .countries import countries
 
 KINDS: tuple[str, ...] = ("country", "city", "region", "sea")
 _CONNECTORS = frozenset({"the", "of", "and", "de", "al", "el", "la", "ez", "-", "on", "del", "della"})
@@ -63,15 +66,15 @@ class Gazetteer:
         self.capitals: dict[str, str] = {}  # iso3 → capital name
         self.names: dict[tuple[str, ...], Place] = {}
         self.demonyms: dict[tuple[str, ...], str] = {}
-        for row in csv.DictReader(io.StringIO(_read("countries.csv"))):
-            place = Place(row["name"], row["iso3"], "country", float(row["lat"]), float(row["lon"]))
-            self.countries[row["iso3"]] = place
-            if row["capital"]:
-                self.capitals[row["iso3"]] = row["capital"]
-            for n in [row["name"], *_split(row["aliases"])]:
+        for country in countries():  # the one countries table, shared with the actor lexicon
+            place = Place(country.name, country.code, "country", country.lat, country.lon)
+            self.countries[country.code] = place
+            if country.capital_city:
+                self.capitals[country.code] = country.capital_city
+            for n in [country.name, *country.variants]:
                 self.names.setdefault(_key(n), place)
-            for d in _split(row["demonyms"]):
-                self.demonyms.setdefault(_key(d), row["iso3"])
+            for d in country.demonym_forms:
+                self.demonyms.setdefault(_key(d), country.code)
         for row in csv.DictReader(io.StringIO(_read("places.csv"))):
             lat = float(row["lat"]) if row["lat"] else None
             lon = float(row["lon"]) if row["lon"] else None

@@ -28,6 +28,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
+from .deptree import tree_distance
 from .gazetteer import Gazetteer, Match, Place, gazetteer
 from .records import Location
 
@@ -53,7 +54,9 @@ def locate(sent: Span, trigger: Token) -> Location | None:
         return None
     if not mentions:
         return None
-    best = min(mentions, key=lambda m: (m.rank, _distance(sent, m, trigger), m.start))
+    best = min(
+        mentions, key=lambda m: (m.rank, tree_distance(sent.doc[m.start : m.end].root, trigger, _MAX_WALK), m.start)
+    )
     return best.location
 
 
@@ -230,21 +233,3 @@ def _region(text: str, place: Place, noun: str, gaz: Gazetteer) -> Location:
 
 def _location(text: str, place: Place) -> Location:
     return Location(text=text, country=place.country, name=place.name, kind=place.kind, lat=place.lat, lon=place.lon)
-
-
-def _distance(sent: Span, m: _Mention, trigger: Token) -> int:
-    depth: dict[int, int] = {}
-    tok, steps = trigger, 0
-    while steps < _MAX_WALK:
-        depth[tok.i] = steps
-        if tok.head.i == tok.i:
-            break
-        tok, steps = tok.head, steps + 1
-    tok, steps = sent.doc[m.start : m.end].root, 0
-    while steps < _MAX_WALK:
-        if tok.i in depth:
-            return steps + depth[tok.i]
-        if tok.head.i == tok.i:
-            break
-        tok, steps = tok.head, steps + 1
-    return 2 * _MAX_WALK

@@ -15,6 +15,7 @@ from typing import Any
 
 import typer
 
+from ..jsonutil import jsonable
 from .app import DB_HELP, app, fail
 
 JSON_HELP = "Print JSON instead of a table."
@@ -49,25 +50,6 @@ def _dyad(value: str | None) -> str | None:
     except ValueError as exc:
         raise fail(str(exc)) from None
     return f"{a}:{b}"
-
-
-def jsonable(value: Any) -> Any:
-    """DataFrames, numpy scalars and NaN → plain JSON values."""
-    import pandas as pd
-
-    if isinstance(value, pd.DataFrame):
-        return [jsonable(r) for r in value.to_dict("records")]
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set):
-        return [jsonable(v) for v in value]
-    if isinstance(value, float):
-        return None if math.isnan(value) or math.isinf(value) else value
-    if value is None or isinstance(value, str | int | bool):
-        return value
-    if hasattr(value, "item"):
-        return jsonable(value.item())
-    return str(value)
 
 
 def _cell(v: Any) -> str:

@@ -7,11 +7,8 @@ so the API is honest about it.
 
 from __future__ import annotations
 
-import dataclasses
 import importlib
-import json
 import logging
-import math
 import threading
 import time
 from collections.abc import Callable
@@ -20,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from .. import schema as S
+from ..jsonutil import jsonable
 from ..store import Store
 from . import queries as Q
 
@@ -33,34 +31,6 @@ def function(module: str, name: str) -> Callable[..., Any] | None:
         return None
     fn = getattr(mod, name, None)
     return fn if callable(fn) else None
-
-
-def jsonable(value: Any) -> Any:
-    """DataFrames, dataclasses, numpy scalars, timestamps, NaN → plain JSON values."""
-    try:
-        import pandas as pd
-    except ImportError:  # pragma: no cover - pandas is a dependency
-        pd = None  # type: ignore[assignment]
-    if pd is not None and isinstance(value, pd.DataFrame):
-        return json.loads(value.to_json(orient="records", date_format="iso", default_handler=str))
-    if pd is not None and isinstance(value, pd.Series):
-        return jsonable(value.to_dict())
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        to_dict = getattr(value, "to_dict", None)
-        return jsonable(to_dict() if callable(to_dict) else dataclasses.asdict(value))
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set):
-        return [jsonable(v) for v in value]
-    if isinstance(value, float):
-        return None if math.isnan(value) or math.isinf(value) else value
-    if value is None or isinstance(value, str | int | bool):
-        return value
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if hasattr(value, "item"):  # numpy scalar
-        return jsonable(value.item())
-    return str(value)
 
 
 CACHE_SECONDS = 60.0

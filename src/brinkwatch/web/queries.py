@@ -8,13 +8,14 @@ one representation.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 
 from .. import schema as S
+from ..store import contains, event_parts, party_filter
 
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 50
@@ -30,16 +31,17 @@ def clamp(limit: int | None, offset: int | None, *, max_limit: int = MAX_LIMIT) 
     return lim, off
 
 
-def _escape_like(s: str) -> str:
-    return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _contains(col: Any, text: str) -> Any:
-    return col.ilike("%" + _escape_like(text) + "%", escape="\\")
-
-
 def _count(conn: sa.Connection, q: sa.Select[Any]) -> int:
     return int(conn.execute(sa.select(sa.func.count()).select_from(q.order_by(None).subquery())).scalar_one())
+
+
+def _page(
+    conn: sa.Connection, sel: sa.Select[Any], order: Sequence[Any], limit: int, offset: int
+) -> tuple[int, list[dict[str, Any]]]:
+    """How many rows ``sel`` selects, and one page of them (as dicts) in ``order``."""
+    total = _count(conn, sel)
+    rows = conn.execute(sel.order_by(*order).limit(limit).offset(offset)).mappings()
+    return total, [dict(r) for r in rows]
 
 
 # --------------------------------------------------------------------------------------------- articles
@@ -67,15 +69,11 @@ def list_articles(
     a = S.articles
     sel = sa.select(*_ARTICLE_COLS)
     if q:
-        sel = sel.where(sa.or_(_contains(a.c.title, q), _contains(a.c.text, q)))
+        sel = sel.where(sa.or_(contains(a.c.title, q), contains(a.c.text, q)))
     if source:
         sel = sel.where(a.c.source == source)
     with engine.connect() as conn:
-        total = _count(conn, sel)
-        rows = conn.execute(
-            sel.order_by(a.c.published.desc().nulls_last(), a.c.id.desc()).limit(limit).offset(offset)
-        ).mappings()
-        return total, [dict(r) for r in rows]
+        return _page(conn, sel, [a.c.published.desc().nulls_last(), a.c.id.desc()], limit, offset)
 
 
 def article_detail(engine: sa.Engine, article_id: int) -> dict[str, Any] | None:
@@ -138,12 +136,6 @@ def dyad_clause(actor_col: Any, recipient_col: Any, dyad: tuple[str, str], *, di
     return fwd if directed else sa.or_(fwd, sa.and_(actor_col == y, recipient_col == x))
 
 
-def _party_ids(role: str, code: str) -> sa.Select[Any]:
-    p = S.parties
-    code = code.upper()
-    return sa.select(p.c.event_id).where(p.c.role == role, sa.or_(p.c.country == code, p.c.code == code))
-
-
 def _event_select(f: EventFilter) -> sa.Select[Any]:
     e, a, s = S.events, S.articles, S.sentences
     sel = (
@@ -167,9 +159,9 @@ def _event_select(f: EventFilter) -> sa.Select[Any]:
     if f.dyad:
         sel = sel.where(dyad_clause(e.c.actor, e.c.recipient, f.dyad, directed=f.directed))
     if f.actor:
-        sel = sel.where(e.c.id.in_(_party_ids("actor", f.actor)))
+        sel = sel.where(e.c.id.in_(party_filter("actor", f.actor)))
     if f.recipient:
-        sel = sel.where(e.c.id.in_(_party_ids("recipient", f.recipient)))
+        sel = sel.where(e.c.id.in_(party_filter("recipient", f.recipient)))
     if f.event_type:
         sel = sel.where(e.c.event_type == f.event_type.upper())
     if f.status:
@@ -183,7 +175,7 @@ def _event_select(f: EventFilter) -> sa.Select[Any]:
         until = f.until + "\uffff" if len(f.until) == 10 else f.until
         sel = sel.where(sa.func.coalesce(e.c.date, a.c.published) <= until)
     if f.q:
-        sel = sel.where(sa.or_(_contains(s.c.text, f.q), _contains(e.c.trigger, f.q)))
+        sel = sel.where(sa.or_(contains(s.c.text, f.q), contains(e.c.trigger, f.q)))
     return sel
 
 
@@ -197,28 +189,12 @@ def list_events(
     else:
         order = [e.c.date.desc().nulls_last(), e.c.id.desc()]
     with engine.connect() as conn:
-        total = _count(conn, sel)
-        rows = list(conn.execute(sel.order_by(*order).limit(limit).offset(offset)).mappings())
+        total, rows = _page(conn, sel, order, limit, offset)
         return total, _hydrate(conn, rows)
 
 
 def _hydrate(conn: sa.Connection, rows: Sequence[Any]) -> list[dict[str, Any]]:
-    ids = [r["id"] for r in rows]
-    parts: dict[int, dict[str, list[dict[str, Any]]]] = {i: {"actor": [], "recipient": []} for i in ids}
-    attrs: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
-    for chunk in _chunks(ids, 500):
-        p = S.parties
-        for r in conn.execute(
-            sa.select(p).where(p.c.event_id.in_(chunk)).order_by(p.c.event_id, p.c.position)
-        ).mappings():
-            parts[r["event_id"]][r["role"]].append(
-                {k: r[k] for k in ("text", "code", "country", "sector", "name", "start", "end")}
-            )
-        at = S.attributions
-        for r in conn.execute(
-            sa.select(at).where(at.c.event_id.in_(chunk)).order_by(at.c.event_id, at.c.position)
-        ).mappings():
-            attrs[r["event_id"]].append({"text": r["text"], "kind": r["kind"], "country": r["country"]})
+    parts, attrs = event_parts(conn, [r["id"] for r in rows])
     out = []
     for r in rows:
         out.append(
@@ -261,11 +237,6 @@ def _hydrate(conn: sa.Connection, rows: Sequence[Any]) -> list[dict[str, Any]]:
     return out
 
 
-def _chunks(xs: Sequence[int], n: int) -> Iterable[Sequence[int]]:
-    for i in range(0, len(xs), n):
-        yield xs[i : i + n]
-
-
 # --------------------------------------------------------------------------------------------- incidents
 def list_incidents_table(
     engine: sa.Engine,
@@ -286,11 +257,7 @@ def list_incidents_table(
     if until:
         sel = sel.where(i.c.date <= (until + "\uffff" if len(until) == 10 else until))
     with engine.connect() as conn:
-        total = _count(conn, sel)
-        rows = conn.execute(
-            sel.order_by(i.c.date.desc().nulls_last(), i.c.id.desc()).limit(limit).offset(offset)
-        ).mappings()
-        return total, [dict(r) for r in rows]
+        return _page(conn, sel, [i.c.date.desc().nulls_last(), i.c.id.desc()], limit, offset)
 
 
 def incident_row(engine: sa.Engine, incident_id: int) -> dict[str, Any] | None:
