@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from analytics_data import write_record
 from brinkwatch import db, synth
-from brinkwatch.records import Article, Event, Party, Sentence
-from brinkwatch.store import Store, StoredArticle
+from brinkwatch.store import Store
 
 
 def test_resolve_url_maps_paths_and_postgres() -> None:
@@ -45,26 +47,10 @@ def test_jsonl_round_trip(tmp_path: Path) -> None:
     assert [a.text for a in back] == [a.text for a in arts]
 
 
-def _one_article(doc_id: str) -> StoredArticle:
+def _accusation(doc_id: str) -> dict[str, str]:
+    """A coded one-event article (written by analytics_data.write_record)."""
     text = "Russia accused NATO of provocations."
-    ev = Event(
-        doc_id=doc_id,
-        sentence_index=0,
-        sentence=text,
-        trigger="accused",
-        trigger_start=7,
-        trigger_end=14,
-        event_type="ACCUSE",
-        actors=[Party(text="Russia", country="RUS")],
-        recipients=[Party(text="NATO", country="NATO")],
-    )
-    return StoredArticle(
-        article=Article(doc_id=doc_id, text=text),
-        text_hash="hash-" + doc_id,
-        status="extracted",
-        sentences=[Sentence(index=0, start=0, end=len(text), text=text)],
-        events=[ev],
-    )
+    return {"doc_id": doc_id, "text": text, "event_type": "ACCUSE", "actor": "RUS", "recipient": "NATO"}
 
 
 def test_populate_store_then_ordinary_writes(db_url: str) -> None:
@@ -80,7 +66,7 @@ def test_populate_store_then_ordinary_writes(db_url: str) -> None:
         hits = store.events(text="Dispatch", limit=5) + store.events(text="reported", limit=5)
         assert hits and all("reported" in e.sentence or "Dispatch" in e.sentence for e in hits)
         # sequences were moved past the explicit ids: ordinary inserts still work
-        aid = store.write_article(_one_article("after-bulk"))
+        aid = write_record(store, _accusation("after-bulk"))
         assert aid > gen["articles"]
         (ev,) = store.events(article_id=aid)
         assert ev.event_type == "ACCUSE" and ev.recipients[0].country == "NATO"
@@ -93,4 +79,43 @@ def test_reset_sequences_and_analyze_are_harmless_on_an_empty_store(db_url: str)
     with Store(db_url) as store:
         db.reset_sequences(store.engine)
         db.analyze(store.engine)
-        assert store.write_article(_one_article("first")) >= 1
+        assert write_record(store, _accusation("first")) >= 1
+
+
+def test_migration_3_fills_dyad_weekly_on_an_older_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A store at schema version 2 with dyad_daily rows gets dyad_weekly filled, its indexes and the refresh's
+    event count when it is next opened."""
+    import sqlalchemy as sa
+
+    from brinkwatch import dyads, schema
+
+    path = tmp_path / "old.db"
+    with monkeypatch.context() as m:
+        m.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:2])
+        engine = db.make_engine(path)
+        assert db.migrate(engine) == 2
+        with engine.begin() as conn:
+            conn.execute(
+                schema.dyad_daily.insert(),
+                [
+                    {"day": "2025-09-10", "actor": "POL", "recipient": "RUS", "event_type": "ASSAULT",
+                     "series": "factual", "quad": 4, "n": 2, "score_sum": -19.0},
+                    {"day": "2025-09-12", "actor": "RUS", "recipient": "EST", "event_type": "THREATEN",
+                     "series": "rhetoric", "quad": 3, "n": 1, "score_sum": -4.0},
+                ],
+            )  # fmt: skip
+        engine.dispose()
+    with Store(path) as store:
+        assert store.version >= 3
+        with store.engine.connect() as conn:
+            rows = conn.execute(sa.select(schema.dyad_weekly)).mappings().all()
+            names = {ix["name"] for ix in sa.inspect(conn).get_indexes("events")}
+            state = conn.execute(sa.select(schema.analytics_state.c.value).where(
+                schema.analytics_state.c.key == "assigned_events")).scalar()  # fmt: skip
+        assert {(r["actor"], r["week"], r["n"], r["material"], r["threats"]) for r in rows} == {
+            ("POL", "2025-09-08", 2, 2, 0),
+            ("RUS", "2025-09-08", 0, 0, 1),
+        }
+        assert {"ix_events_parent_event", "ix_events_actor_type_date"} <= names and state == "0"
+        df = dyads.period_sums(store, "NATO", "RUS", types=False)
+        assert list(df["period"]) == ["2025-09-08"] and int(df["material"][0]) == 2 and int(df["threats"][0]) == 1

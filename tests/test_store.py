@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from brinkwatch.records import Article, Attribution, Event, Party, Sentence
 from brinkwatch.store import Store, StoredArticle
 
@@ -65,3 +67,31 @@ def test_migrations_are_idempotent(tmp_path) -> None:  # type: ignore[no-untyped
     v1 = Store(path).version
     v2 = Store(path).version
     assert v1 == v2 >= 1
+
+
+def test_party_search_same_answer_either_way(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A common party is searched event by event down the date index, a rare one through its id list: the
+    same events, in the same order."""
+    import brinkwatch.store as store_mod
+    from analytics_data import write_scenario
+
+    with Store(db_url) as store:
+        write_scenario(store)
+        queries = [
+            {"actor": "RUS"},
+            {"actor": "rusgov"},
+            {"actor": "NATO"},
+            {"recipient": "EST"},
+            {"actor": "POL", "recipient": "RUS"},
+            {"actor": "RUS", "event_type": "REJECT"},
+            {"actor": "RUS", "since": "2025-09-10", "limit": 3},
+            {"actor": "XYZ"},
+        ]
+        answers = []
+        for frequent in (10**9, 1):  # never common (id lists) / always common (EXISTS down the date index)
+            monkeypatch.setattr(store_mod, "FREQUENT_PARTY", frequent)
+            answers.append([[e.event_id for e in store.events(**q)] for q in queries])  # type: ignore[arg-type]
+        assert answers[0] == answers[1]
+        assert answers[0][0] and not answers[0][-1]
+        rus = store.events(actor="RUS")
+        assert rus and all(any(p.country == "RUS" for p in e.actors) for e in rus)

@@ -22,9 +22,11 @@ dates within 3 days, are one claim. For each claim:
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections import defaultdict
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -81,13 +83,22 @@ COLUMNS = [
 ]
 
 
+@lru_cache(maxsize=8192)
+def _cues(text: str) -> tuple[bool, bool]:
+    """(notes the absence of evidence, cites evidence) for one sentence; cached, since the same sentences
+    come back for every claim of a dyad and every syndicated copy."""
+    low = text.lower()  # cheap keyword screen before the regular expressions
+    absent = any(k in low for k in _ABSENT_KEYS) and _ABSENT.search(text) is not None
+    cited = any(k in low for k in _CITED_KEYS) and _CITED.search(text) is not None
+    return absent, cited
+
+
 def evidence_of(texts: list[str]) -> str:
     """absent | cited | unstated, from cue words in the given sentences."""
-    joined = " ".join(dict.fromkeys(texts))
-    low = joined.lower()  # cheap keyword screen before the regular expressions
-    if any(k in low for k in _ABSENT_KEYS) and _ABSENT.search(joined):
+    cues = [_cues(t) for t in dict.fromkeys(texts)]
+    if any(a for a, _ in cues):
         return "absent"
-    if any(k in low for k in _CITED_KEYS) and _CITED.search(joined):
+    if any(c for _, c in cues):
         return "cited"
     return "unstated"
 
@@ -131,13 +142,13 @@ def claims(store: Store, since: str | None = None, dyad: str | None = None, limi
     e = S.events
     content_q = sa.select(e.c.id).where(e.c.status.in_(CLAIM_STATUSES))
     accuse_q = sa.select(e.c.id).where(e.c.event_type == "ACCUSE", e.c.status == "asserted", e.c.recipient.is_not(None))
-    if since:
-        content_q, accuse_q = content_q.where(e.c.date >= since), accuse_q.where(e.c.date >= since)
     if dyad:
         from .dyads import dyad_condition
 
-        cond = dyad_condition(e.c.actor, e.c.recipient, dyad)
+        cond = dyad_condition(e.c.actor, e.c.recipient, dyad, also=[e.c.date >= since] if since else [])
         content_q, accuse_q = content_q.where(cond), accuse_q.where(cond)
+    elif since:
+        content_q, accuse_q = content_q.where(e.c.date >= since), accuse_q.where(e.c.date >= since)
     n = max(0, int(limit))
     with store.engine.connect() as conn:
         content = events_by_ids(conn, _ids(conn, content_q.order_by(e.c.date.desc(), e.c.id.desc()).limit(n)))
@@ -195,13 +206,40 @@ def claims(store: Store, since: str | None = None, dyad: str | None = None, limi
             if inc_ids
             else []
         )
-    by_actor: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in rejects:
         r["_day"] = dt.date.fromisoformat(str(r["date"])[:10]) if r["date"] else None
-        by_actor[r["actor"]].append(r)
+    by_actor = _Rejects(rejects)
     rows = [_claim_row(m, parents, by_actor, sents, later) for m in _group(items)]
     rows.sort(key=lambda r: (r["last_said"] or "", r["claim_id"]), reverse=True)
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+class _Rejects:
+    """The REJECT events by actor, indexed by article and by day: a claim looks only at those of its own articles
+    and dates (in the order they were read)."""
+
+    def __init__(self, rejects: list[dict[str, Any]]) -> None:
+        self.by_actor: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.by_article: dict[tuple[str, int], list[int]] = defaultdict(list)
+        dated: dict[str, list[tuple[dt.date, int]]] = defaultdict(list)
+        for r in rejects:
+            mine = self.by_actor[r["actor"]]
+            self.by_article[(r["actor"], r["article_id"])].append(len(mine))
+            if r["_day"] is not None:
+                dated[r["actor"]].append((r["_day"], len(mine)))
+            mine.append(r)
+        self.days = {k: ([d for d, _ in sorted(v)], [i for _, i in sorted(v)]) for k, v in dated.items()}
+
+    def near(self, actor: str, arts: set[int], lo: dt.date | None, hi: dt.date | None) -> list[dict[str, Any]]:
+        """The actor's REJECT events in these articles or dated between ``lo`` and ``hi``."""
+        mine = self.by_actor.get(actor)
+        if not mine:
+            return []
+        pos = {i for a in arts for i in self.by_article.get((actor, a), ())}
+        if lo is not None and hi is not None and actor in self.days:
+            days, idx = self.days[actor]
+            pos.update(idx[bisect.bisect_left(days, lo) : bisect.bisect_right(days, hi)])
+        return [mine[i] for i in sorted(pos)]
 
 
 def _near(col: Any, items: list[dict[str, Any]]) -> Any:
@@ -266,7 +304,7 @@ def _group(items: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
 def _claim_row(
     members: list[dict[str, Any]],
     parents: dict[str, dict[str, Any]],
-    rejects: dict[str, list[dict[str, Any]]],
+    rejects: _Rejects,
     sents: dict[tuple[int, int], str],
     later: list[dict[str, Any]],
 ) -> dict[str, Any]:
@@ -297,7 +335,7 @@ def _claim_row(
     accused = {c["_accused"] for c in members if c["_accused"]}
     lo = min(days) - dt.timedelta(days=DENIAL_WINDOW_DAYS) if days else None
     hi = max(days) + dt.timedelta(days=DENIAL_WINDOW_DAYS) if days else None
-    for r in (r for actor in accused for r in rejects.get(actor, ())):
+    for r in (r for actor in accused for r in rejects.near(actor, arts, lo, hi)):
         rd = r["_day"]
         near = rd is not None and lo is not None and hi is not None and lo <= rd <= hi
         if near and r["recipient"] in accuser_countries:

@@ -3,12 +3,17 @@
 A side is a country (ISO-3), an organisation code, or a group from ``data/groups.yaml`` — NATO stands for the
 alliance and every member, so ``NATO:RUS`` counts members' actions toward Russia too. Counts are per
 incident (each happening once, however many reports), read from the pre-aggregated ``dyad_daily`` table
-that ``incidents.refresh`` maintains. Series: ``factual`` (asserted), ``rhetoric`` (considered, future,
-hypothetical measures and all threats) and ``claimed`` (alleged, speculated, denied).
+that ``incidents.refresh`` maintains — or, for whole weeks, from ``dyad_weekly`` (one row per directed pair
+and week with every measure as a column, kept in step with ``dyad_daily``), so that a weekly series or
+escalation index at 1M events sums a few thousand rows. Series: ``factual`` (asserted), ``rhetoric``
+(considered, future, hypothetical measures and all threats) and ``claimed`` (alleged, speculated, denied).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -20,7 +25,8 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from . import schema as S
-from .store import Store
+from .ontology import PLOVER_TYPES
+from .store import Store, chunks
 
 SERIES = ("factual", "rhetoric", "claimed")
 FREQS = {"D": "D", "W": "W"}
@@ -71,14 +77,20 @@ def parse_dyad(dyad: str) -> tuple[str, str]:
     return parts[0], parts[1]
 
 
-def dyad_condition(actor_col: Any, recipient_col: Any, dyad: str, *, directed: bool = False) -> Any:
-    """A WHERE clause for rows between the two sides (A→B, and B→A unless directed)."""
+def dyad_condition(
+    actor_col: Any, recipient_col: Any, dyad: str, *, directed: bool = False, also: Sequence[Any] = ()
+) -> Any:
+    """A WHERE clause for rows between the two sides (A→B, and B→A unless directed).
+
+    ``also``: further conditions (a date range) repeated inside each direction, so that the database can use
+    them in the index search of each branch of the OR.
+    """
     a, b = parse_dyad(dyad)
     sa_, sb = sorted(expand(a)), sorted(expand(b))
-    fwd = sa.and_(actor_col.in_(sa_), recipient_col.in_(sb))
+    fwd = sa.and_(actor_col.in_(sa_), recipient_col.in_(sb), *also)
     if directed:
         return fwd
-    return sa.or_(fwd, sa.and_(actor_col.in_(sb), recipient_col.in_(sa_)))
+    return sa.or_(fwd, sa.and_(actor_col.in_(sb), recipient_col.in_(sa_), *also))
 
 
 def period_start(days: pd.Series, freq: str) -> pd.Series:
@@ -110,6 +122,18 @@ def _week_start_pg(element: week_start, compiler: Any, **kw: Any) -> str:
     return str(compiler.process(sa.func.to_char(monday, sa.literal("YYYY-MM-DD")), **kw))
 
 
+def _daily_rows(dyad: str, freq: str, directed: bool, since: str | None, until: str | None, *columns: Any) -> Any:
+    """The dyad's ``dyad_daily`` rows between ``since`` and ``until`` as a subquery: ``period`` (week or day)
+    and ``columns``."""
+    dd = S.dyad_daily
+    period = week_start(dd.c.day) if freq.upper().startswith("W") else dd.c.day
+    days = ([dd.c.day >= since] if since else []) + ([dd.c.day <= until] if until else [])
+    q = sa.select(period.label("period"), *columns).where(
+        dyad_condition(dd.c.actor, dd.c.recipient, dyad, directed=directed, also=days)
+    )
+    return q.subquery()
+
+
 def dyad_counts(
     store: Store,
     a: str,
@@ -127,7 +151,6 @@ def dyad_counts(
     A, B = parse_dyad(f"{a}:{b}")
     side_a = sorted(expand(A))
     fwd_label, rev_label = f"{A}→{B}", f"{B}→{A}"
-    period = week_start(dd.c.day) if freq.upper().startswith("W") else dd.c.day
     direction = (
         sa.literal(fwd_label)
         if directed
@@ -136,20 +159,8 @@ def dyad_counts(
             else_=sa.literal(rev_label),
         )
     )
-    inner = sa.select(
-        period.label("period"),
-        direction.label("direction"),
-        dd.c.series,
-        dd.c.event_type,
-        dd.c.quad,
-        dd.c.n,
-        dd.c.score_sum,
-    ).where(dyad_condition(dd.c.actor, dd.c.recipient, f"{A}:{B}", directed=directed))
-    if since:
-        inner = inner.where(dd.c.day >= since)
-    if until:
-        inner = inner.where(dd.c.day <= until)
-    sub = inner.subquery()
+    columns = (direction.label("direction"), dd.c.series, dd.c.event_type, dd.c.quad, dd.c.n, dd.c.score_sum)
+    sub = _daily_rows(f"{A}:{B}", freq, directed, since, until, *columns)
     keys = [sub.c.period, sub.c.direction, sub.c.series, sub.c.event_type, sub.c.quad]
     q = sa.select(*keys, sa.func.sum(sub.c.n), sa.func.sum(sub.c.score_sum)).group_by(*keys)
     cols = ["period", "direction", "series", "event_type", "quad", "n", "score_sum"]
@@ -163,24 +174,6 @@ def dyad_counts(
     return df.sort_values(["period", "direction", "series", "event_type"]).reset_index(drop=True)[cols]
 
 
-PLOVER_TYPES = (
-    "AGREE",
-    "CONSULT",
-    "SUPPORT",
-    "CONCEDE",
-    "COOPERATE",
-    "AID",
-    "RETREAT",
-    "REQUEST",
-    "ACCUSE",
-    "REJECT",
-    "THREATEN",
-    "PROTEST",
-    "SANCTION",
-    "MOBILIZE",
-    "COERCE",
-    "ASSAULT",
-)
 SERIES_COLUMNS = [
     "period",
     "n",
@@ -199,6 +192,64 @@ SERIES_COLUMNS = [
 INDEX_COLUMNS = ["material", "threats", "considered", "claimed", "verbal"]
 
 
+def _measures(series: Any, event_type: Any, quad: Any, n: Any, score_sum: Any, *, types: bool = True) -> dict[str, Any]:
+    """The per-period measures as conditional sums over ``dyad_daily``-shaped columns (name → SQL expression):
+    the dyad_series columns, the escalation components and (``types``) the factual count of every PLOVER type.
+    """
+    fact, rhet, claimed = (series == x for x in SERIES)
+    thr = event_type == "THREATEN"
+
+    def total(cond: Any, col: Any = n) -> Any:
+        return sa.func.sum(sa.case((cond, col), else_=0))
+
+    measures: dict[str, Any] = {
+        "n": total(fact),
+        **{f"quad{q}": total(sa.and_(fact, quad == q)) for q in (1, 2, 3, 4)},
+        "score_sum": total(fact, score_sum),
+        "rhetoric_n": total(rhet),
+        "rhetoric_score": total(rhet, score_sum),
+        "claimed_n": total(claimed),
+        "material": total(sa.and_(fact, quad == 4)),
+        "threats": total(sa.and_(rhet, thr)),
+        "considered": total(sa.and_(rhet, ~thr, quad >= 3)),
+        "claimed": total(sa.and_(claimed, quad == 4)),
+        "verbal": total(sa.and_(fact, event_type.in_(["ACCUSE", "REJECT"]))),
+    }
+    if types:
+        measures.update({t: total(sa.and_(fact, event_type == t)) for t in PLOVER_TYPES})
+    return measures
+
+
+MEASURES = ["n", "quad1", "quad2", "quad3", "quad4", "score_sum", "rhetoric_n", "rhetoric_score", "claimed_n"]
+MEASURES += INDEX_COLUMNS
+
+
+def _iso_day(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def _weekly_bounds(freq: str, since: str | None, until: str | None) -> tuple[str | None, str | None] | None:
+    """The week range ``dyad_weekly`` answers exactly (first and last week start), or None when it cannot: a
+    daily series, or ``since`` not a Monday / ``until`` not a Sunday (partial edge weeks need the days)."""
+    if not freq.upper().startswith("W"):
+        return None
+    lo = hi = None
+    if since:
+        d = _iso_day(since)
+        if d is None or d.weekday() != 0 or len(since) != 10:
+            return None
+        lo = d.isoformat()
+    if until:
+        d = _iso_day(until)
+        if d is None or d.weekday() != 6 or len(until) != 10:
+            return None
+        hi = (d - dt.timedelta(days=6)).isoformat()
+    return lo, hi
+
+
 def period_sums(
     store: Store,
     a: str,
@@ -211,53 +262,98 @@ def period_sums(
 ) -> pd.DataFrame:
     """Per period (gaps filled): the dyad_series columns, the escalation components and factual type counts.
 
-    One aggregate query over ``dyad_daily`` with conditional sums, grouped by period only — fast at 1M events.
+    Weekly (whole weeks): plain column sums over the pre-aggregated ``dyad_weekly`` (one row per directed pair
+    and week). Otherwise one aggregate query over ``dyad_daily`` with conditional sums, grouped by period.
     """
-    dd = S.dyad_daily
     A, B = parse_dyad(f"{a}:{b}")
-    period = week_start(dd.c.day) if freq.upper().startswith("W") else dd.c.day
-    inner = sa.select(period.label("period"), dd.c.event_type, dd.c.series, dd.c.quad, dd.c.n, dd.c.score_sum)
-    inner = inner.where(dyad_condition(dd.c.actor, dd.c.recipient, f"{A}:{B}", directed=directed))
-    if since:
-        inner = inner.where(dd.c.day >= since)
-    if until:
-        inner = inner.where(dd.c.day <= until)
-    sub = inner.subquery()
-    fact, rhet, claimed = (sub.c.series == x for x in ("factual", "rhetoric", "claimed"))
-    thr = sub.c.event_type == "THREATEN"
-
-    def total(cond: Any, col: Any = sub.c.n) -> Any:
-        return sa.func.sum(sa.case((cond, col), else_=0))
-
-    measures: dict[str, Any] = {
-        "n": total(fact),
-        **{f"quad{q}": total(sa.and_(fact, sub.c.quad == q)) for q in (1, 2, 3, 4)},
-        "score_sum": total(fact, sub.c.score_sum),
-        "rhetoric_n": total(rhet),
-        "rhetoric_score": total(rhet, sub.c.score_sum),
-        "claimed_n": total(claimed),
-        "material": total(sa.and_(fact, sub.c.quad == 4)),
-        "threats": total(sa.and_(rhet, thr)),
-        "considered": total(sa.and_(rhet, ~thr, sub.c.quad >= 3)),
-        "claimed": total(sa.and_(claimed, sub.c.quad == 4)),
-        "verbal": total(sa.and_(fact, sub.c.event_type.in_(["ACCUSE", "REJECT"]))),
-    }
-    if types:
-        measures.update({t: total(sa.and_(fact, sub.c.event_type == t)) for t in PLOVER_TYPES})
-    sub_measures = [m.label(name) for name, m in measures.items()]
-    q = sa.select(sub.c.period, *sub_measures).group_by(sub.c.period)
-    names = ["period", *measures]
+    names = MEASURES + (list(PLOVER_TYPES) if types else [])
+    bounds = _weekly_bounds(freq, since, until)
+    if bounds is not None:
+        dw = S.dyad_weekly
+        weeks = ([dw.c.week >= bounds[0]] if bounds[0] else []) + ([dw.c.week <= bounds[1]] if bounds[1] else [])
+        q = (
+            sa.select(dw.c.week, *[sa.func.sum(dw.c[m]) for m in names])
+            .where(dyad_condition(dw.c.actor, dw.c.recipient, f"{A}:{B}", directed=directed, also=weeks))
+            .group_by(dw.c.week)
+        )
+    else:
+        dd = S.dyad_daily
+        columns = (dd.c.event_type, dd.c.series, dd.c.quad, dd.c.n, dd.c.score_sum)
+        sub = _daily_rows(f"{A}:{B}", freq, directed, since, until, *columns)
+        measures = _measures(sub.c.series, sub.c.event_type, sub.c.quad, sub.c.n, sub.c.score_sum, types=types)
+        q = sa.select(sub.c.period, *[measures[m].label(m) for m in names]).group_by(sub.c.period)
     with store.engine.connect() as conn:
-        raw = pd.DataFrame([tuple(r) for r in conn.execute(q)], columns=names)
+        raw = pd.DataFrame([tuple(r) for r in conn.execute(q)], columns=["period", *names])
     cols = SERIES_COLUMNS + INDEX_COLUMNS + (list(PLOVER_TYPES) if types else [])
     if raw.empty:
         return pd.DataFrame(columns=cols)
     out = pd.DataFrame({"period": _all_periods(raw["period"], freq)}).merge(raw, on="period", how="left").fillna(0)
-    for c in names[1:]:
+    for c in names:
         out[c] = out[c].astype(float if c in ("score_sum", "rhetoric_score") else int)
+        if c in ("score_sum", "rhetoric_score"):
+            out[c] = out[c].round(6)  # the same sum whichever table (and summation order) it came from
     out["mean_score"] = [round(x / n, 3) if n else 0.0 for x, n in zip(out["score_sum"], out["n"], strict=True)]
     out["conflict"] = out["quad3"] + out["quad4"]
     return out[cols].reset_index(drop=True)
+
+
+def rebuild_weekly(conn: sa.Connection, keys: Iterable[tuple[str, str, str]] | None = None) -> int:
+    """Recompute ``dyad_weekly`` from ``dyad_daily``: every row, or the weeks and pairs of these (day, actor,
+    recipient) ``dyad_daily`` keys (what ``incidents.refresh`` just rebuilt). Returns the row groups written."""
+    dd, dw = S.dyad_daily, S.dyad_weekly
+    measures = _measures(dd.c.series, dd.c.event_type, dd.c.quad, dd.c.n, dd.c.score_sum)
+    names = list(measures)
+    into = ["actor", "recipient", "week", *names]
+    sums = [measures[m].label(m) for m in names]
+    if keys is None:
+        cells = (dd.c.actor, dd.c.recipient, dd.c.event_type, dd.c.series, dd.c.quad, dd.c.n, dd.c.score_sum)
+        sub = sa.select(week_start(dd.c.day).label("week"), *cells).where(dd.c.day.is_not(None)).subquery()
+        m = _measures(sub.c.series, sub.c.event_type, sub.c.quad, sub.c.n, sub.c.score_sum)
+        sel = (
+            sa.select(sub.c.actor, sub.c.recipient, sub.c.week, *[m[k].label(k) for k in names])
+            .where(sub.c.week.is_not(None))
+            .group_by(sub.c.actor, sub.c.recipient, sub.c.week)
+        )
+        conn.execute(dw.delete())
+        conn.execute(dw.insert().from_select(into, sel))
+        return int(conn.execute(sa.select(sa.func.count()).select_from(dw)).scalar_one())
+    by_week: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for day, actor, recipient in keys:
+        d = _iso_day(day)
+        if d is not None and actor and recipient:
+            by_week[(d - dt.timedelta(days=d.weekday())).isoformat()].add((actor, recipient))
+    written = 0
+    for w, pairs in sorted(by_week.items()):
+        end = (dt.date.fromisoformat(w) + dt.timedelta(days=6)).isoformat()
+        for chunk in chunks(sorted(pairs), 300):
+            pair_in = list(chunk)
+            conn.execute(dw.delete().where(dw.c.week == w, sa.tuple_(dw.c.actor, dw.c.recipient).in_(pair_in)))
+            sel = (
+                sa.select(dd.c.actor, dd.c.recipient, sa.literal(w, sa.Text).label("week"), *sums)
+                .where(dd.c.day.between(w, end), sa.tuple_(dd.c.actor, dd.c.recipient).in_(pair_in))
+                .group_by(dd.c.actor, dd.c.recipient)
+            )
+            conn.execute(dw.insert().from_select(into, sel))
+            written += len(pair_in)
+    return written
+
+
+def _weekly_in_step(conn: sa.Connection) -> bool:
+    dd, dw = S.dyad_daily, S.dyad_weekly
+    daily = {s: int(n or 0) for s, n in conn.execute(sa.select(dd.c.series, sa.func.sum(dd.c.n)).group_by(dd.c.series))}
+    weekly = conn.execute(
+        sa.select(sa.func.sum(dw.c.n), sa.func.sum(dw.c.rhetoric_n), sa.func.sum(dw.c.claimed_n))
+    ).one()
+    return [daily.get(s, 0) for s in SERIES] == [int(x or 0) for x in weekly]
+
+
+def refresh(store: Store) -> int:
+    """Rebuild ``dyad_weekly`` when it is out of step with ``dyad_daily`` (rows written directly, e.g. by a bulk
+    load); 0 when it is in step (``incidents.refresh`` keeps it so). Returns the rows rebuilt."""
+    with store.engine.begin() as conn:
+        if _weekly_in_step(conn):
+            return 0
+        return rebuild_weekly(conn)
 
 
 def dyad_series(

@@ -135,7 +135,7 @@ def incidents_behind(store: Store, dyad: str, week: str, limit: int = 20) -> lis
             i.c.n_outlets,
             i.c.summary,
         )
-        .where(dyad_condition(i.c.actor, i.c.recipient, dyad), i.c.date.between(week, end), i.c.quad >= 3)
+        .where(dyad_condition(i.c.actor, i.c.recipient, dyad, also=[i.c.date.between(week, end)]), i.c.quad >= 3)
         .where(sa.or_(i.c.status.is_(None), i.c.status.not_in(["negated", "denied"])))
         .order_by(i.c.score, i.c.n_reports.desc(), i.c.id)
         .limit(limit)

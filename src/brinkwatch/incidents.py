@@ -21,19 +21,22 @@ per-dyad, per-type aggregate of incidents that dyad and escalation queries read 
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
-import pandas as pd
 import sqlalchemy as sa
 from rapidfuzz import fuzz
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from . import schema as S
-from .store import Store
+from .dyads import rebuild_weekly
+from .incident_reads import events_by_ids, incident_detail, list_incidents  # the read side, re-exported
+from .store import Store, chunks
 
 STATUS_RANK: dict[str, int] = {
     "asserted": 0,
@@ -111,6 +114,7 @@ def _stem(w: str) -> str:
     return w
 
 
+@lru_cache(maxsize=65536)
 def content_tokens(text: str) -> frozenset[str]:
     """Lower-cased, lightly stemmed content words of a sentence (stop words and reporting verbs dropped)."""
     out = set()
@@ -220,48 +224,84 @@ def _to_ev(r: Any) -> _Ev:
     )
 
 
-def _chunks(items: Sequence[Any], n: int = 500) -> Iterator[Sequence[Any]]:
-    for i in range(0, len(items), n):
-        yield items[i : i + n]
+def _family_types(family: str) -> list[str]:
+    return sorted({family} | {t for t, f in TYPE_FAMILY.items() if f == family})
 
 
 def _candidates(conn: sa.Connection, new: list[_Ev]) -> list[_Ev]:
-    """Events already in an incident that a new event could join (same dyads, nearby dates)."""
-    days = [e.day for e in new if e.day is not None]
-    actors = {e.block[1] for e in new}
-    e = S.events
-    q = _event_query().where(e.c.incident_id.is_not(None))
-
-    def _in(col: Any, values: set[str | None]) -> Any:
-        conds = []
-        vals = sorted(v for v in values if v is not None)
-        if vals:
-            conds.append(col.in_(vals))
-        if None in values:
-            conds.append(col.is_(None))
-        return sa.or_(*conds)
-
-    q = q.where(_in(e.c.actor, actors))
-    if days:
-        lo = (min(days) - dt.timedelta(days=31)).isoformat()
-        hi = (max(days) + dt.timedelta(days=32)).isoformat()
-        q = q.where(
-            sa.or_(
-                e.c.date.between(lo, hi),
-                sa.and_(e.c.date.is_(None), S.articles.c.published.between(lo, hi)),
+    """Events already in an incident that a new event could join: per block (type family, actor), those dated
+    within the widest merge window of the block's new events, with a compatible recipient — indexed lookups on
+    events(actor, event_type, date), never a scan of the dyad's whole history."""
+    e, a = S.events, S.articles
+    span = max(WINDOW_DAYS.values())
+    dated = any(x.day is not None for x in new)  # undated new events then match nothing already stored
+    blocks: dict[tuple[str, str | None], list[_Ev]] = defaultdict(list)
+    for ev in new:
+        blocks[ev.block].append(ev)
+    conds = []
+    for (family, actor), evs in sorted(blocks.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
+        cond = [e.c.event_type.in_(_family_types(family)), e.c.actor == actor if actor else e.c.actor.is_(None)]
+        if dated:
+            days = [x.day for x in evs if x.day is not None] or [x.day for x in new if x.day is not None]
+            lo, hi = (
+                (min(days) - dt.timedelta(days=span)).isoformat(),
+                (max(days) + dt.timedelta(days=span)).isoformat(),
             )
-        )
-    blocks = {x.block for x in new}
-    return [ev for ev in map(_to_ev, conn.execute(q)) if ev.block in blocks]
+            cond.append(sa.or_(e.c.date.between(lo, hi), sa.and_(e.c.date.is_(None), a.c.published.between(lo, hi))))
+        if all(x.recipient for x in evs):
+            recipients = sorted({str(x.recipient) for x in evs})
+            cond.append(sa.or_(e.c.recipient.in_(recipients), e.c.recipient.is_(None), e.c.recipient == ""))
+        conds.append(sa.and_(*cond))
+    out: list[_Ev] = []
+    for chunk in chunks(conds, 100):
+        q = _event_query().where(e.c.incident_id.is_not(None), sa.or_(*chunk))
+        out += [ev for ev in map(_to_ev, conn.execute(q)) if ev.block in blocks]
+    return sorted(out, key=lambda ev: ev.pk)  # a stable order, whatever plan the database chose
+
+
+_Entry = tuple[int, _Ev, "_Cluster"]
+
+
+class _Index:
+    """Members by (block, day): all of them, by recipient, and the wide-window ones (week, month or year
+    precision), each list in the order members were added — so a lookup visits, in that order, only members
+    that can pass the recipient and date tests of :func:`same_happening`."""
+
+    def __init__(self) -> None:
+        self.seq = 0
+        self.all: dict[tuple[Any, dt.date | None], list[_Entry]] = defaultdict(list)
+        self.by_recipient: dict[tuple[Any, dt.date | None, str | None], list[_Entry]] = defaultdict(list)
+        self.wide: dict[tuple[Any, dt.date | None], list[_Entry]] = defaultdict(list)
+
+    def add(self, ev: _Ev, cl: _Cluster) -> None:
+        self.seq += 1
+        entry = (self.seq, ev, cl)
+        self.all[(ev.block, ev.day)].append(entry)
+        self.by_recipient[(ev.block, ev.day, ev.recipient or None)].append(entry)
+        if WINDOW_DAYS.get(ev.precision, 3) > 3:
+            self.wide[(ev.block, ev.day)].append(entry)
+
+    def near(self, ev: _Ev, day: dt.date | None, within: bool) -> Iterable[_Entry]:
+        """Members dated ``day`` that could be ``ev``'s happening; ``within`` is false when the day lies outside
+        ``ev``'s own window (then only wide-window members can reach it)."""
+        if not within:
+            return self.wide.get((ev.block, day), ())
+        if not ev.recipient:
+            return self.all.get((ev.block, day), ())
+        same = self.by_recipient.get((ev.block, day, ev.recipient), [])
+        unnamed = self.by_recipient.get((ev.block, day, None), [])
+        if not same or not unnamed:
+            return same or unnamed
+        return heapq.merge(same, unnamed, key=lambda t: t[0])
 
 
 def _assign(new: list[_Ev], old: list[_Ev]) -> list[_Cluster]:
     """Cluster the new events, joining existing incidents where they match (single linkage).
 
-    Members are indexed by (block, day) so an event is compared only with events in its date window.
+    Members are indexed by (block, day) so an event is compared only with events in its date window; the first
+    match in date order (then in the order members were added) wins.
     """
-    index: dict[tuple[tuple[str, str | None], dt.date | None], list[tuple[_Ev, _Cluster]]]
-    index = defaultdict(list)
+    index = _Index()
     by_incident: dict[int, _Cluster] = {}
     for ev in old:
         assert ev.incident_id is not None
@@ -269,18 +309,19 @@ def _assign(new: list[_Ev], old: list[_Ev]) -> list[_Cluster]:
         if cl is None:
             cl = by_incident[ev.incident_id] = _Cluster(ev.incident_id)
         cl.members.append(ev)
-        index[(ev.block, ev.day)].append((ev, cl))
+        index.add(ev, cl)
     span = max(WINDOW_DAYS.values())
     out: list[_Cluster] = []
     touched: set[int] = set()
     for ev in sorted(new, key=lambda x: (x.day or dt.date.min, x.pk)):
         match: _Cluster | None = None
+        own = WINDOW_DAYS.get(ev.precision, 3)
         if ev.day is None:
-            days: list[dt.date | None] = [None]
+            days: list[tuple[dt.date | None, bool]] = [(None, True)]
         else:
-            days = [ev.day + dt.timedelta(days=k) for k in range(-span, span + 1)]
-        for day in days:
-            for m, cl in index.get((ev.block, day), ()):
+            days = [(ev.day + dt.timedelta(days=k), abs(k) <= own) for k in range(-span, span + 1)]
+        for day, within in days:
+            for _seq, m, cl in index.near(ev, day, within):
                 if same_happening(ev, m):
                     match = cl
                     break
@@ -293,14 +334,40 @@ def _assign(new: list[_Ev], old: list[_Ev]) -> list[_Cluster]:
             touched.add(match.incident_id)
             out.append(match)
         match.members.append(ev)
-        index[(ev.block, ev.day)].append((ev, match))
+        index.add(ev, match)
     return out
+
+
+def _create_incidents(conn: sa.Connection, clusters: list[_Cluster]) -> None:
+    """Insert one incident per new cluster (in order; keyed by its first event's event_id) and set their ids."""
+    e, i = S.events, S.incidents
+    first_pks = [cl.members[0].pk for cl in clusters]
+    event_ids: dict[int, str] = {}
+    for chunk in chunks(first_pks):
+        event_ids.update(
+            (int(pk), str(eid)) for pk, eid in conn.execute(sa.select(e.c.id, e.c.event_id).where(e.c.id.in_(chunk)))
+        )
+    rows: list[dict[str, Any]] = [
+        {
+            "key": event_ids[cl.members[0].pk],
+            "event_type": cl.members[0].block[0],
+            "actor": cl.members[0].block[1],
+            "recipient": cl.members[0].recipient,
+        }
+        for cl in clusters
+    ]
+    ids: dict[str, int] = {}
+    for part in chunks(rows):
+        res = conn.execute(i.insert().returning(i.c.key, i.c.id, sort_by_parameter_order=True), list(part))
+        ids.update((str(k), int(v)) for k, v in res)
+    for cl, row in zip(clusters, rows, strict=True):
+        cl.incident_id = ids[str(row["key"])]
 
 
 def _dyad_keys(conn: sa.Connection, incident_ids: Iterable[int]) -> set[tuple[str, str, str]]:
     i = S.incidents
     keys: set[tuple[str, str, str]] = set()
-    for chunk in _chunks(sorted(set(incident_ids))):
+    for chunk in chunks(sorted(set(incident_ids))):
         for d, a, r in conn.execute(sa.select(i.c.date, i.c.actor, i.c.recipient).where(i.c.id.in_(chunk))):
             if d and a and r:
                 keys.add((d, a, r))
@@ -310,7 +377,7 @@ def _dyad_keys(conn: sa.Connection, incident_ids: Iterable[int]) -> set[tuple[st
 def _recompute_incidents(conn: sa.Connection, incident_ids: Sequence[int]) -> None:
     """Recompute every stored column of these incidents from their events, reports and duplicates."""
     e, a = S.events, S.articles
-    for chunk in _chunks(sorted(set(incident_ids))):
+    for chunk in chunks(sorted(set(incident_ids))):
         rows = conn.execute(
             sa.select(
                 e.c.incident_id,
@@ -338,7 +405,7 @@ def _recompute_incidents(conn: sa.Connection, incident_ids: Sequence[int]) -> No
             art_ids.add(int(r.article_id))
         arts: dict[int, tuple[str | None, str | None]] = {}
         dups: dict[int, list[int]] = defaultdict(list)
-        for sub in _chunks(sorted(art_ids)):
+        for sub in chunks(sorted(art_ids)):
             for aid, dup_of, pub, src in conn.execute(
                 sa.select(a.c.id, a.c.duplicate_of, a.c.published, a.c.source).where(
                     sa.or_(a.c.id.in_(sub), a.c.duplicate_of.in_(sub))
@@ -385,14 +452,19 @@ def _recompute_incidents(conn: sa.Connection, incident_ids: Sequence[int]) -> No
             )
 
 
+def _keys_match(day: Any, actor: Any, recipient: Any, keys: Iterable[tuple[str, str, str]]) -> Any:
+    return sa.or_(*(sa.and_(day == d, actor == a, recipient == r) for d, a, r in keys))
+
+
 def _rebuild_dyad_daily(conn: sa.Connection, keys: set[tuple[str, str, str]]) -> None:
     """Recompute the dyad_daily rows of these (day, actor, recipient) keys from the incidents table."""
     dd, i = S.dyad_daily, S.incidents
-    for chunk in _chunks(sorted(keys), 300):
-        conn.execute(dd.delete().where(sa.tuple_(dd.c.day, dd.c.actor, dd.c.recipient).in_(list(chunk))))
+    for chunk in chunks(sorted(keys), 300):
+        # OR of exact keys, not a row-value IN: SQLite looks each key up in the index instead of scanning
+        conn.execute(dd.delete().where(_keys_match(dd.c.day, dd.c.actor, dd.c.recipient, chunk)))
         agg: dict[tuple[str, str, str, str, str], list[float]] = {}
         q = sa.select(i.c.date, i.c.actor, i.c.recipient, i.c.event_type, i.c.status, i.c.quad, i.c.score).where(
-            sa.tuple_(i.c.date, i.c.actor, i.c.recipient).in_(list(chunk))
+            _keys_match(i.c.date, i.c.actor, i.c.recipient, chunk)
         )
         for d, act, rec, et, st, quad, score in conn.execute(q):
             series = series_of(et, st)
@@ -416,6 +488,7 @@ def _rebuild_dyad_daily(conn: sa.Connection, keys: set[tuple[str, str, str]]) ->
         ]
         if rows:
             conn.execute(dd.insert(), rows)
+    rebuild_weekly(conn, keys)
 
 
 def _state(conn: sa.Connection, key: str) -> str | None:
@@ -437,7 +510,7 @@ def _incidents_of_new_duplicates(conn: sa.Connection) -> set[int]:
         _set_state(conn, "dup_article_max", str(int(top)))
     originals = sorted({int(r.duplicate_of) for r in rows})
     out: set[int] = set()
-    for chunk in _chunks(originals):
+    for chunk in chunks(originals):
         q = sa.select(e.c.incident_id).where(e.c.article_id.in_(chunk), e.c.incident_id.is_not(None)).distinct()
         out |= {int(x) for x in conn.execute(q).scalars()}
     return out
@@ -450,16 +523,31 @@ def _drop_orphans(conn: sa.Connection) -> set[tuple[str, str, str]]:
     rows = conn.execute(sa.select(i.c.id, i.c.date, i.c.actor, i.c.recipient).where(~has_event)).all()
     if not rows:
         return set()
-    for chunk in _chunks([int(r.id) for r in rows]):
+    for chunk in chunks([int(r.id) for r in rows]):
         conn.execute(i.delete().where(i.c.id.in_(chunk)))
     return {(r.date, r.actor, r.recipient) for r in rows if r.date and r.actor and r.recipient}
 
 
+ASSIGNED_KEY = "assigned_events"  # analytics_state: events with an incident after the last refresh
+
+
+def assigned_events(conn: sa.Connection) -> int:
+    """How many events have an incident (counted on the incident_id index)."""
+    return int(conn.execute(sa.select(sa.func.count(S.events.c.incident_id))).scalar_one())
+
+
 def refresh(store: Store) -> int:
-    """Assign every event without an incident to one (new or existing); return incidents touched."""
+    """Assign every event without an incident to one (new or existing); return incidents touched.
+
+    Incidents can lose their events only when events are deleted (``ingest --force`` re-extracting an article),
+    so the search for orphans runs only when fewer events have an incident than the last refresh left.
+    """
     touched: set[int] = set()
+    assigned = 0
     with store.engine.begin() as conn:
-        keys = _drop_orphans(conn)
+        before = assigned_events(conn)
+        seen = _state(conn, ASSIGNED_KEY)
+        keys = _drop_orphans(conn) if seen is None or before < int(seen) else set()
         dup_touched = _incidents_of_new_duplicates(conn)
         if dup_touched:
             _recompute_incidents(conn, sorted(dup_touched))
@@ -477,149 +565,23 @@ def refresh(store: Store) -> int:
             clusters = _assign(new, _candidates(conn, new))
             old_ids = [c.incident_id for c in clusters if c.incident_id is not None]
             keys = _dyad_keys(conn, old_ids)
+            _create_incidents(conn, [cl for cl in clusters if cl.incident_id is None])
             assignments = []
             for cl in clusters:
-                if cl.incident_id is None:
-                    first = cl.members[0]
-                    key = conn.execute(sa.select(S.events.c.event_id).where(S.events.c.id == first.pk)).scalar_one()
-                    cl.incident_id = int(
-                        conn.execute(
-                            S.incidents.insert()
-                            .values(key=key, event_type=first.block[0], actor=first.block[1], recipient=first.recipient)
-                            .returning(S.incidents.c.id)
-                        ).scalar_one()
-                    )
                 assignments += [{"_pk": m.pk, "_iid": cl.incident_id} for m in cl.members if m.incident_id is None]
             conn.execute(
                 S.events.update().where(S.events.c.id == sa.bindparam("_pk")).values(incident_id=sa.bindparam("_iid")),
                 assignments,
             )
+            assigned += len(assignments)
             ids = [c.incident_id for c in clusters if c.incident_id is not None]
             _recompute_incidents(conn, ids)
             keys |= _dyad_keys(conn, ids)
             _rebuild_dyad_daily(conn, keys)
             touched.update(ids)
+    with store.engine.begin() as conn:
+        _set_state(conn, ASSIGNED_KEY, str(before + assigned))
     return len(touched)
 
 
-# ---------------------------------------------------------------------------------------------------- reads
-def events_by_ids(conn: sa.Connection, pks: Sequence[int]) -> list[dict[str, Any]]:
-    """Events (by primary key) as JSON-ready dicts with parties, attribution, article and sentence."""
-    e, a, s = S.events, S.articles, S.sentences
-    out: list[dict[str, Any]] = []
-    for chunk in _chunks(sorted(set(pks))):
-        rows = conn.execute(
-            sa.select(
-                e,
-                a.c.doc_id,
-                a.c.source,
-                a.c.published,
-                a.c.url,
-                s.c.text.label("sentence"),
-                s.c.start.label("sentence_start"),
-            )
-            .join(a, a.c.id == e.c.article_id)
-            .join(s, s.c.id == e.c.sentence_id)
-            .where(e.c.id.in_(chunk))
-        ).mappings()
-        recs = {int(r["id"]): dict(r) for r in rows}
-        for rec in recs.values():
-            rec["actors"], rec["recipients"], rec["attribution"] = [], [], []
-        for p in conn.execute(
-            sa.select(S.parties).where(S.parties.c.event_id.in_(chunk)).order_by(S.parties.c.position)
-        ).mappings():
-            party = {k: p[k] for k in ("text", "code", "country", "sector", "name", "start", "end")}
-            recs[int(p["event_id"])]["actors" if p["role"] == "actor" else "recipients"].append(party)
-        for at in conn.execute(
-            sa.select(S.attributions).where(S.attributions.c.event_id.in_(chunk)).order_by(S.attributions.c.position)
-        ).mappings():
-            recs[int(at["event_id"])]["attribution"].append({k: at[k] for k in ("text", "kind", "country")})
-        out.extend(recs.values())
-    for rec in out:
-        rec["pk"] = rec.pop("id")
-    out.sort(key=lambda r: (r["date"] or "", r["pk"]))
-    return out
-
-
-def list_incidents(
-    store: Store,
-    dyad: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-    limit: int = 100,
-    *,
-    directed: bool = False,
-) -> pd.DataFrame:
-    """Incidents, newest first; ``dyad`` "A:B" (countries or groups) keeps those between the two sides."""
-    from .dyads import dyad_condition
-
-    i = S.incidents
-    q = sa.select(i)
-    if dyad:
-        q = q.where(dyad_condition(i.c.actor, i.c.recipient, dyad, directed=directed))
-    if since:
-        q = q.where(i.c.date >= since)
-    if until:
-        q = q.where(i.c.date <= until)
-    q = q.order_by(i.c.date.desc(), i.c.n_reports.desc(), i.c.id).limit(max(0, int(limit)))
-    with store.engine.connect() as conn:
-        rows = [dict(r) for r in conn.execute(q).mappings()]
-    cols = [c.name for c in i.columns]
-    return pd.DataFrame(rows, columns=cols)
-
-
-def incident_detail(store: Store, incident_id: int) -> dict[str, Any] | None:
-    """One incident: its row, its events (with evidence offsets) and its reports grouped by outlet."""
-    i, e, a = S.incidents, S.events, S.articles
-    with store.engine.connect() as conn:
-        row = conn.execute(sa.select(i).where(i.c.id == int(incident_id))).mappings().first()
-        if row is None:
-            return None
-        pks = list(conn.execute(sa.select(e.c.id).where(e.c.incident_id == int(incident_id))).scalars())
-        evs = events_by_ids(conn, pks)
-        art_ids = sorted({x["article_id"] for x in evs})
-        arts = [
-            dict(r)
-            for r in conn.execute(
-                sa.select(a.c.id, a.c.doc_id, a.c.url, a.c.title, a.c.source, a.c.published, a.c.duplicate_of)
-                .where(sa.or_(a.c.id.in_(art_ids), a.c.duplicate_of.in_(art_ids)))
-                .order_by(a.c.published, a.c.id)
-            ).mappings()
-        ]
-    reports = []
-    for art in arts:
-        origin = art["duplicate_of"] if art["duplicate_of"] is not None else art["id"]
-        mine = [x for x in evs if x["article_id"] == origin]
-        reports.append(
-            {
-                "article_id": art["id"],
-                "doc_id": art["doc_id"],
-                "url": art["url"],
-                "title": art["title"],
-                "source": art["source"],
-                "published": art["published"],
-                "duplicate_of": art["duplicate_of"],
-                "sentences": [
-                    {
-                        "sentence_index": x["sentence_index"],
-                        "text": x["sentence"],
-                        "trigger": x["trigger"],
-                        "trigger_start": x["trigger_start"] - x["sentence_start"],
-                        "trigger_end": x["trigger_end"] - x["sentence_start"],
-                        "event_id": x["event_id"],
-                        "actors": x["actors"],
-                        "recipients": x["recipients"],
-                    }
-                    for x in mine
-                ],
-            }
-        )
-    outlets: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for rep in reports:
-        outlets[rep["source"] or "(unknown outlet)"].append(rep)
-    return {
-        "incident": dict(row),
-        "events": evs,
-        "reports": reports,
-        "outlets": [{"source": k, "reports": v} for k, v in outlets.items()],
-    }
+__all__ = ["events_by_ids", "incident_detail", "list_incidents", "refresh", "series_of"]

@@ -226,3 +226,107 @@ def _analytics_tables(conn: sa.Connection) -> None:
 
 
 MIGRATIONS.append((2, "analytics: dyad_daily, analytics_state", _analytics_tables))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Migration 3 (query speed): a weekly, per-directed-pair, wide aggregate of dyad_daily that weekly dyad and
+# escalation queries read (one row per actor, recipient and week with every measure as a column, so a query
+# sums a few thousand rows instead of filtering and pivoting tens of thousands), and the indexes the claims
+# ledger (children of an event), the actor search (party codes) and the incident refresh (candidates by
+# actor, type and date) need. dyads.py defines the measures and fills the table; incidents.refresh keeps it
+# in step with dyad_daily.
+from .ontology import PLOVER_TYPES  # noqa: E402 - the type columns of dyad_weekly
+
+WEEKLY_INT_MEASURES = (
+    "n",
+    "quad1",
+    "quad2",
+    "quad3",
+    "quad4",
+    "rhetoric_n",
+    "claimed_n",
+    "material",
+    "threats",
+    "considered",
+    "claimed",
+    "verbal",
+    *PLOVER_TYPES,
+)
+WEEKLY_FLOAT_MEASURES = ("score_sum", "rhetoric_score")
+
+dyad_weekly = sa.Table(
+    "dyad_weekly",
+    metadata,
+    sa.Column("actor", sa.Text, primary_key=True),
+    sa.Column("recipient", sa.Text, primary_key=True),
+    sa.Column("week", sa.Text, primary_key=True),  # ISO date of the Monday
+    *(sa.Column(m, sa.Integer, nullable=False, server_default="0") for m in WEEKLY_INT_MEASURES),
+    *(sa.Column(m, sa.Float, nullable=False, server_default="0") for m in WEEKLY_FLOAT_MEASURES),
+)
+ix_events_parent_event = sa.Index("ix_events_parent_event", events.c.parent_event)
+ix_parties_code_role = sa.Index("ix_parties_code_role", parties.c.code, parties.c.role)
+ix_events_actor_type_date = sa.Index("ix_events_actor_type_date", events.c.actor, events.c.event_type, events.c.date)
+
+
+def _query_speed(conn: sa.Connection) -> None:
+    dyad_weekly.create(conn, checkfirst=True)
+    for ix in (ix_events_parent_event, ix_parties_code_role, ix_events_actor_type_date):
+        ix.create(conn, checkfirst=True)
+    from .dyads import rebuild_weekly  # the measures live with the queries that read them
+
+    rebuild_weekly(conn)
+    # the incident refresh looks for orphaned incidents only when events with an incident were deleted since
+    # it last counted them; start the count here (a bulk load adding incidents later only raises it)
+    assigned = conn.execute(sa.select(sa.func.count(events.c.incident_id))).scalar_one()
+    conn.execute(analytics_state.delete().where(analytics_state.c.key == "assigned_events"))
+    conn.execute(analytics_state.insert().values(key="assigned_events", value=str(int(assigned))))
+
+
+MIGRATIONS.append((3, "query speed: dyad_weekly, indexes for claims, actor search, refresh", _query_speed))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Migration 4 (claims ledger speed): the ledger reads a dyad's newest claim-status events and its newest
+# asserted accusations; these indexes hand both over by (pair, status) and (pair, type, status) without
+# visiting every event of a busy dyad.
+ix_events_dyad_status = sa.Index(
+    "ix_events_dyad_status", events.c.actor, events.c.recipient, events.c.status, events.c.date
+)
+ix_events_dyad_type = sa.Index(
+    "ix_events_dyad_type", events.c.actor, events.c.recipient, events.c.event_type, events.c.status, events.c.date
+)
+
+
+def _claims_indexes(conn: sa.Connection) -> None:
+    for ix in (ix_events_dyad_status, ix_events_dyad_type):
+        ix.create(conn, checkfirst=True)
+
+
+MIGRATIONS.append((4, "claims ledger: events by pair and status, by pair and type", _claims_indexes))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Migration 5 (text search on PostgreSQL): an index on events(sentence_id), and a trigram index that lets
+# ``ILIKE '%word%'`` on sentences skip the full scan (case folding 1M sentences takes most of a second there).
+# SQLite needs neither (its LIKE scan is fast enough) and gets neither; without the pg_trgm extension (or the
+# right to create it) the search just scans.
+_TRGM_DDL = (
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE INDEX IF NOT EXISTS ix_sentences_text_trgm ON sentences USING gin (text gin_trgm_ops)",
+)
+
+
+def _text_search(conn: sa.Connection) -> None:
+    if conn.dialect.name != "postgresql":
+        return
+    # the matching sentences' events, by index rather than by hashing the whole events table
+    conn.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_events_sentence ON events (sentence_id)"))
+    try:
+        with conn.begin_nested():
+            for ddl in _TRGM_DDL:
+                conn.execute(sa.text(ddl))
+    except sa.exc.DBAPIError:
+        pass  # no pg_trgm here: text search still works, by scanning
+
+
+MIGRATIONS.append((5, "text search: trigram index on sentences (PostgreSQL)", _text_search))
