@@ -17,11 +17,13 @@ help:
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# Exact pins from requirements.lock; uv (pinned) makes the install fast and repeatable.
+# Exact pins from requirements.lock; uv (pinned) makes the install fast and repeatable. Bytecode is compiled
+# at install: machines that set PYTHONDONTWRITEBYTECODE would otherwise recompile every module per process.
 $(STAMP): $(BIN)/python requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==0.13.9"
-	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
-	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	$(BIN)/uv pip sync --quiet --compile-bytecode --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python --no-deps -e .
+	$(BIN)/python -m compileall -q src
 	touch $(STAMP)
 
 setup: $(STAMP)

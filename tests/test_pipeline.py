@@ -177,7 +177,7 @@ def test_one_failing_article_fails_alone(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.setattr(extract, "extract_doc", flaky)
     src = tmp_path / "in.jsonl"
     write_records(src, [story(9), story(10) + " EXPLODE now.", story(11)])
-    settings = Settings(db=str(tmp_path / "s.db"))
+    settings = Settings(db=str(tmp_path / "s.db"), n_process=1)  # the patch lives in this process
     seen: list[tuple[int, int | None]] = []
     with Store(settings.db) as store:
         s = ingest([str(src)], store=store, settings=settings, progress=lambda d, t: seen.append((d, t)))
@@ -202,14 +202,18 @@ def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[st
     )
 
 
+N_KILL_CORPUS = 1000
+
+
 @pytest.mark.slow
 def test_kill_9_midway_then_resume_equals_a_clean_run(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    for i in range(200):
-        (corpus / f"{i:03d}.txt").write_text(story(1000 + i, words=24))
+    # enough articles that the run cannot finish between two polls, however fast ingest gets
+    for i in range(N_KILL_CORPUS):
+        (corpus / f"{i:04d}.txt").write_text(story(1000 + i, words=24))
     # a syndicated copy, so dedup state must also survive the kill
-    (corpus / "999_copy.txt").write_text(story(1000 + 3, words=24) + " Reuters contributed.")
+    (corpus / "9999_copy.txt").write_text(story(1000 + 3, words=24) + " Reuters contributed.")
     env = {**os.environ, "BRINKWATCH_BATCH_SIZE": "10", "BRINKWATCH_N_PROCESS": "1"}
     env.pop("BRINKWATCH_DB", None)
     killed_db, clean_db = tmp_path / "killed.db", tmp_path / "clean.db"
@@ -223,13 +227,13 @@ def test_kill_9_midway_then_resume_equals_a_clean_run(tmp_path: Path) -> None:
     at_kill = 0
     while time.monotonic() < deadline and proc.poll() is None:
         at_kill = _count(killed_db)
-        if at_kill >= 20:
+        if at_kill >= 5:
             proc.send_signal(signal.SIGKILL)
             break
         time.sleep(0.02)
     proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL, "the ingest finished before it could be killed"
-    assert 20 <= _count(killed_db) < 201
+    assert 5 <= _count(killed_db) < N_KILL_CORPUS + 1
     resumed = _run(["ingest", str(corpus), "--db", str(killed_db)], env)
     assert resumed.returncode == 0, resumed.stderr
     assert "unchanged" in resumed.stdout
@@ -238,7 +242,7 @@ def test_kill_9_midway_then_resume_equals_a_clean_run(tmp_path: Path) -> None:
     assert clean.returncode == 0, clean.stderr
     with Store(str(killed_db)) as a, Store(str(clean_db)) as b:
         assert a.stats() == b.stats()
-        assert a.stats()["articles"] == 201 and a.stats()["duplicates"] == 1
+        assert a.stats()["articles"] == N_KILL_CORPUS + 1 and a.stats()["duplicates"] == 1
         q = "SELECT doc_id, text_hash, status, duplicate_of IS NULL, n_events FROM articles ORDER BY doc_id"
         assert table(a, q) == table(b, q)
 

@@ -6,6 +6,8 @@ a. **ceiling** — a fresh process doing ``spacy.load(model)`` + ``nlp.pipe`` ov
    ``n_process`` 1 and 2 (model load and interpreter start included); the faster one counts.
 b. **ingest** — ``brinkwatch ingest`` end to end into a fresh SQLite store, as a whole process (its own
    worker processes included): words/s, articles/s and the ratio to the ceiling.
+b4. **breakdown** — one more ingest (a library call with ``timings``): seconds per stage of the writer
+   process (engine start, plan, waiting for the parsers, write, incidents refresh) and their shares.
 c. **extraction overhead** — one process: ``nlp.pipe`` alone vs ``nlp.pipe`` + ``extract_doc``.
 d. **peak memory** of the ingest process tree (psutil, children included): the summed PSS (shared pages
    of forked workers counted once), with the naive RSS sum beside it.
@@ -25,13 +27,24 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import synth
+from .bench_queries import (
+    QUERY_KINDS,
+    percentiles,
+    query_suite,
+    refresh_analytics,
+    search_term,
+    time_query,
+)
 from .parse import DEFAULT_MODEL
+
+__all__ = ["BenchConfig", "measure", "percentiles", "run_bench", "summary_line", "write_results"]
 
 Progress = Callable[[str], None]
 
@@ -55,6 +68,7 @@ class BenchConfig:
     skip_queries: bool = False
     dask: bool = True  # also measure ``ingest --engine dask``
     prototype: bool = False  # also measure the persistent-pool streaming prototype (engines.process_pool)
+    breakdown: bool = True  # one more ingest (library call) reporting where its main process spends time
     quick: bool = False
     seed: int = 7
 
@@ -67,6 +81,7 @@ class BenchConfig:
             "repeats": 10,
             "refresh_events": 500,
             "dask": False,
+            "breakdown": False,
             "rounds": 1,
         }
         base.update(kw)
@@ -139,20 +154,6 @@ def measure(cmd: list[str], *, env: dict[str, str] | None = None, timeout: float
         "stdout": stdout[-4000:],
         "stderr": stderr[-4000:],
     }
-
-
-def percentiles(samples_ms: list[float]) -> dict[str, float]:
-    s = sorted(samples_ms)
-    if not s:
-        return {"p50_ms": float("nan"), "p95_ms": float("nan"), "max_ms": float("nan"), "n": 0}
-
-    def pct(q: float) -> float:
-        k = (len(s) - 1) * q
-        lo = int(k)
-        hi = min(lo + 1, len(s) - 1)
-        return s[lo] + (s[hi] - s[lo]) * (k - lo)
-
-    return {"p50_ms": round(pct(0.5), 2), "p95_ms": round(pct(0.95), 2), "max_ms": round(s[-1], 2), "n": len(s)}
 
 
 def _pool(cfg: BenchConfig) -> tuple[list[str], str]:
@@ -243,26 +244,41 @@ def bench_ceiling_and_ingest(
 
 
 def _ingest_cmd(corpus: Path, db: Path, engine: str = "local") -> tuple[list[str], str]:
-    """The real CLI when it has an ``ingest`` command, else the library fallback in this module."""
-    from .cli import app as _app_mod  # noqa: F401 - registers commands
-    from .cli.app import app
-
-    names = {c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands}
-    if "ingest" in names:
-        cmd = [_python(), "-m", "brinkwatch", "ingest", str(corpus), "--db", str(db)]
-        if engine != "local":
-            cmd += ["--engine", engine]
-        return cmd, f"brinkwatch ingest --engine {engine} (CLI)"
-    return _module_cmd("_ingest", str(corpus), str(db)), "fallback: nlp.pipe(n_process=2) + extract + store"
+    """The real CLI, as a user runs it."""
+    cmd = [_python(), "-m", "brinkwatch", "ingest", str(corpus), "--db", str(db)]
+    if engine != "local":
+        cmd += ["--engine", engine]
+    return cmd, f"brinkwatch ingest --engine {engine} (CLI)"
 
 
 def bench_stream(corpus: Path, words: int, articles: int, db: Path, ceiling_wps: float) -> dict[str, Any]:
     """The prototype of :func:`_child_stream` (``--prototype``): what a persistent pool could reach."""
     run = measure(_module_cmd("_stream", str(corpus), str(db)))
     _check(run, "prototype stream ingest")
-    wps = words / run["seconds"]
     return {
         "how": "prototype: engines.process_pool + streamed single writer (no dedup/normalize)",
+        **_throughput(run, words, articles, ceiling_wps),
+    }
+
+
+def bench_breakdown(corpus: Path, db: Path) -> dict[str, Any]:
+    """``pipeline.ingest(timings=…)`` in a child: seconds per stage of the writer process and their shares."""
+    run = measure(_module_cmd("_breakdown", str(corpus), str(db)))
+    _check(run, "ingest breakdown")
+    secs = _last_json(run["stdout"])
+    total = secs.get("total") or 0.0
+    return {
+        "how": "pipeline.ingest(timings=...) in a child process (library call, local engine)",
+        "seconds": {k: round(v, 2) for k, v in secs.items()},
+        "share": {k: round(v / total, 3) for k, v in secs.items() if k != "total" and total},
+        "process_seconds": round(run["seconds"], 2),
+    }
+
+
+def _throughput(run: dict[str, Any], words: int, articles: int, ceiling_wps: float) -> dict[str, Any]:
+    """Seconds, words and articles per second, the ratio to the extraction ceiling and peak memory of a run."""
+    wps = words / run["seconds"]
+    return {
         "seconds": round(run["seconds"], 2),
         "words_per_s": round(wps, 1),
         "articles_per_s": round(articles / run["seconds"], 2),
@@ -283,17 +299,11 @@ def bench_ingest(
 
     with Store(db) as store:
         stats = store.stats()
-    wps = words / run["seconds"]
     return {
         "how": how,
         "command": " ".join(cmd[1:]),
         "returncode": run["returncode"],
-        "seconds": round(run["seconds"], 2),
-        "words_per_s": round(wps, 1),
-        "articles_per_s": round(articles / run["seconds"], 2),
-        "ratio_to_ceiling": round(wps / ceiling_wps, 3) if ceiling_wps else None,
-        "peak_rss_bytes": run["peak_rss_bytes"],
-        "peak_rss_sum_bytes": run["peak_rss_sum_bytes"],
+        **_throughput(run, words, articles, ceiling_wps),
         "store": stats,
         "stored_all": stats.get("articles") == articles,
     }
@@ -341,158 +351,6 @@ def store_label(db: str) -> str:
     return redact(resolve_url(db))
 
 
-# ------------------------------------------------------------------------------------------ queries
-# Each kind calls the library function the product uses when it exists (dyads / escalation / claims
-# modules, Store.events); otherwise a plain SQL equivalent, labelled "sql-fallback" in the results.
-
-QueryFn = Callable[[Any, str, str], Any]
-
-
-def refresh_analytics(store: Any) -> dict[str, Any]:
-    """Run whatever analytics refresh exists after a bulk load (incidents, pre-aggregated dyad tables)."""
-    import importlib
-
-    out: dict[str, Any] = {}
-    for mod_name, fn_name in (("incidents", "refresh"), ("dyads", "refresh"), ("dyads", "refresh_daily")):
-        try:
-            mod = importlib.import_module(f"brinkwatch.{mod_name}")
-        except ImportError:
-            continue
-        fn = getattr(mod, fn_name, None)
-        if not callable(fn):
-            continue
-        t0 = time.perf_counter()
-        try:
-            res = fn(store)
-            out[f"{mod_name}.{fn_name}"] = {"seconds": round(time.perf_counter() - t0, 2), "result": _jsonable(res)}
-        except Exception as exc:
-            out[f"{mod_name}.{fn_name}"] = {"error": f"{type(exc).__name__}: {exc}"[:300]}
-    return out
-
-
-def _jsonable(x: Any) -> Any:
-    if isinstance(x, int | float | str | bool) or x is None:
-        return x
-    if isinstance(x, dict):
-        return {str(k): _jsonable(v) for k, v in list(x.items())[:20]}
-    return str(x)[:200]
-
-
-def _sql_dyad(store: Any, a: str, b: str) -> Any:
-    import sqlalchemy as sa
-
-    from . import schema as S
-
-    e = S.events
-    q = (
-        sa.select(e.c.date, sa.func.count(), sa.func.sum(e.c.score))
-        .where(e.c.actor == a, e.c.recipient == b, e.c.date.is_not(None))
-        .group_by(e.c.date)
-        .order_by(e.c.date)
-    )
-    with store.engine.connect() as conn:
-        return conn.execute(q).all()
-
-
-def _sql_escalation(store: Any, a: str, b: str) -> Any:
-    import sqlalchemy as sa
-
-    from . import schema as S
-
-    e = S.events
-    week = sa.func.substr(e.c.date, 1, 7)
-    q = (
-        sa.select(week, sa.func.sum(e.c.score), sa.func.count())
-        .where(sa.or_(sa.and_(e.c.actor == a, e.c.recipient == b), sa.and_(e.c.actor == b, e.c.recipient == a)))
-        .where(e.c.quad >= 3, e.c.factual.is_(True))
-        .group_by(week)
-        .order_by(week)
-    )
-    with store.engine.connect() as conn:
-        return conn.execute(q).all()
-
-
-def _sql_claims(store: Any, a: str, b: str) -> Any:
-    import sqlalchemy as sa
-
-    from . import schema as S
-
-    e, at = S.events, S.attributions
-    q = (
-        sa.select(e.c.event_id, e.c.status, e.c.date, at.c.text, at.c.kind)
-        .join(at, at.c.event_id == e.c.id)
-        .where(e.c.actor == a, e.c.status.in_(("alleged", "denied", "speculated")))
-        .order_by(e.c.date.desc())
-        .limit(50)
-    )
-    with store.engine.connect() as conn:
-        return conn.execute(q).all()
-
-
-def _library_query(kind: str) -> tuple[QueryFn | None, str]:
-    """The product's own function for a query kind, adapted to (store, a, b); None when absent."""
-    import importlib
-
-    try:
-        if kind == "dyad":
-            dyads: Any = importlib.import_module("brinkwatch.dyads")
-            return (lambda store, a, b: dyads.dyad_series(store, a, b)), "dyads.dyad_series(store, A, B)"
-        if kind == "escalation":
-            esc: Any = importlib.import_module("brinkwatch.escalation")
-            return (lambda store, a, b: esc.escalation(store, dyad=f"{a}:{b}")), "escalation.escalation(dyad=A:B)"
-        if kind == "claims":
-            cl: Any = importlib.import_module("brinkwatch.claims")
-            return (lambda store, a, b: cl.claims(store, dyad=f"{a}:{b}")), "claims.claims(dyad=A:B)"
-    except (ImportError, AttributeError):
-        pass
-    return None, ""
-
-
-SEARCH_TERMS = ("airspace", "military", "troops")
-
-
-def search_term(pool: list[str]) -> str:
-    """A word the generated sentences really contain (rarer first: the search must filter, not skim)."""
-    for term in SEARCH_TERMS:
-        if any(term in s.lower() for s in pool):
-            return term
-    return "reported"
-
-
-def query_suite(term: str = "airspace") -> dict[str, tuple[QueryFn, str]]:
-    suite: dict[str, tuple[QueryFn, str]] = {}
-    fallbacks: dict[str, QueryFn] = {"dyad": _sql_dyad, "escalation": _sql_escalation, "claims": _sql_claims}
-    for kind, fb in fallbacks.items():
-        fn, how = _library_query(kind)
-        suite[kind] = (fn, how) if fn is not None else (fb, "sql-fallback")
-    suite["search_text"] = (lambda store, a, b: store.events(text=term, limit=50), f"Store.events(text={term!r})")
-    suite["search_actor"] = (lambda store, a, b: store.events(actor=a, limit=50), "Store.events(actor=A)")
-    return suite
-
-
-QUERY_KINDS = ("dyad", "escalation", "claims", "search_text", "search_actor")
-
-
-def time_query(store: Any, kind: str, *, repeats: int = 40, term: str = "airspace") -> dict[str, Any]:
-    """p50/p95 of one query kind, alternating NATO:RUS with the other hot dyads; 2 untimed warm-ups."""
-    fn, how = query_suite(term)[kind]
-    dyads = list(synth.HOT_DYADS)
-    samples: list[float] = []
-    rows = 0
-    try:
-        for i in range(repeats + 2):
-            a, b = dyads[0] if i % 2 == 0 else dyads[i % len(dyads)]
-            t0 = time.perf_counter()
-            res = fn(store, a, b)
-            ms = (time.perf_counter() - t0) * 1000
-            if i >= 2:
-                samples.append(ms)
-            rows = max(rows, len(res) if hasattr(res, "__len__") else 1)
-    except Exception as exc:
-        return {"how": how, "error": f"{type(exc).__name__}: {exc}"[:300], "n": 0}
-    return {"how": how, **percentiles(samples), "max_rows": rows}
-
-
 def time_queries(db: str, *, repeats: int, term: str, budget_s: float) -> dict[str, Any]:
     """Each kind in its own process, killed after ``budget_s`` (a pathological plan must not hang the run)."""
     out: dict[str, Any] = {}
@@ -530,6 +388,41 @@ def machine() -> dict[str, Any]:
     }
 
 
+@contextmanager
+def _bytecode_cache(work: Path) -> Iterator[bool]:
+    """Let the measured processes use compiled bytecode, as any normal install has it.
+
+    Where ``PYTHONDONTWRITEBYTECODE`` is set (this machine), every process would recompile every module it
+    imports — seconds that weigh on ``ingest`` (which imports much more than bare spaCy) and say nothing
+    about ingest itself. Children then compile once into a cache under ``work`` (both sides alike).
+    """
+    keys = ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")
+    if not os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        yield False
+        return
+    saved = {k: os.environ.get(k) for k in keys}
+    os.environ.pop("PYTHONDONTWRITEBYTECODE")
+    os.environ["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
+    try:
+        yield True
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def _warm_up(corpus: Path, work: Path, model: str) -> None:
+    """One tiny ingest (2 processes) and one tiny ceiling run: every module they import gets compiled."""
+    rows = corpus.read_text(encoding="utf-8").splitlines()[:8]
+    tiny = work / "warm.jsonl"
+    tiny.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    env = {**os.environ, "BRINKWATCH_BATCH_SIZE": "2"}  # full rounds of 4: the pool starts too
+    for cmd in (_ingest_cmd(tiny, work / "warm.db")[0], _module_cmd("_ceiling", str(tiny), model, "2")):
+        measure(cmd, env=env, timeout=600)
+
+
 def run_bench(cfg: BenchConfig, progress: Progress | None = None) -> dict[str, Any]:
     """Run every stage; return the results dict (what ``bench`` writes as JSON)."""
     say = progress or (lambda _m: None)
@@ -550,53 +443,12 @@ def run_bench(cfg: BenchConfig, progress: Progress | None = None) -> dict[str, A
         results["corpus"] = {**info, "pool": pool_desc, "overhead_subset": over_info}
         say(f"corpus: {info['articles']:,} articles, {info['words']:,} words ({pool_desc})")
         if not cfg.skip_ingest:
-            say(f"(a, b) spaCy ceiling (n_process 1 and 2) and ingest, {cfg.rounds} round(s) …")
-            both = _stage(
-                results,
-                "ceiling",
-                lambda: dict(
-                    zip(
-                        ("ceiling", "ingest"),
-                        bench_ceiling_and_ingest(
-                            corpus_path, info["words"], info["articles"], work, cfg.model, cfg.rounds, say
-                        ),
-                        strict=True,
-                    )
-                ),
-            )
-            ceiling = ing = None
-            if both:
-                results["ceiling"], results["ingest"] = ceiling, ing = both["ceiling"], both["ingest"]
-                results["peak_rss_bytes"] = ing["peak_rss_bytes"]
-                say(
-                    f"    best: ingest {ing['words_per_s']:,.0f} w/s = {ing['ratio_to_ceiling']} × ceiling "
-                    f"{ceiling['words_per_s']:,.0f} w/s (n_process={ceiling['best_n_process']})"
-                )
-            ceiling_wps = ceiling["words_per_s"] if ceiling else 0.0
-            if cfg.dask:
-                say("(b2) ingest --engine dask (LocalCluster, 2 workers) …")
-                dk = _stage(
-                    results,
-                    "ingest_dask",
-                    lambda: bench_ingest(
-                        corpus_path, info["words"], info["articles"], work / "dask.db", ceiling_wps, "dask"
-                    ),
-                )
-                if dk:
-                    say(f"    {dk['words_per_s']:,.0f} w/s = {dk['ratio_to_ceiling']} × ceiling")
-            if cfg.prototype:
-                say("(b3) prototype: persistent process pool + streamed writes …")
-                pr = _stage(
-                    results,
-                    "ingest_prototype",
-                    lambda: bench_stream(corpus_path, info["words"], info["articles"], work / "proto.db", ceiling_wps),
-                )
-                if pr:
-                    say(f"    {pr['words_per_s']:,.0f} w/s = {pr['ratio_to_ceiling']} × ceiling")
-            say("(c) extraction overhead …")
-            ov = _stage(results, "overhead", lambda: bench_overhead(over_path, cfg.model))
-            if ov:
-                say(f"    pipe+extract / pipe = {ov['ratio']}")
+            with _bytecode_cache(work) as cached:
+                if cached:
+                    say("warming a bytecode cache for the measured processes (PYTHONDONTWRITEBYTECODE is set) …")
+                    _warm_up(corpus_path, work, cfg.model)
+                    results["bytecode"] = "compiled once into a cache before timing (PYTHONDONTWRITEBYTECODE was set)"
+                _ingest_stages(cfg, results, info, corpus_path, over_path, work, say)
         if not cfg.skip_queries:
             say("(e) query latency …")
             db = cfg.store_db or str(work / "queries.db")
@@ -610,6 +462,68 @@ def run_bench(cfg: BenchConfig, progress: Progress | None = None) -> dict[str, A
     results["seconds"] = round(time.perf_counter() - t_start, 1)
     results["summary"] = summary_line(results)
     return results
+
+
+def _ingest_stages(
+    cfg: BenchConfig,
+    results: dict[str, Any],
+    info: dict[str, Any],
+    corpus_path: Path,
+    over_path: Path,
+    work: Path,
+    say: Progress,
+) -> None:
+    """Stages (a)–(c): ceiling and ingest rounds, dask, breakdown, prototype, extraction overhead."""
+    say(f"(a, b) spaCy ceiling (n_process 1 and 2) and ingest, {cfg.rounds} round(s) …")
+    both = _stage(
+        results,
+        "ceiling",
+        lambda: dict(
+            zip(
+                ("ceiling", "ingest"),
+                bench_ceiling_and_ingest(
+                    corpus_path, info["words"], info["articles"], work, cfg.model, cfg.rounds, say
+                ),
+                strict=True,
+            )
+        ),
+    )
+    ceiling = ing = None
+    if both:
+        results["ceiling"], results["ingest"] = ceiling, ing = both["ceiling"], both["ingest"]
+        results["peak_rss_bytes"] = ing["peak_rss_bytes"]
+        say(
+            f"    best: ingest {ing['words_per_s']:,.0f} w/s = {ing['ratio_to_ceiling']} × ceiling "
+            f"{ceiling['words_per_s']:,.0f} w/s (n_process={ceiling['best_n_process']})"
+        )
+    ceiling_wps = ceiling["words_per_s"] if ceiling else 0.0
+    if cfg.dask:
+        say("(b2) ingest --engine dask (LocalCluster, 2 workers) …")
+        dk = _stage(
+            results,
+            "ingest_dask",
+            lambda: bench_ingest(corpus_path, info["words"], info["articles"], work / "dask.db", ceiling_wps, "dask"),
+        )
+        if dk:
+            say(f"    {dk['words_per_s']:,.0f} w/s = {dk['ratio_to_ceiling']} × ceiling")
+    if cfg.prototype:
+        say("(b3) prototype: persistent process pool + streamed writes …")
+        pr = _stage(
+            results,
+            "ingest_prototype",
+            lambda: bench_stream(corpus_path, info["words"], info["articles"], work / "proto.db", ceiling_wps),
+        )
+        if pr:
+            say(f"    {pr['words_per_s']:,.0f} w/s = {pr['ratio_to_ceiling']} × ceiling")
+    if cfg.breakdown:
+        say("(b4) where the ingest process spends its time …")
+        bd = _stage(results, "ingest_breakdown", lambda: bench_breakdown(corpus_path, work / "breakdown.db"))
+        if bd:
+            say("    " + ", ".join(f"{k} {v:.1f} s" for k, v in bd["seconds"].items()))
+    say("(c) extraction overhead …")
+    ov = _stage(results, "overhead", lambda: bench_overhead(over_path, cfg.model))
+    if ov:
+        say(f"    pipe+extract / pipe = {ov['ratio']}")
 
 
 def _stage(results: dict[str, Any], name: str, fn: Callable[[], dict[str, Any]]) -> dict[str, Any] | None:
@@ -654,6 +568,9 @@ def summary_line(r: dict[str, Any]) -> str:
         parts.append(f"dask engine {dk['words_per_s']:,.0f} w/s = {dk['ratio_to_ceiling']:.2f} ×")
     if ov:
         parts.append(f"extraction {ov['extract_share'] * 100:+.0f}%")
+    bd = r.get("ingest_breakdown")
+    if bd and "error" not in bd and "incidents" in bd.get("share", {}):
+        parts.append(f"incidents refresh {bd['share']['incidents'] * 100:.0f}% of ingest")
     if ing:
         parts.append(f"peak RSS {_gb(ing['peak_rss_bytes'])}")
     q = r.get("queries")
@@ -669,7 +586,7 @@ def summary_line(r: dict[str, Any]) -> str:
 
 
 # ------------------------------------------------------------------------------------------ children
-# ``python -m brinkwatch.bench _ceiling|_overhead|_ingest …``: the measured processes.
+# ``python -m brinkwatch.bench _ceiling|_overhead|_breakdown|_stream|_query …``: the measured processes.
 
 
 def _child_ceiling(corpus: Path, model: str, n_process: int) -> dict[str, Any]:
@@ -712,38 +629,6 @@ def _child_overhead(corpus: Path, model: str) -> dict[str, Any]:
     }
 
 
-def _child_ingest(corpus: Path, db: Path) -> dict[str, Any]:
-    """Fallback ingest (only while the real pipeline is missing): parse on 2 processes, extract, store."""
-    import hashlib
-
-    from .extract import EXTRACTOR_VERSION, extract_doc
-    from .parse import load_nlp
-    from .settings import Settings
-    from .store import Store, StoredArticle
-
-    settings = Settings.from_env()
-    nlp = load_nlp(settings.spacy_model)
-    arts = synth.read_jsonl(corpus)
-    n_events = 0
-    with Store(db) as store:
-        docs = nlp.pipe((a.text for a in arts), n_process=2, batch_size=32)
-        for art, doc in zip(arts, docs, strict=True):
-            sents, events = extract_doc(doc, doc_id=art.doc_id, published=art.published, settings=settings)
-            h = hashlib.blake2b(art.text.encode("utf-8"), digest_size=16).hexdigest()
-            store.write_article(
-                StoredArticle(
-                    article=art,
-                    text_hash=h,
-                    status="extracted",
-                    extractor_version=EXTRACTOR_VERSION,
-                    sentences=sents,
-                    events=events,
-                )
-            )
-            n_events += len(events)
-    return {"articles": len(arts), "events": n_events}
-
-
 def _child_stream(corpus: Path, db: Path) -> dict[str, Any]:
     """Prototype for comparison: a persistent worker pool (parse + extract, model loaded once per worker)
     streaming into the single writer, so parsing and writing overlap. No dedup, no normalization."""
@@ -777,6 +662,17 @@ def _child_stream(corpus: Path, db: Path) -> dict[str, Any]:
     return {"articles": len(arts), "events": n_events}
 
 
+def _child_breakdown(corpus: Path, db: Path) -> dict[str, float]:
+    from .pipeline import ingest
+    from .settings import Settings
+    from .store import Store
+
+    timings: dict[str, float] = {}
+    with Store(db) as store:
+        ingest([str(corpus)], store=store, settings=Settings.from_env(), timings=timings)
+    return timings
+
+
 def _child_main(argv: list[str]) -> int:
     cmd, *args = argv
     if cmd == "_ceiling":
@@ -788,8 +684,8 @@ def _child_main(argv: list[str]) -> int:
 
         with Store(args[0]) as store:
             out = time_query(store, args[1], repeats=int(args[2]), term=args[3])
-    elif cmd == "_ingest":
-        out = _child_ingest(Path(args[0]), Path(args[1]))
+    elif cmd == "_breakdown":
+        out = _child_breakdown(Path(args[0]), Path(args[1]))
     elif cmd == "_stream":
         out = _child_stream(Path(args[0]), Path(args[1]))
     else:

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any, TypeAlias
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -64,46 +65,132 @@ def from_bytes(data: bytes) -> MinHash:
     return MinHash(num_perm=NUM_PERM, seed=SEED, hashvalues=values.copy(), scheme=SCHEME)
 
 
-class NearDuplicateIndex:
-    """MinHashLSH over the stored originals; keys are article ids (or pending keys within a batch)."""
+Key: TypeAlias = int | str
+Signature: TypeAlias = Any  # a MinHash, NUM_PERM uint32 values, or their bytes
+Fetch: TypeAlias = Callable[[list[int]], dict[int, bytes]]
 
-    def __init__(self, threshold: float) -> None:
+
+def signature(mh: Signature) -> np.ndarray:
+    """A signature as :data:`NUM_PERM` uint32 values (from a MinHash, an array or stored bytes)."""
+    if isinstance(mh, MinHash):
+        values = np.asarray(mh.hashvalues, dtype=DTYPE)
+    elif isinstance(mh, bytes | bytearray | memoryview):
+        values = np.frombuffer(bytes(mh), dtype=DTYPE)
+    else:
+        values = np.asarray(mh, dtype=DTYPE)
+    if len(values) != NUM_PERM:
+        raise ValueError(f"MinHash of {len(values)} values, expected {NUM_PERM}")
+    return values
+
+
+def similarity(a: np.ndarray, b: np.ndarray) -> float:
+    """Estimated Jaccard similarity: the share of equal MinHash values (what ``MinHash.jaccard`` computes)."""
+    return float(np.count_nonzero(a == b)) / NUM_PERM
+
+
+class NearDuplicateIndex:
+    """LSH over the stored originals; keys are article ids (or pending keys within a batch).
+
+    The banding (``b`` bands of ``r`` rows) is the one :class:`datasketch.MinHashLSH` chooses for the
+    threshold, so the candidates are the same; but only what LSH needs stays in memory: one dict per band
+    mapping the hash of the band's values to the key(s) that have it — no MinHash objects, no per-key
+    lists. A candidate's full signature is kept only while its article is pending (not yet stored);
+    stored ones are fetched on a hit (``fetch``: ``store.minhashes``) to check the Jaccard similarity.
+    Without ``fetch`` (no store) every signature is kept, as 512 bytes.
+    """
+
+    def __init__(self, threshold: float, fetch: Fetch | None = None) -> None:
         self.threshold = float(threshold)
-        self.lsh = MinHashLSH(threshold=self.threshold, num_perm=NUM_PERM)
-        self.signatures: dict[int | str, MinHash] = {}
+        params = MinHashLSH(threshold=self.threshold, num_perm=NUM_PERM)
+        self.b, self.r = int(params.b), int(params.r)
+        self.bands: list[dict[int, Key | tuple[Key, ...]]] = [{} for _ in range(self.b)]
+        self.fetch = fetch
+        self.kept: dict[Key, bytes] = {}  # signatures held in memory (pending keys; all keys without fetch)
+        self.n = 0
 
     @classmethod
-    def from_pairs(cls, threshold: float, pairs: Iterable[tuple[int, bytes]]) -> NearDuplicateIndex:
-        index = cls(threshold)
+    def from_pairs(
+        cls, threshold: float, pairs: Iterable[tuple[int, bytes]], fetch: Fetch | None = None
+    ) -> NearDuplicateIndex:
+        index = cls(threshold, fetch)
         for aid, data in pairs:
             try:
-                index.add(aid, from_bytes(data))
+                index.add(aid, data)
             except ValueError:
                 continue  # a foreign or damaged signature: that article is simply not matched
         return index
 
     def __len__(self) -> int:
-        return len(self.signatures)
+        return self.n
 
-    def add(self, key: int | str, mh: MinHash) -> None:
-        if key in self.signatures:
+    def _band_keys(self, sig: np.ndarray) -> list[int]:
+        r = self.r
+        return [hash(sig[i * r : (i + 1) * r].tobytes()) for i in range(self.b)]
+
+    def add(self, key: Key, mh: Signature) -> None:
+        sig = signature(mh)
+        for band, h in zip(self.bands, self._band_keys(sig), strict=True):
+            old = band.get(h)
+            if old is None:
+                band[h] = key
+            elif isinstance(old, tuple):
+                if key not in old:
+                    band[h] = (*old, key)
+            elif old != key:
+                band[h] = (old, key)
+        if self.fetch is None or isinstance(key, str):
+            self.kept[key] = sig.tobytes()
+        self.n += 1
+
+    def _remove(self, key: Key, sig: np.ndarray) -> None:
+        for band, h in zip(self.bands, self._band_keys(sig), strict=True):
+            old = band.get(h)
+            if old == key:
+                del band[h]
+            elif isinstance(old, tuple) and key in old:
+                rest = tuple(k for k in old if k != key)
+                band[h] = rest[0] if len(rest) == 1 else rest
+        self.kept.pop(key, None)
+        self.n -= 1
+
+    def rename(self, old: Key, new: Key) -> None:
+        """Give a pending entry its stored article id (its signature is then fetched from the store)."""
+        data = self.kept.get(old)
+        if data is None:
             return
-        self.lsh.insert(key, mh)
-        self.signatures[key] = mh
+        sig = signature(data)
+        self._remove(old, sig)
+        self.add(new, sig)
 
-    def rename(self, old: int | str, new: int | str) -> None:
-        """Give a pending entry its stored article id."""
-        mh = self.signatures.pop(old, None)
-        if mh is None:
-            return
-        self.lsh.remove(old)
-        self.add(new, mh)
+    def candidates(self, mh: Signature) -> set[Key]:
+        out: set[Key] = set()
+        for band, h in zip(self.bands, self._band_keys(signature(mh)), strict=True):
+            hit = band.get(h)
+            if hit is None:
+                continue
+            if isinstance(hit, tuple):
+                out.update(hit)
+            else:
+                out.add(hit)
+        return out
 
-    def query(self, mh: MinHash) -> tuple[int | str, float] | None:
+    def query(self, mh: Signature) -> tuple[Key, float] | None:
         """The earliest entry at or above the threshold, with its estimated Jaccard similarity."""
-        best: tuple[int | str, float] | None = None
-        for key in self.lsh.query(mh):
-            sim = float(mh.jaccard(self.signatures[key]))
+        keys = self.candidates(mh)
+        if not keys:
+            return None
+        sig = signature(mh)
+        stored: dict[Key, bytes] = {k: self.kept[k] for k in keys if k in self.kept}
+        missing = [k for k in keys if k not in stored and isinstance(k, int)]
+        if missing and self.fetch is not None:
+            for k, data in self.fetch(missing).items():
+                stored[k] = data
+        best: tuple[Key, float] | None = None
+        for key, data in stored.items():
+            try:
+                sim = similarity(sig, signature(data))
+            except ValueError:
+                continue
             if sim < self.threshold:
                 continue
             if best is None or _order(key) < _order(best[0]):
@@ -111,5 +198,5 @@ class NearDuplicateIndex:
         return best
 
 
-def _order(key: int | str) -> tuple[int, int | str]:
+def _order(key: Key) -> tuple[int, int | str]:
     return (0, key) if isinstance(key, int) else (1, key)

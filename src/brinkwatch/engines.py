@@ -20,8 +20,9 @@ ERROR while a cluster we started is up (``silence_logs``), so ingest output and 
 
 :func:`process_pool` is the same idea on one machine without Dask: a persistent pool of worker processes
 (spawned once, model loaded once each, ``concurrent.futures``) behind the same ``submit``/``result``
-interface, so :func:`dask_process_iter` streams over it too. spaCy's own ``nlp.pipe(n_process=…)`` starts
-fresh processes, each loading the model again, on every call; a pool started once per ingest does not.
+interface, so :func:`dask_process_iter` streams over it too; ``pipeline.ingest`` uses it for the local engine.
+spaCy's own ``nlp.pipe(n_process=…)`` starts fresh processes on every call; a pool started once per ingest
+does not (on Linux its workers are forked with the model already loaded).
 """
 
 from __future__ import annotations
@@ -108,7 +109,10 @@ def dask_client(scheduler: str | None, settings: Settings) -> Iterator[Any]:
             n_workers=worker_count(settings),
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            # The scheduler always runs an HTTP server (health routes); None would still mean port 8787,
+            # which another cluster may hold: take a free loopback port instead.
+            dashboard_address="127.0.0.1:0",
+            host="127.0.0.1",
             silence_logs=logging.ERROR,
         )
         client = Client(cluster)
@@ -141,13 +145,27 @@ def _warm_worker(model: str) -> None:
 
 
 @contextmanager
-def process_pool(settings: Settings) -> Iterator[PoolClient]:
-    """``worker_count(settings)`` spawned worker processes for the life of the block (one ingest)."""
+def process_pool(settings: Settings, *, fork: bool | None = None) -> Iterator[PoolClient]:
+    """``worker_count(settings)`` worker processes for the life of the block (one ingest).
+
+    ``fork`` (default: where the platform has it, i.e. Linux): the model is loaded once here and the
+    workers are forked with it already in memory — no interpreter start, no imports, no model load per
+    worker (what ``nlp.pipe(n_process=…)`` does too). Otherwise workers are spawned and each loads the
+    model once (pool initializer).
+    """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     n = worker_count(settings)
-    ctx = multiprocessing.get_context("spawn")  # no inherited connections, locks or threads
+    if fork is None:
+        fork = "fork" in multiprocessing.get_all_start_methods()
+    ctx: Any
+    if fork:
+        _warm_worker(settings.spacy_model)  # inherited by every worker
+        # the workers only parse and extract: they never touch the store's connections or threads
+        ctx = multiprocessing.get_context("fork")
+    else:
+        ctx = multiprocessing.get_context("spawn")  # no inherited connections, locks or threads
     with ProcessPoolExecutor(
         max_workers=n, mp_context=ctx, initializer=_warm_worker, initargs=(settings.spacy_model,)
     ) as executor:

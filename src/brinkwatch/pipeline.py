@@ -5,12 +5,18 @@ articles. The store is the only writer and each article is one transaction, so a
 leaves whole articles only, and running the same ingest again finishes the job: what is already stored
 (same normalized text) is "unchanged" and adds nothing.
 
-Parsing (``process``) is the pure step an engine may replace: ``engine="dask"`` sends it to
-``engines.dask_process_iter`` (imported lazily). Locally, ``settings.n_process`` parser processes
-(0 → min(2, cores)) are used only when a round is big enough to pay for starting them — at least
-:data:`MIN_ARTICLES_PER_PROCESS` articles and :data:`MIN_CHARS_PER_PROCESS` characters per process —
-since spaCy starts fresh processes (each loading the model, ~1–2 s) for every ``nlp.pipe`` call; smaller
-rounds are parsed in this process.
+Parse + extract (``process``) is the pure step an engine runs elsewhere, streamed: a round is planned
+(normalize, dedup) and *submitted*, then the previous round is written while the next one is parsed, so
+the single writer and the parsers overlap (at most :data:`ROUNDS_IN_FLIGHT` rounds in flight).
+
+* ``engine="local"``: ``settings.n_process`` worker processes (0 → min(2, cores)) from
+  :func:`engines.process_pool`, started once per ingest, running parse AND extract (on Linux forked
+  from this process after one model load, as ``nlp.pipe(n_process=…)`` does; elsewhere spawned, each
+  loading the model once); results stream back to this single writer. The pool starts once a round is
+  full (more input follows) or big enough to pay for it (at least :data:`MIN_ARTICLES_PER_PROCESS`
+  articles and :data:`MIN_CHARS_PER_PROCESS` characters per process); smaller ingests, and
+  ``n_process=1``, parse in this process.
+* ``engine="dask"``: the same tasks on Dask workers (``engines.dask_client``, imported lazily).
 """
 
 from __future__ import annotations
@@ -19,6 +25,8 @@ import contextlib
 import dataclasses
 import importlib
 import os
+import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -31,12 +39,12 @@ from .settings import Settings
 from .store import Store, StoredArticle
 
 Processed = tuple[Article, list[Sentence], list[Event]]
-ProcessFn = Callable[[list[Article]], list[Processed]]
 Progress = Callable[[int, int | None], None]
 
 MIN_ARTICLES_PER_PROCESS = 32
 MIN_CHARS_PER_PROCESS = 100_000
 ENGINES = ("local", "dask")
+ROUNDS_IN_FLIGHT = 2  # a round is written while the next one is parsed
 
 
 class PipelineError(Exception):
@@ -75,12 +83,79 @@ def process(articles: list[Article], settings: Settings) -> list[Processed]:
     return out
 
 
+class _Later:
+    """A round parsed in this process when its result is asked for (same interface as a future)."""
+
+    def __init__(self, articles: list[Article], settings: Settings) -> None:
+        self.articles, self.settings = articles, settings
+
+    def result(self) -> list[Processed]:
+        return process(self.articles, self.settings)
+
+
+class _Gathered:
+    """The futures of one round's tasks, their results joined in input order."""
+
+    def __init__(self, futures: list[Any]) -> None:
+        self.futures = futures
+
+    def result(self) -> list[Processed]:
+        return [res for fut in self.futures for res in fut.result()]
+
+
+class _Submitter:
+    """``submit(articles)`` → a handle whose ``result()`` is ``process(articles)``, run by the engine."""
+
+    def __init__(self, settings: Settings, client: Any = None, *, pool_ok: bool = False) -> None:
+        self.settings = settings
+        self.one = settings.replace(n_process=1)
+        self.client = client  # a Dask client, or the local process pool once started
+        self.pool_ok = pool_ok  # local engine: may start engines.process_pool
+        self.workers = 1
+        self.round_size = max(1, settings.batch_size)  # set by _engine
+        self._stack = contextlib.ExitStack()
+
+    def __enter__(self) -> _Submitter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stack.close()
+
+    def _engines(self) -> Any:  # imported by name: engines imports this module too
+        return importlib.import_module(f"{__package__}.engines")
+
+    def prepare(self, batch: list[Article]) -> None:
+        """Start the local pool (before planning the round) if worth it: a round big enough for several
+        processes, or a full round (more input follows: a long stream of short articles)."""
+        worth = parse_processes(self.settings, batch) > 1 or len(batch) >= self.round_size
+        if self.client is None and self.pool_ok and worth:
+            engines = self._engines()
+            self.client = self._stack.enter_context(engines.process_pool(self.settings))
+            self.workers = engines.worker_count(self.settings)
+
+    @property
+    def task_size(self) -> int:
+        """Articles per task: a round (``batch_size`` × workers) makes two tasks per worker."""
+        return max(1, self.settings.batch_size // 2) if self.client is not None else max(1, self.settings.batch_size)
+
+    def submit(self, articles: list[Article]) -> Any:
+        """A handle on the parse + extract of ``articles`` (one task; computed here if no pool/cluster)."""
+        if not articles:
+            return _Gathered([])
+        if self.client is None:
+            return _Later(articles, self.one)
+        engines = self._engines()
+        return self.client.submit(engines.process_batch, articles, self.settings, pure=False)
+
+
 @contextlib.contextmanager
-def _engine(engine: str, scheduler: str | None, settings: Settings) -> Iterator[tuple[ProcessFn, int]]:
-    """(the parse function for a round, round size) of the chosen engine."""
+def _engine(engine: str, scheduler: str | None, settings: Settings) -> Iterator[tuple[_Submitter, int]]:
+    """(the submitter of the chosen engine, round size)."""
+    n = settings.n_process if settings.n_process > 0 else min(2, os.cpu_count() or 1)
     if engine == "local":
-        n = settings.n_process if settings.n_process > 0 else min(2, os.cpu_count() or 1)
-        yield (lambda arts: process(arts, settings)), max(1, settings.batch_size) * n
+        with _Submitter(settings, pool_ok=n > 1) as sub:
+            sub.round_size = max(1, settings.batch_size) * max(1, n)
+            yield sub, sub.round_size
         return
     if engine != "dask":
         raise PipelineError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
@@ -88,27 +163,36 @@ def _engine(engine: str, scheduler: str | None, settings: Settings) -> Iterator[
         engines: Any = importlib.import_module(f"{__package__}.engines")
     except ModuleNotFoundError as exc:
         raise PipelineError("engine 'dask' needs brinkwatch.engines, which is not installed") from exc
-    with engines.dask_client(scheduler, settings) as client:
-        workers = engines.worker_count(settings)
-
-        def run(arts: list[Article]) -> list[Processed]:
-            return list(engines.dask_process_iter(arts, settings, client=client))
-
-        yield run, max(1, settings.batch_size) * (2 * workers + 2)
+    with engines.dask_client(scheduler, settings) as client, _Submitter(settings, client) as sub:
+        sub.workers = engines.worker_count(settings)
+        yield sub, max(1, settings.batch_size) * sub.workers
 
 
 # ---------------------------------------------------------------------------------------------- plan
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class _Plan:
     article: Article
     text_hash: str
     action: str  # extract | duplicate | skip | replace
     reason: str | None = None
-    minhash: Any = None
+    minhash: bytes | None = None
     key: int | str | None = None  # pending LSH key of an original
     dup_of: int | str | None = None
+    original: _Plan | None = None  # the pending original a duplicate copies (its article_id once stored)
     similarity: float | None = None
     row_id: int | None = None  # the stored article (replace)
+    article_id: int | None = None  # set once written
+
+
+@dataclass(eq=False)
+class _Round:
+    """A planned round in flight: its plans, the engine's handle on its parse, what it reserves."""
+
+    plans: list[_Plan]
+    handle: Any
+    hashes: set[str]
+    doc_ids: set[str]
+    size: int = 0  # articles read (failed and unchanged ones included)
 
 
 @dataclass
@@ -116,37 +200,79 @@ class _Run:
     store: Store
     settings: Settings
     force: bool
-    parse: ProcessFn
-    index: dedup.NearDuplicateIndex
+    engine: _Submitter
     summary: IngestSummary
     published: str | None
-    ids: dict[int | str, int] = dataclasses.field(default_factory=dict)  # pending key → article id
+    _index: dedup.NearDuplicateIndex | None = None
+    timings: dict[str, float] = dataclasses.field(default_factory=dict)  # seconds per stage (see ingest)
+
+    @contextlib.contextmanager
+    def timed(self, stage: str) -> Iterator[None]:
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - t0
+
+    in_flight: deque[_Round] = dataclasses.field(default_factory=deque)
+    pending: dict[str, _Plan] = dataclasses.field(default_factory=dict)  # pending LSH key → its plan
     n_pending: int = 0
+
+    @property
+    def index(self) -> dedup.NearDuplicateIndex:
+        """The near-duplicate index, rebuilt from the store on first use (after the pool has started)."""
+        if self._index is None:
+            self._index = dedup.NearDuplicateIndex.from_pairs(
+                self.settings.near_duplicate_threshold, self.store.iter_minhashes(), fetch=self.store.minhashes
+            )
+        return self._index
 
     def fail(self, origin: str, reason: str) -> None:
         failure = InputFailure(origin=origin, reason=reason)
         self.store.record_failure(failure.origin, failure.reason)
         self.summary.failures.append(failure)
 
-    # -------------------------------------------------------------------------------- one round
-    def round(self, batch: list[Article], tick: Callable[[int], None] | None = None) -> None:
-        plans: list[_Plan] = []
-        seen_hashes: set[str] = set()
-        taken_ids: set[str] = set()
+    # -------------------------------------------------------------------------------- rounds
+    def submit(self, batch: list[Article]) -> None:
+        """Plan a round (2.–5.) and hand its parse + extract (6.–7.) to the engine, task by task as the
+        plans come (the workers start on the first task while the rest is planned); don't wait."""
+        with self.timed("start_engine"):
+            self.engine.prepare(batch)
+        t0 = time.perf_counter()
+        rnd = _Round([], None, set(), set(), len(batch))
+        tasks: list[Any] = []
+        chunk: list[Article] = []
         for raw in batch:
-            plan = self.plan(raw, seen_hashes, taken_ids)
-            if plan is not None:
-                plans.append(plan)
-        # 6. parse (nlp.pipe) and 7. extract (extract_doc) every article to be extracted: see process()
-        to_parse = [p.article for p in plans if p.action in ("extract", "replace") and p.reason is None]
-        results = self.parse_isolated(to_parse)
+            plan = self.plan(raw, rnd)
+            if plan is None:
+                continue
+            rnd.plans.append(plan)
+            if plan.action in ("extract", "replace") and plan.reason is None:
+                chunk.append(plan.article)
+                if len(chunk) >= self.engine.task_size:
+                    tasks.append(self.engine.submit(chunk))
+                    chunk = []
+        if chunk:
+            tasks.append(self.engine.submit(chunk))
+        rnd.handle = _Gathered(tasks)
+        self.in_flight.append(rnd)
+        self.timings["plan"] = self.timings.get("plan", 0.0) + time.perf_counter() - t0
+
+    def finish(self, tick: Callable[[int], None] | None = None) -> int:
+        """Wait for the oldest round in flight and write it (8.); returns how many articles were read."""
+        rnd = self.in_flight.popleft()
+        with self.timed("wait_for_parse"):
+            results = self.parse_isolated(rnd)
+        t0 = time.perf_counter()
         # 8. store: one transaction per article, in input order (an original before its copies)
-        for i, p in enumerate(plans, start=1):
+        for i, p in enumerate(rnd.plans, start=1):
             self.write(p, results)
             if tick is not None:
                 tick(i)
+        self.timings["write"] = self.timings.get("write", 0.0) + time.perf_counter() - t0
+        return rnd.size
 
-    def plan(self, raw: Article, seen_hashes: set[str], taken_ids: set[str]) -> _Plan | None:
+    def plan(self, raw: Article, rnd: _Round) -> _Plan | None:
         where = _where(raw)
         # 2. normalize
         try:
@@ -162,11 +288,11 @@ class _Run:
         h = dedup.text_hash(art.text)
         # 3. language and size: stored, flagged, not extracted
         reason = skip_reason(art, self.settings)
-        # 4. exact duplicate: the same normalized text is already stored (or earlier in this round)
-        if h in seen_hashes:
+        # 4. exact duplicate: the same normalized text is already stored (or earlier in the rounds in flight)
+        if h in rnd.hashes or any(h in r.hashes for r in self.in_flight):
             self.summary.unchanged += 1
             return None
-        seen_hashes.add(h)
+        rnd.hashes.add(h)
         row = self.store.article_by_hash(h)
         if row is not None:
             if not self.force or row["status"] == "duplicate":
@@ -174,40 +300,45 @@ class _Run:
                 return None
             art.doc_id = row["doc_id"]  # same doc_id → same event ids, swapped atomically
             return _Plan(art, h, "replace", reason=reason, row_id=int(row["id"]))
-        art.doc_id = self.unique_doc_id(art.doc_id, h, taken_ids)
+        art.doc_id = self.unique_doc_id(art.doc_id, h, rnd)
         if reason is not None:
             return _Plan(art, h, "skip", reason=reason)
         # 5. near-duplicate (syndicated copy): MinHash + LSH against every stored original
-        mh = dedup.minhash_of(art.text)
+        mh = dedup.to_bytes(dedup.minhash_of(art.text))
         hit = self.index.query(mh)
         if hit is not None:
-            return _Plan(art, h, "duplicate", minhash=mh, dup_of=hit[0], similarity=round(hit[1], 4))
+            original = self.pending.get(hit[0]) if isinstance(hit[0], str) else None
+            return _Plan(art, h, "duplicate", minhash=mh, dup_of=hit[0], original=original, similarity=round(hit[1], 4))
         key = f"pending:{self.n_pending:012d}"
         self.n_pending += 1
         self.index.add(key, mh)
-        return _Plan(art, h, "extract", minhash=mh, key=key)
+        plan = _Plan(art, h, "extract", minhash=mh, key=key)
+        self.pending[key] = plan
+        return plan
 
-    def unique_doc_id(self, doc_id: str, h: str, taken: set[str]) -> str:
+    def unique_doc_id(self, doc_id: str, h: str, rnd: _Round) -> str:
         """Event ids derive from doc_id, so two different texts never share one."""
-        if doc_id in taken or self.store.doc_id_taken(doc_id):
+        taken = doc_id in rnd.doc_ids or any(doc_id in r.doc_ids for r in self.in_flight)
+        if taken or self.store.doc_id_taken(doc_id):
             doc_id = f"{doc_id}#{h[:10]}"
-        taken.add(doc_id)
+        rnd.doc_ids.add(doc_id)
         return doc_id
 
-    def parse_isolated(self, articles: list[Article]) -> dict[int, Processed | Exception]:
-        """Parse a round; if it fails, parse article by article so one bad text fails alone."""
+    def parse_isolated(self, rnd: _Round) -> dict[int, Processed | Exception]:
+        """A round's results; if its parse failed, parse article by article so one bad text fails alone."""
         out: dict[int, Processed | Exception] = {}
+        articles = [p.article for p in rnd.plans if p.action in ("extract", "replace") and p.reason is None]
         if not articles:
             return out
         try:
-            for art, res in zip(articles, self.parse(articles), strict=True):
+            for art, res in zip(articles, rnd.handle.result(), strict=True):
                 out[id(art)] = res
             return out
         except Exception:  # isolate the culprit below
             pass
         for art in articles:
             try:
-                (res,) = self.parse([art])
+                (res,) = self.engine.submit([art]).result()
                 out[id(art)] = res
             except Exception as exc:  # recorded as this article's failure
                 out[id(art)] = exc
@@ -217,6 +348,8 @@ class _Run:
         from .extract import EXTRACTOR_VERSION
 
         art = p.article
+        if p.key is not None:
+            self.pending.pop(str(p.key), None)
         sentences: list[Sentence] = []
         events: list[Event] = []
         if p.action in ("extract", "replace") and p.reason is None:
@@ -243,16 +376,19 @@ class _Run:
                 self.summary.events += len(events)
                 return
             item = StoredArticle(
-                article=art, text_hash=p.text_hash, status="extracted", sentences=sentences, events=events
+                article=art,
+                text_hash=p.text_hash,
+                status="extracted",
+                sentences=sentences,
+                events=events,
+                minhash=p.minhash,
             )
-            if p.minhash is not None:
-                item.minhash = dedup.to_bytes(p.minhash)
             if p.action == "extract":
                 item.extractor_version = EXTRACTOR_VERSION
             elif p.action == "skip":
                 item.status, item.reason = "skipped", p.reason
             else:  # duplicate
-                target = self.ids.get(p.dup_of, p.dup_of) if p.dup_of is not None else None
+                target = p.original.article_id if p.original is not None else p.dup_of
                 if not isinstance(target, int):
                     item.status, item.reason = "skipped", "near-duplicate of an article that failed"
                 else:
@@ -264,8 +400,8 @@ class _Run:
             else:
                 self.fail(_where(art), f"not stored ({type(exc).__name__}: {_short(str(exc))})")
             return
+        p.article_id = aid
         if p.key is not None:
-            self.ids[p.key] = aid
             self.index.rename(p.key, aid)
         self.summary.stored += 1
         self.summary.duplicates += item.status == "duplicate"
@@ -318,32 +454,49 @@ def ingest(
     progress: Progress | None = None,
     published: str | None = None,
     stdin: Any = None,
+    timings: dict[str, float] | None = None,
 ) -> IngestSummary:
     """Ingest every input into ``store``; bad inputs are recorded and returned, the batch goes on.
 
-    ``published`` is the date given to articles that carry none (``ingest --published``).
+    ``published`` is the date given to articles that carry none (``ingest --published``). ``timings``, if
+    given, receives the seconds this process spent per stage: ``start_engine`` (pool start, model load),
+    ``plan`` (read, normalize, dedup, submit), ``wait_for_parse`` (idle while the engine parses, or
+    parsing here without a pool), ``write`` (store), ``incidents`` (the refresh), ``total``.
     """
-    from . import incidents
-
+    t_start = time.perf_counter()
     summary = IngestSummary()
     total = sources.estimate_total(inputs) if progress is not None else None
-    index = dedup.NearDuplicateIndex.from_pairs(settings.near_duplicate_threshold, store.iter_minhashes())
-    with _engine(engine, scheduler, settings) as (parse, round_size):
-        run = _Run(store, settings, force, parse, index, summary, published)
+    with _engine(engine, scheduler, settings) as (submitter, round_size):
+        run = _Run(store, settings, force, submitter, summary, published)
         done = 0
 
         def report(n: int) -> None:
             if progress is not None:
                 progress(n, max(total, n) if total else None)
 
-        # 1. read sources (lazily: one round of articles in memory at a time)
+        def finish_oldest() -> None:
+            nonlocal done
+            base = done
+            done += run.finish(tick=lambda i: report(base + i))
+            report(done)
+
+        # 1. read sources (lazily: a few rounds of articles in memory at a time)
         for batch in _rounds(sources.iter_articles(inputs, settings, stdin=stdin), round_size, run):
             summary.seen += len(batch)
-            run.round(batch, tick=lambda i, base=done: report(base + i))  # type: ignore[misc]  # 2.–8.
-            done += len(batch)
-            report(done)
+            run.submit(batch)  # 2.–7.: planned here, parsed and extracted by the engine
+            importlib.import_module(f"{__package__}.incidents")  # imported while the workers parse
+
+            while len(run.in_flight) >= ROUNDS_IN_FLIGHT:
+                finish_oldest()  # 8. (while the rounds after it are parsed)
+        while run.in_flight:
+            finish_oldest()
     # 9. merge the new events into incidents
-    incidents.refresh(store)
+    from . import incidents
+
+    with run.timed("incidents"):
+        incidents.refresh(store)
+    if timings is not None:
+        timings.update(run.timings, total=time.perf_counter() - t_start)
     return summary
 
 

@@ -9,7 +9,7 @@ import datetime as dt
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
@@ -17,9 +17,16 @@ from . import db as dbmod
 from . import schema as S
 from .records import Article, Attribution, Event, Location, Party, Sentence
 
+T = TypeVar("T")
+
 
 def now_iso() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+# multi-row inserts that return the new ids in parameter order (SQLite ≥ 3.35 and PostgreSQL)
+_INSERT_SENTENCES = S.sentences.insert().returning(S.sentences.c.id, sort_by_parameter_order=True)
+_INSERT_EVENTS = S.events.insert().returning(S.events.c.id, sort_by_parameter_order=True)
 
 
 @dataclass(slots=True, kw_only=True)
@@ -80,6 +87,16 @@ class Store:
         with self.engine.connect() as conn:
             for aid, mh in conn.execute(q):
                 yield int(aid), bytes(mh)
+
+    def minhashes(self, ids: list[int]) -> dict[int, bytes]:
+        """{article id: serialized MinHash} of these articles (the near-duplicate index checks a hit)."""
+        out: dict[int, bytes] = {}
+        a = S.articles
+        with self.engine.connect() as conn:
+            for chunk in chunks(sorted(set(ids))):
+                q = sa.select(a.c.id, a.c.minhash).where(a.c.id.in_(chunk), a.c.minhash.is_not(None))
+                out.update((int(aid), bytes(mh)) for aid, mh in conn.execute(q))
+        return out
 
     # ------------------------------------------------------------------ writes
     def write_article(self, item: StoredArticle) -> int:
@@ -143,39 +160,43 @@ class Store:
     def _write_content(
         self, conn: sa.Connection, article_id: int, sentences: Sequence[Sentence], events: Sequence[Event]
     ) -> None:
+        """Sentences, events, parties and attributions: one multi-row insert per table (ids in input order)."""
         sent_ids: dict[int, int] = {}
-        for s in sentences:
-            sid = conn.execute(
-                S.sentences.insert()
-                .values(article_id=article_id, idx=s.index, start=s.start, end=s.end, text=s.text)
-                .returning(S.sentences.c.id)
-            ).scalar_one()
-            sent_ids[s.index] = int(sid)
+        if sentences:
+            rows = [
+                {"article_id": article_id, "idx": s.index, "start": s.start, "end": s.end, "text": s.text}
+                for s in sentences
+            ]
+            ids = conn.execute(_INSERT_SENTENCES, rows).scalars().all()
+            sent_ids = {s.index: int(i) for s, i in zip(sentences, ids, strict=True)}
+        if not events:
+            return
+        ev_rows = []
         for ev in events:
             if ev.sentence_index not in sent_ids:
                 raise ValueError(f"event {ev.event_id} points to sentence {ev.sentence_index}, not stored")
-            eid = conn.execute(
-                S.events.insert()
-                .values(
-                    event_id=ev.event_id,
-                    article_id=article_id,
-                    sentence_id=sent_ids[ev.sentence_index],
+            ev_rows.append(
+                {
+                    "event_id": ev.event_id,
+                    "article_id": article_id,
+                    "sentence_id": sent_ids[ev.sentence_index],
                     **event_row(ev),
-                )
-                .returning(S.events.c.id)
-            ).scalar_one()
-            rows = [party_row(eid, "actor", i, p) for i, p in enumerate(ev.actors)]
-            rows += [party_row(eid, "recipient", i, p) for i, p in enumerate(ev.recipients)]
-            if rows:
-                conn.execute(S.parties.insert(), rows)
-            if ev.attribution:
-                conn.execute(
-                    S.attributions.insert(),
-                    [
-                        {"event_id": eid, "position": i, "text": at.text, "kind": at.kind, "country": at.country}
-                        for i, at in enumerate(ev.attribution)
-                    ],
-                )
+                }
+            )
+        eids = conn.execute(_INSERT_EVENTS, ev_rows).scalars().all()
+        parties: list[dict[str, Any]] = []
+        attributions: list[dict[str, Any]] = []
+        for ev, eid in zip(events, eids, strict=True):
+            parties += [party_row(eid, "actor", i, p) for i, p in enumerate(ev.actors)]
+            parties += [party_row(eid, "recipient", i, p) for i, p in enumerate(ev.recipients)]
+            attributions += [
+                {"event_id": eid, "position": i, "text": at.text, "kind": at.kind, "country": at.country}
+                for i, at in enumerate(ev.attribution)
+            ]
+        if parties:
+            conn.execute(S.parties.insert(), parties)
+        if attributions:
+            conn.execute(S.attributions.insert(), attributions)
 
     def record_failure(self, origin: str, reason: str) -> None:
         """Remember a bad input; the same (origin, reason) again only updates its time (re-runs add nothing)."""
@@ -242,44 +263,25 @@ class Store:
             q = q.where(e.c.event_type == event_type.upper())
         if status:
             q = q.where(e.c.status == status)
-        if actor:
-            q = q.where(e.c.id.in_(_party_filter("actor", actor)))
-        if recipient:
-            q = q.where(e.c.id.in_(_party_filter("recipient", recipient)))
         if since:
             q = q.where(e.c.date >= since)
         if until:
             q = q.where(e.c.date <= until)
         if text:
-            q = q.where(S.sentences.c.text.ilike("%" + _escape_like(text) + "%", escape="\\"))
-        q = q.order_by(e.c.date.desc(), e.c.id).limit(limit).offset(offset)
+            q = q.where(contains(S.sentences.c.text, text))
+        scan = text is None and article_id is None  # a walk down the date index can stop at ``limit`` rows
         with self.engine.connect() as conn:
+            for role, code in (("actor", actor), ("recipient", recipient)):
+                if code:
+                    q = q.where(party_match(conn, role, code, e.c.id, scan=scan))
+            q = q.order_by(e.c.date.desc(), e.c.id).limit(limit).offset(offset)
             rows = list(conn.execute(q).mappings())
             return self._hydrate(conn, rows)
 
     def _hydrate(self, conn: sa.Connection, rows: Iterable[Any]) -> list[Event]:
         rows = list(rows)
         ids = [r["id"] for r in rows]
-        parts: dict[int, dict[str, list[Party]]] = {i: {"actor": [], "recipient": []} for i in ids}
-        attrs: dict[int, list[Attribution]] = {i: [] for i in ids}
-        if ids:
-            for p in conn.execute(
-                sa.select(S.parties).where(S.parties.c.event_id.in_(ids)).order_by(S.parties.c.position)
-            ).mappings():
-                parts[p["event_id"]][p["role"]].append(
-                    Party(
-                        text=p["text"],
-                        country=p["country"],
-                        sector=p["sector"],
-                        name=p["name"],
-                        start=p["start"],
-                        end=p["end"],
-                    )
-                )
-            for at in conn.execute(
-                sa.select(S.attributions).where(S.attributions.c.event_id.in_(ids)).order_by(S.attributions.c.position)
-            ).mappings():
-                attrs[at["event_id"]].append(Attribution(text=at["text"], kind=at["kind"], country=at["country"]))
+        parts, attrs = event_parts(conn, ids)
         out = []
         for r in rows:
             loc = r["location"]
@@ -298,12 +300,12 @@ class Store:
                     contexts=list(r["contexts"] or []),
                     quad=r["quad"],
                     score=r["score"],
-                    actors=parts[r["id"]]["actor"],
-                    recipients=parts[r["id"]]["recipient"],
+                    actors=[_party(d) for d in parts[r["id"]]["actor"]],
+                    recipients=[_party(d) for d in parts[r["id"]]["recipient"]],
                     status=r["status"],
                     factuality=r["factuality"],
                     cues=list(r["cues"] or []),
-                    attribution=attrs[r["id"]],
+                    attribution=[Attribution(**d) for d in attrs[r["id"]]],
                     date=r["date"],
                     date_precision=r["date_precision"],
                     location=Location(**loc) if loc else None,
@@ -314,14 +316,72 @@ class Store:
         return out
 
 
-def _escape_like(s: str) -> str:
-    return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+# ------------------------------------------------------------------ query helpers (also used by incidents, web)
+PARTY_FIELDS = ("text", "code", "country", "sector", "name", "start", "end")
+ATTRIBUTION_FIELDS = ("text", "kind", "country")
 
 
-def _party_filter(role: str, code: str) -> sa.Select[Any]:
+def chunks(items: Sequence[T], n: int = 500) -> Iterator[Sequence[T]]:
+    """Slices of at most ``n`` items (keeps ``IN (…)`` lists within every driver's limits)."""
+    for i in range(0, len(items), n):
+        yield items[i : i + n]
+
+
+def contains(col: Any, text: str) -> Any:
+    """Case-insensitive substring match; ``%`` and ``_`` in ``text`` are literal."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return col.ilike("%" + escaped + "%", escape="\\")
+
+
+def _party(d: dict[str, Any]) -> Party:
+    """A stored party dict (``PARTY_FIELDS``) as a record (its code is derived, not stored)."""
+    return Party(**{k: v for k, v in d.items() if k != "code"})
+
+
+def party_filter(role: str, code: str) -> sa.Select[Any]:
+    """Ids of the events with a party in ``role`` (actor | recipient) whose country or code is ``code``."""
     p = S.parties
     code = code.upper()
     return sa.select(p.c.event_id).where(p.c.role == role, sa.or_(p.c.country == code, p.c.code == code))
+
+
+FREQUENT_PARTY = 5000  # parties rows from which a party is common enough to look for it event by event
+
+
+def party_match(conn: sa.Connection, role: str, code: str, event_pk: Any, *, scan: bool = True) -> Any:
+    """A WHERE clause: the event (primary key column ``event_pk``) has a party in ``role`` whose country or code
+    is ``code``. For a common party (at least FREQUENT_PARTY rows, counted through the country and code
+    indexes) and ``scan``, a correlated EXISTS, so that the newest-first walk down the date index stops after
+    the first ``limit`` matches; otherwise the (short) list of matching event ids."""
+    p = S.parties
+    code = code.upper()
+    if scan:
+        sample = sa.select(p.c.id).where(p.c.role == role, sa.or_(p.c.country == code, p.c.code == code))
+        n = conn.execute(sa.select(sa.func.count()).select_from(sample.limit(FREQUENT_PARTY).subquery())).scalar()
+        if int(n or 0) >= FREQUENT_PARTY:
+            return (
+                sa.select(p.c.id)
+                .where(p.c.event_id == event_pk, p.c.role == role, sa.or_(p.c.country == code, p.c.code == code))
+                .exists()
+            )
+    return event_pk.in_(party_filter(role, code))
+
+
+def event_parts(
+    conn: sa.Connection, ids: Sequence[int]
+) -> tuple[dict[int, dict[str, list[dict[str, Any]]]], dict[int, list[dict[str, Any]]]]:
+    """The parties (``{event pk: {"actor": [...], "recipient": [...]}}``, in order) and the attribution
+    chains (``{event pk: [...]}``, outermost first) of these events, as plain dicts."""
+    parts: dict[int, dict[str, list[dict[str, Any]]]] = {i: {"actor": [], "recipient": []} for i in ids}
+    attrs: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
+    p, at = S.parties, S.attributions
+    for chunk in chunks(sorted(set(ids))):
+        for r in conn.execute(sa.select(p).where(p.c.event_id.in_(chunk)).order_by(p.c.position)).mappings():
+            role = "actor" if r["role"] == "actor" else "recipient"
+            parts[r["event_id"]][role].append({k: r[k] for k in PARTY_FIELDS})
+        for r in conn.execute(sa.select(at).where(at.c.event_id.in_(chunk)).order_by(at.c.position)).mappings():
+            attrs[r["event_id"]].append({k: r[k] for k in ATTRIBUTION_FIELDS})
+    return parts, attrs
 
 
 def event_row(ev: Event) -> dict[str, Any]:

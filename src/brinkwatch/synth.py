@@ -27,27 +27,9 @@ import sqlalchemy as sa
 
 from . import db as dbmod
 from . import schema as S
+from .ontology import quad_of, score_of
 from .records import Article, make_event_id
 
-# PLOVER 0.8 types: (quad, score) — the conflict–cooperation table of ontology/PLOVER.md.
-EVENT_TYPES: dict[str, tuple[int, float]] = {
-    "AGREE": (1, 2.5),
-    "CONSULT": (1, 2.5),
-    "SUPPORT": (1, 5.0),
-    "CONCEDE": (1, 4.5),
-    "COOPERATE": (2, 9.5),
-    "AID": (2, 10.0),
-    "RETREAT": (2, 6.5),
-    "REQUEST": (3, 0.0),
-    "ACCUSE": (3, -3.0),
-    "REJECT": (3, -2.0),
-    "THREATEN": (3, -3.5),
-    "PROTEST": (4, -5.0),
-    "SANCTION": (4, -6.0),
-    "MOBILIZE": (4, -5.5),
-    "COERCE": (4, -7.0),
-    "ASSAULT": (4, -9.0),
-}
 # How often each type occurs in news (rough, verbal events dominate).
 _TYPE_WEIGHTS: dict[str, float] = {
     "AGREE": 8,
@@ -307,7 +289,7 @@ def populate_store(
             else:
                 actor, recipient = rng.sample(COUNTRIES, 2)
             etype = types[j]
-            quad, score = EVENT_TYPES[etype]
+            quad, score = quad_of(etype), score_of(etype)
             status = statuses[j]
             ids["e"] += 1
             eid = ids["e"]
