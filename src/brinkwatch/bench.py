@@ -265,11 +265,12 @@ def bench_breakdown(corpus: Path, db: Path) -> dict[str, Any]:
     """``pipeline.ingest(timings=…)`` in a child: seconds per stage of the writer process and their shares."""
     run = measure(_module_cmd("_breakdown", str(corpus), str(db)))
     _check(run, "ingest breakdown")
-    secs = _last_json(run["stdout"])
+    # shares are computed from the rounded seconds the JSON shows, so the two always agree
+    secs = {k: round(v, 2) for k, v in _last_json(run["stdout"]).items()}
     total = secs.get("total") or 0.0
     return {
         "how": "pipeline.ingest(timings=...) in a child process (library call, local engine)",
-        "seconds": {k: round(v, 2) for k, v in secs.items()},
+        "seconds": secs,
         "share": {k: round(v / total, 3) for k, v in secs.items() if k != "total" and total},
         "process_seconds": round(run["seconds"], 2),
     }

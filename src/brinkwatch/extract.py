@@ -22,6 +22,7 @@ Events of a sentence come out in reading order, the main-clause event (nearest t
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -433,7 +434,7 @@ def extract_doc(
     settings = settings or Settings.from_env()
     sentences = sentences_of(doc)
     if not doc.has_annotation("DEP"):
-        return sentences, []
+        return [dataclasses.replace(s, skip_reason="not parsed") for s in sentences], []
     lex = events.lexicon()
     args = events.Arguments(doc, lex)
     tracker = events.guard("AttributionTracker", lambda: attribution.AttributionTracker(doc), None)
@@ -444,6 +445,7 @@ def extract_doc(
         reason = index_.codable(sent, settings.max_sentence_tokens)
         if reason is not None:
             log.debug("%s: sentence %d not coded: %s", doc_id, index, reason)
+            sentences[index] = dataclasses.replace(sentences[index], skip_reason=reason)
             continue
         cands = _candidates(sent, lex, [doc[i] for i in index_.tokens(sent)])
         if not cands:

@@ -63,6 +63,7 @@ class Sentence:
     start: int  # character offsets in the normalized article text
     end: int
     text: str
+    skip_reason: str | None = None  # why extraction did not code it (too long, no verb, a number table, …)
 
 
 @dataclass(slots=True, kw_only=True)

@@ -65,6 +65,7 @@ sentences = sa.Table(
     sa.Column("start", sa.Integer, nullable=False),
     sa.Column("end", sa.Integer, nullable=False),
     sa.Column("text", sa.Text, nullable=False),
+    sa.Column("skip_reason", sa.Text),  # migration 6: why extraction did not code the sentence
     sa.UniqueConstraint("article_id", "idx", name="uq_sentences_article_idx"),
 )
 
@@ -330,3 +331,13 @@ def _text_search(conn: sa.Connection) -> None:
 
 
 MIGRATIONS.append((5, "text search: trigram index on sentences (PostgreSQL)", _text_search))
+
+
+def _sentence_skip_reason(conn: sa.Connection) -> None:
+    """Record why a sentence was not coded (stores made before this migration lack the column)."""
+    columns = {c["name"] for c in sa.inspect(conn).get_columns("sentences")}
+    if "skip_reason" not in columns:
+        conn.execute(sa.text("ALTER TABLE sentences ADD COLUMN skip_reason TEXT"))
+
+
+MIGRATIONS.append((6, "sentences: the recorded reason a sentence was not coded", _sentence_skip_reason))

@@ -164,7 +164,14 @@ class Store:
         sent_ids: dict[int, int] = {}
         if sentences:
             rows = [
-                {"article_id": article_id, "idx": s.index, "start": s.start, "end": s.end, "text": s.text}
+                {
+                    "article_id": article_id,
+                    "idx": s.index,
+                    "start": s.start,
+                    "end": s.end,
+                    "text": s.text,
+                    "skip_reason": s.skip_reason,
+                }
                 for s in sentences
             ]
             ids = conn.execute(_INSERT_SENTENCES, rows).scalars().all()
