@@ -72,3 +72,25 @@ def test_empty_store_exports_nothing(db_url: str, tmp_path: Path) -> None:
     with Store(db_url) as store:
         assert export.export(store, "parquet", tmp_path / "e.parquet") == 0
         assert pd.read_parquet(tmp_path / "e.parquet").empty
+
+
+def test_csv_cells_never_start_a_spreadsheet_formula(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db") as store:
+        write_record(
+            store,
+            {
+                "doc_id": "formula",
+                "text": '=HYPERLINK("http://evil.example","click") Poland protested to Russia.',
+                "event_type": "PROTEST",
+                "actor": "POL",
+                "recipient": "RUS",
+                "date": "2025-09-01",
+            },
+        )
+        buf = io.StringIO()
+        assert export.export(store, "csv", buf) == 1
+    (row,) = list(csv.DictReader(io.StringIO(buf.getvalue())))
+    assert row["event_text"].startswith("'=HYPERLINK(")
+    for field in ("event_text", "actor", "recipient", "place", "attribution", "trigger"):
+        assert row.get(field, "")[:1] not in ("=", "+", "@"), (field, row[field])
+    assert export.csv_cell("-3") == "'-3" and export.csv_cell(-3.0) == -3.0 and export.csv_cell("Poland") == "Poland"

@@ -166,6 +166,13 @@ def flat_record(ev: dict[str, Any]) -> dict[str, Any]:
     return r
 
 
+def csv_cell(value: Any) -> Any:
+    """News text is untrusted: a cell starting with = + - @ (or a tab/CR) would be a spreadsheet formula."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def export(
     store: Store,
     fmt: str,
@@ -197,7 +204,7 @@ def _text(events: Iterator[dict[str, Any]], fmt: str, fh: IO[str]) -> int:
         w = csv.DictWriter(fh, fieldnames=PLOVER_FIELDS)
         w.writeheader()
         for ev in events:
-            w.writerow(flat_record(ev))
+            w.writerow({k: csv_cell(v) for k, v in flat_record(ev).items()})
             n += 1
         return n
     make = full_record if fmt == "jsonl" else plover_record

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import tempfile
 import threading
@@ -15,6 +13,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .. import export as export_mod
 from ..settings import Settings
 from ..store import Store
 from . import analytics as A
@@ -182,76 +181,11 @@ def spirals(request: Request) -> dict[str, Any]:
     return {"items": rows, "total": len(rows), "source": source}
 
 
-EXPORT_COLUMNS = (
-    "event_id",
-    "doc_id",
-    "article_id",
-    "incident_id",
-    "date",
-    "event_type",
-    "quad",
-    "score",
-    "status",
-    "factuality",
-    "actor",
-    "recipient",
-    "actors",
-    "recipients",
-    "attribution",
-    "trigger",
-    "sentence",
-    "source",
-    "title",
-)
-
-
-def _export_rows(store: Store) -> Iterator[dict[str, Any]]:
-    offset = 0
-    while True:
-        _, items = Q.list_events(store.engine, Q.EventFilter(), limit=1000, offset=offset)
-        if not items:
-            return
-        yield from items
-        offset += len(items)
-
-
-def _csv_value(v: Any) -> Any:
-    # a cell starting with = + - @ would be a formula in a spreadsheet
-    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + v
-    return v
-
-
-def _export_csv(store: Store) -> Iterator[str]:
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(EXPORT_COLUMNS)
-    for ev in _export_rows(store):
-        flat = {
-            **ev,
-            "actors": ";".join(p["code"] for p in ev["actors"]),
-            "recipients": ";".join(p["code"] for p in ev["recipients"]),
-            "attribution": " > ".join(at["text"] for at in ev["attribution"]),
-        }
-        w.writerow([_csv_value(flat.get(c)) for c in EXPORT_COLUMNS])
-        yield buf.getvalue()
-        buf.seek(0)
-        buf.truncate()
-
-
-def _export_jsonl(store: Store) -> Iterator[str]:
-    for ev in _export_rows(store):
-        yield escape_json(json.dumps(A.jsonable(ev), ensure_ascii=False)) + "\n"
-
-
-def _export_analytics(store: Store, fmt: str) -> Iterator[str] | None:
+def _export(store: Store, fmt: str) -> Iterator[str]:
     """The export the CLI writes (brinkwatch.export), spooled to a temporary file and streamed."""
-    fn = A.function("export", "export")
-    if fn is None:
-        return None
     tmp = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")  # noqa: SIM115 - lines() closes it
     try:
-        fn(store, fmt, tmp)
+        export_mod.export(store, fmt, tmp)
         tmp.seek(0)
     except Exception:
         tmp.close()
@@ -276,11 +210,7 @@ EXPORT_TYPES = {
 def export(request: Request, format: Literal["jsonl", "csv", "plover"] = "jsonl") -> StreamingResponse:
     store = store_of(request)
     media, ext = EXPORT_TYPES[format]
-    body = _export_analytics(store, format)
-    if body is None:
-        if format == "plover":
-            raise HTTPException(status_code=404, detail="the PLOVER export is not available in this build")
-        body = _export_csv(store) if format == "csv" else _export_jsonl(store)
+    body = _export(store, format)
     return StreamingResponse(
         body, media_type=media, headers={"Content-Disposition": f'attachment; filename="brinkwatch-events.{ext}"'}
     )
