@@ -26,13 +26,9 @@ def _corpus(gold_dir: Path, seed_path: Path) -> list[Article]:
 
 
 def _local(articles: list[Article], settings: Settings) -> list[Any]:
-    try:
-        from brinkwatch import pipeline
-    except ImportError:
-        return engines.local_process(articles, settings)
-    if hasattr(pipeline, "process"):
-        return list(pipeline.process(articles, settings))
-    return engines.local_process(articles, settings)
+    from brinkwatch import pipeline
+
+    return list(pipeline.process(articles, settings))
 
 
 def _events(results: list[Any]) -> list[str]:

@@ -51,30 +51,11 @@ def worker_count(settings: Settings) -> int:
 def process_batch(articles: list[Article], settings: Settings) -> list[Processed]:
     """Parse and extract a batch in this process (what each Dask task runs on its worker).
 
-    Uses the pipeline's own single-process path when it exists, so both engines run the very same code.
+    Uses the pipeline's own single-process path, so both engines run the very same code.
     """
-    one = settings.replace(n_process=1)
-    try:
-        from . import pipeline
-    except ImportError:  # pragma: no cover - only before the pipeline existed
-        pipeline = None  # type: ignore[assignment]
-    if pipeline is not None and hasattr(pipeline, "process"):
-        return list(pipeline.process(articles, one))
-    return local_process(articles, one)
+    from . import pipeline  # imported here: the pipeline imports this module too
 
-
-def local_process(articles: list[Article], settings: Settings) -> list[Processed]:
-    """Reference single-process engine: ``nlp.pipe`` + ``extract_doc`` (used when no pipeline exists)."""
-    from .extract import extract_doc
-    from .parse import load_nlp
-
-    nlp = load_nlp(settings.spacy_model)
-    out: list[Processed] = []
-    docs = nlp.pipe((a.text for a in articles), batch_size=max(1, settings.batch_size))
-    for art, doc in zip(articles, docs, strict=True):
-        sentences, events = extract_doc(doc, doc_id=art.doc_id, published=art.published, settings=settings)
-        out.append((art, sentences, events))
-    return out
+    return list(pipeline.process(articles, settings.replace(n_process=1)))
 
 
 _DASK_LOGGERS = ("distributed", "distributed.nanny", "distributed.scheduler", "distributed.worker", "tornado")

@@ -664,8 +664,6 @@ def extract_inputs(
 
 
 def _normalized(article: Article) -> Article:
-    try:
-        from .normalize import normalize
-    except ImportError:  # pragma: no cover - the ingest stage ships it
-        return article
+    from .normalize import normalize
+
     return normalize(article)

@@ -274,12 +274,7 @@ def demo_cmd(
         store.close()
     if no_serve:
         raise typer.Exit(2 if summary.failed else 0)
-    try:
-        from .. import web
-    except ImportError:
-        raise fail("the dashboard (brinkwatch.web) is not installed") from None
-    run = getattr(web, "run", None)
-    if run is None:
-        raise fail("the dashboard (brinkwatch.web.run) is not available yet")
+    from .. import web
+
     typer.echo(f"dashboard on http://127.0.0.1:{port}  (Ctrl+C to stop)")
-    run(db=settings.db, host="127.0.0.1", port=port, open_browser=not no_open)
+    web.run(db=settings.db, host="127.0.0.1", port=port, open_browser=not no_open)

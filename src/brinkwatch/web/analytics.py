@@ -1,17 +1,14 @@
-"""The analytics behind the pages, imported lazily; simple store queries stand in when a function is missing.
+"""The analytics behind the pages and the API, cached while the store does not change.
 
-Every function returns JSON-ready ``list[dict]`` / ``dict`` whatever the analytics layer returned
-(pandas DataFrames, dicts, records), and says where it came from (``source``: ``analytics`` or ``fallback``)
-so the API is honest about it.
+Every function returns JSON-ready ``list[dict]`` / ``dict`` whatever the analytics layer returned (pandas
+DataFrames, dicts, records), with the ``source`` the API reports beside it.
 """
 
 from __future__ import annotations
 
 import importlib
-import logging
 import threading
 import time
-from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,18 +17,6 @@ from .. import schema as S
 from ..jsonutil import jsonable
 from ..store import Store
 from . import queries as Q
-
-log = logging.getLogger("brinkwatch.web")
-
-
-def function(module: str, name: str) -> Callable[..., Any] | None:
-    try:
-        mod = importlib.import_module(f"brinkwatch.{module}")
-    except ImportError:
-        return None
-    fn = getattr(mod, name, None)
-    return fn if callable(fn) else None
-
 
 CACHE_SECONDS = 60.0
 _cache: dict[tuple[Any, ...], tuple[float, tuple[Any, ...], Any]] = {}
@@ -54,35 +39,23 @@ def fingerprint(store: Store) -> tuple[Any, ...]:
     return tuple(row)
 
 
-def _call(module: str, name: str, store: Store, *args: Any, **kwargs: Any) -> tuple[bool, Any]:
-    """The analytics function's result, kept while the store does not change (at most CACHE_SECONDS)."""
+def _call(module: str, name: str, store: Store, *args: Any, **kwargs: Any) -> Any:
+    """``brinkwatch.<module>.<name>(store, …)`` as JSON-ready values, kept while the store does not change
+    (at most CACHE_SECONDS). An error in the analytics is an error of the page: nothing stands in for it."""
     key = (store.url, module, name, args, tuple(sorted(kwargs.items())))
     fp = fingerprint(store)
     now = time.monotonic()
     with _cache_lock:
         hit = _cache.get(key)
         if hit is not None and hit[1] == fp and now - hit[0] < CACHE_SECONDS:
-            return True, hit[2]
-    ok, value = _call_uncached(module, name, store, *args, **kwargs)
-    if ok:
-        with _cache_lock:
-            if len(_cache) > 256:
-                _cache.clear()
-            _cache[key] = (now, fp, value)
-    return ok, value
-
-
-def _call_uncached(module: str, name: str, *args: Any, **kwargs: Any) -> tuple[bool, Any]:
-    fn = function(module, name)
-    if fn is None:
-        return False, None
-    try:
-        return True, jsonable(fn(*args, **kwargs))
-    except NotImplementedError:
-        return False, None
-    except Exception:
-        log.exception("brinkwatch.%s.%s failed; using the simple query", module, name)
-        return False, None
+            return hit[2]
+    fn = getattr(importlib.import_module(f"brinkwatch.{module}"), name)
+    value = jsonable(fn(store, *args, **kwargs))
+    with _cache_lock:
+        if len(_cache) > 256:
+            _cache.clear()
+        _cache[key] = (now, fp, value)
+    return value
 
 
 def _records(value: Any) -> list[dict[str, Any]]:
@@ -110,10 +83,8 @@ def incidents(
 def incident(store: Store, incident_id: int) -> dict[str, Any] | None:
     """The incident with its reports (``events``), each carrying its article and sentence."""
     row = Q.incident_row(store.engine, incident_id)
-    ok, value = _call("incidents", "incident_detail", store, incident_id)
-    detail: dict[str, Any] = {}
-    if ok and isinstance(value, dict):
-        detail = value
+    value = _call("incidents", "incident_detail", store, incident_id)
+    detail: dict[str, Any] = value if isinstance(value, dict) else {}
     if row is None and not detail:
         return None
     head: dict[str, Any] = detail["incident"] if isinstance(detail.get("incident"), dict) else {}
@@ -132,51 +103,27 @@ def incident(store: Store, incident_id: int) -> dict[str, Any] | None:
 
 
 def claims(store: Store) -> tuple[list[dict[str, Any]], str]:
-    ok, value = _call("claims", "claims", store)
-    if ok:
-        return _records(value), "analytics"
-    return Q.claims_simple(store.engine), "fallback"
+    return _records(_call("claims", "claims", store)), "analytics"
 
 
 def dyad_series(store: Store, a: str, b: str, *, freq: str = "W", directed: bool = False) -> tuple[Any, str]:
-    ok, value = _call("dyads", "dyad_series", store, a, b, freq=freq, directed=directed)
-    if ok:
-        return value, "analytics"
-    return Q.dyad_series_simple(store.engine, a, b, directed=directed), "fallback"
+    return _call("dyads", "dyad_series", store, a, b, freq=freq, directed=directed), "analytics"
 
 
 def escalation(store: Store, dyad: tuple[str, str] | None = None) -> tuple[list[dict[str, Any]], str]:
-    ok, value = _call("escalation", "escalation", store, dyad=_str(dyad))
-    if ok:
-        return _records(value), "analytics"
-    rows = Q.dyads_simple(store.engine)
-    if dyad:
-        pair = {dyad[0], dyad[1]}
-        rows = [r for r in rows if {r["a"], r["b"]} == pair]
-    return rows, "fallback"
+    return _records(_call("escalation", "escalation", store, dyad=_str(dyad))), "analytics"
 
 
 def alerts(store: Store) -> tuple[list[dict[str, Any]], str]:
-    ok, value = _call("escalation", "alerts", store)
-    if ok:
-        return _records(value), "analytics"
-    return [], "fallback"
+    return _records(_call("escalation", "alerts", store)), "analytics"
 
 
 def stories(store: Store) -> tuple[list[dict[str, Any]], str]:
-    for name in ("hot_stories", "stories"):
-        ok, value = _call("stories", name, store)
-        if ok:
-            return _records(value), "analytics"
-    return Q.stories_simple(store.engine), "fallback"
+    return _records(_call("stories", "hot_stories", store)), "analytics"
 
 
 def spirals(store: Store) -> tuple[list[dict[str, Any]], str]:
-    for name in ("spirals", "find_spirals"):
-        ok, value = _call("spirals", name, store)
-        if ok:
-            return _records(value), "analytics"
-    return [], "fallback"
+    return _records(_call("spirals", "spirals", store)), "analytics"
 
 
 def _str(dyad: tuple[str, str] | None) -> str | None:

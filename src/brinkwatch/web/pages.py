@@ -256,11 +256,10 @@ def articles(request: Request, offset: Annotated[int, Query(ge=0)] = 0) -> HTMLR
 def claims(request: Request) -> HTMLResponse:
     rows, source = A.claims(store_of(request))
     columns: list[str] = []
-    if source == "analytics":
-        for r in rows:
-            for k in r:
-                if k not in columns:
-                    columns.append(k)
+    for r in rows:
+        for k in r:
+            if k not in columns:
+                columns.append(k)
     return render(request, "claims.html", rows=rows[:500], total=len(rows), source=source, columns=columns)
 
 

@@ -7,7 +7,6 @@ one representation.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -264,112 +263,6 @@ def incident_row(engine: sa.Engine, incident_id: int) -> dict[str, Any] | None:
     with engine.connect() as conn:
         row = conn.execute(sa.select(S.incidents).where(S.incidents.c.id == incident_id)).mappings().first()
     return dict(row) if row else None
-
-
-# --------------------------------------------------------------------------------------------- fallbacks
-def _week(date: str | None) -> str | None:
-    if not date:
-        return None
-    try:
-        d = dt.date.fromisoformat(date[:10])
-    except ValueError:
-        return None
-    return (d - dt.timedelta(days=d.weekday())).isoformat()
-
-
-def dyad_series_simple(engine: sa.Engine, a: str, b: str, *, directed: bool = False) -> list[dict[str, Any]]:
-    """Weekly counts and summed conflict intensity (−score) for the main dyad, factual vs rhetoric."""
-    e, ar = S.events, S.articles
-    fwd = sa.and_(e.c.actor == a, e.c.recipient == b)
-    cond = fwd if directed else sa.or_(fwd, sa.and_(e.c.actor == b, e.c.recipient == a))
-    sel = (
-        sa.select(sa.func.coalesce(e.c.date, ar.c.published), e.c.status, e.c.score, e.c.incident_id, e.c.id)
-        .join(ar, ar.c.id == e.c.article_id)
-        .where(cond)
-    )
-    weeks: dict[str, dict[str, Any]] = {}
-    seen_incidents: set[tuple[str, int]] = set()
-    with engine.connect() as conn:
-        for date, status, score, incident_id, eid in conn.execute(sel):
-            w = _week(date)
-            if w is None:
-                continue
-            kind = "factual" if status == "asserted" else "rhetoric" if status in RHETORIC_STATUSES else None
-            if kind is None:
-                continue
-            # count an incident once per week and kind, not once per report
-            key = (f"{w}{kind}", incident_id if incident_id is not None else -int(eid))
-            if key in seen_incidents:
-                continue
-            seen_incidents.add(key)
-            row = weeks.setdefault(
-                w, {"week": w, "factual": 0, "rhetoric": 0, "factual_intensity": 0.0, "rhetoric_intensity": 0.0}
-            )
-            row[kind] += 1
-            row[f"{kind}_intensity"] += max(0.0, -float(score or 0.0))
-    return [weeks[k] for k in sorted(weeks)]
-
-
-def dyads_simple(engine: sa.Engine, limit: int = 20) -> list[dict[str, Any]]:
-    """The busiest dyads with a naive trend (last 4 weeks of conflict events vs the 4 before)."""
-    e, ar = S.events, S.articles
-    sel = (
-        sa.select(e.c.actor, e.c.recipient, sa.func.coalesce(e.c.date, ar.c.published), e.c.quad, e.c.status)
-        .join(ar, ar.c.id == e.c.article_id)
-        .where(e.c.actor.is_not(None), e.c.recipient.is_not(None), e.c.actor != e.c.recipient)
-    )
-    agg: dict[tuple[str, str], dict[str, Any]] = {}
-    dates: list[str] = []
-    with engine.connect() as conn:
-        rows = list(conn.execute(sel))
-    for actor, recipient, date, quad, status in rows:
-        pair = (min(actor, recipient), max(actor, recipient))
-        rec = agg.setdefault(pair, {"a": pair[0], "b": pair[1], "events": 0, "conflict": 0, "dates": []})
-        rec["events"] += 1
-        if quad in (3, 4) and status in ("asserted", *RHETORIC_STATUSES):
-            rec["conflict"] += 2 if quad == 4 else 1
-            if date:
-                rec["dates"].append((date[:10], 2 if quad == 4 else 1))
-                dates.append(date[:10])
-    end = max(dates) if dates else None
-    out = []
-    for rec in agg.values():
-        recent = prev = 0
-        if end:
-            end_d = dt.date.fromisoformat(end)
-            for d, w in rec.pop("dates"):
-                try:
-                    age = (end_d - dt.date.fromisoformat(d)).days
-                except ValueError:
-                    continue
-                if age < 28:
-                    recent += w
-                elif age < 56:
-                    prev += w
-        else:
-            rec.pop("dates")
-        rec["index"] = float(rec["conflict"])
-        rec["trend"] = recent - prev
-        out.append(rec)
-    out.sort(key=lambda r: (-r["index"], -r["events"]))
-    return out[:limit]
-
-
-def claims_simple(engine: sa.Engine, limit: int = 200) -> list[dict[str, Any]]:
-    """Alleged / denied / speculated / negated events with who says so (attribution chain)."""
-    return list_events(engine, EventFilter(statuses=CLAIM_STATUSES), limit=limit, offset=0)[1]
-
-
-def stories_simple(engine: sa.Engine, limit: int = 10) -> list[dict[str, Any]]:
-    """Incidents with the most reports (and outlets), newest first on ties."""
-    i = S.incidents
-    sel = (
-        sa.select(i)
-        .order_by(i.c.n_outlets.desc(), i.c.n_reports.desc(), i.c.last_reported.desc().nulls_last())
-        .limit(limit)
-    )
-    with engine.connect() as conn:
-        return [dict(r) for r in conn.execute(sel).mappings()]
 
 
 def search_articles(engine: sa.Engine, q: str, limit: int = 50) -> tuple[int, list[dict[str, Any]]]:
