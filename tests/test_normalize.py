@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from brinkwatch.normalize import detect_language, normalize, normalize_text, split_hashtags
+from brinkwatch.normalize import (
+    LANGUAGE_SAMPLE_CHARS,
+    clearly_english,
+    detect_language,
+    normalize,
+    normalize_text,
+    split_hashtags,
+)
 from brinkwatch.records import Article
 
 
@@ -134,3 +142,30 @@ def test_normalize_never_crashes_and_is_idempotent(text: str) -> None:
     assert twice.text == once.text
     assert twice.tags == once.tags
     assert twice.language == once.language
+
+
+def _paragraphs() -> list[dict[str, str]]:
+    path = Path(__file__).parent / "data" / "languages" / "news_paragraphs.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_english_shortcut_never_claims_another_language() -> None:
+    rows = _paragraphs()
+    assert len(rows) >= 10
+    for row in rows:
+        assert not clearly_english(row["text"]), row["language"]
+        assert detect_language(row["text"]) == row["language"]  # the classifier still decides them
+
+
+def test_english_shortcut_agrees_with_the_classifier_on_english_gold(gold_dir: Path, seed_path: Path) -> None:
+    import py3langid
+
+    texts = [seed_path.read_text(encoding="utf-8")]
+    with (gold_dir / "plover_gsr_dev.jsonl").open(encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh if line.strip()]
+    sentences = [str(r.get("text") or r.get("sentence") or "") for r in rows]
+    texts += [" ".join(sentences[i : i + 6]) for i in range(0, len(sentences), 6)]  # article-sized samples
+    shortcut = [t for t in texts if clearly_english(t[:LANGUAGE_SAMPLE_CHARS])]
+    assert len(shortcut) >= 0.9 * len(texts)  # the shortcut takes almost all English news
+    for t in shortcut:
+        assert py3langid.classify(t[:LANGUAGE_SAMPLE_CHARS])[0] == "en"
