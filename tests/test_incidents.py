@@ -139,3 +139,72 @@ def test_report_without_recipient_joins_the_named_one(db_url: str) -> None:
         with store.engine.connect() as conn:
             rows = conn.execute(sa.select(S.dyad_daily.c.recipient, S.dyad_daily.c.n)).all()
         assert rows == [("EST", 2)]  # two incidents on RUS→EST that day: the jets and the boat
+
+
+def _partition(store: Store) -> tuple[set[frozenset[str]], dict[str, frozenset[str]]]:
+    """The incidents as sets of doc_ids, and each incident's key → its doc_ids."""
+    with store.engine.connect() as conn:
+        q = (
+            sa.select(S.articles.c.doc_id, S.incidents.c.key)
+            .join(S.events, S.events.c.article_id == S.articles.c.id)
+            .join(S.incidents, S.incidents.c.id == S.events.c.incident_id)
+        )
+        groups: dict[str, set[str]] = {}
+        for doc_id, key in conn.execute(q):
+            groups.setdefault(str(key), set()).add(str(doc_id))
+    return {frozenset(g) for g in groups.values()}, {k: frozenset(g) for k, g in groups.items()}
+
+
+def _ingest_in_steps(url: str, recs: list[dict], step: int) -> tuple[set[frozenset[str]], dict[str, frozenset[str]]]:
+    with Store(url) as store:
+        for n, r in enumerate(recs, start=1):
+            write_record(store, r)
+            if n % step == 0:
+                incidents.refresh(store)
+        incidents.refresh(store)
+        with store.engine.connect() as conn:
+            stored = conn.execute(sa.select(sa.func.count()).select_from(S.incidents)).scalar_one()
+        part, keys = _partition(store)
+        assert stored == len(part)  # every incident a merge emptied is gone
+        return part, keys
+
+
+def test_incidents_do_not_depend_on_how_ingest_was_cut(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Refreshing after every report, every few reports or once gives the same incidents with the same keys
+    (a resumed ingest equals a clean one); another arrival order gives the same incidents."""
+    recs = merge_records()
+    once, keys = _ingest_in_steps(f"sqlite:///{tmp_path / 'once.db'}", recs, len(recs) + 1)
+    assert len(once) < len(recs)  # the set merges
+    for step in (1, 2, 5):
+        part, k = _ingest_in_steps(f"sqlite:///{tmp_path / f'step{step}.db'}", recs, step)
+        assert part == once and k == keys, step
+    backwards, _ = _ingest_in_steps(f"sqlite:///{tmp_path / 'backwards.db'}", list(reversed(recs)), 3)
+    assert backwards == once
+
+
+def test_a_report_that_bridges_two_incidents_merges_them(db_url: str) -> None:
+    """A and C are too different to merge; B matches both; B arrives last → one incident, A's key kept."""
+    base = {"event_type": "ASSAULT", "actor": "RUS", "recipient": "UKR", "published": "2025-10-01"}
+    a = {**base, "doc_id": "bridge-a", "text": "Russian drones struck a power plant in Kharkiv overnight."}
+    c = {**base, "doc_id": "bridge-c", "text": "Missiles hit railway depots near Lviv, officials reported."}
+    b = {
+        **base,
+        "doc_id": "bridge-b",
+        "text": "Russian drones struck a power plant in Kharkiv as missiles hit railway depots near Lviv.",
+    }
+    with Store(db_url) as store:
+        for r in (a, c):
+            write_record(store, r)
+        incidents.refresh(store)
+        first, _ = _partition(store)
+        assert len(first) == 2, first
+        write_record(store, b)
+        incidents.refresh(store)
+        part, keys = _partition(store)
+        assert part == {frozenset({"bridge-a", "bridge-b", "bridge-c"})}
+        (key,) = keys
+        with store.engine.connect() as conn:
+            q = sa.select(S.events.c.event_id).join(S.articles, S.articles.c.id == S.events.c.article_id)
+            first_event = conn.execute(q.where(S.articles.c.doc_id == "bridge-a")).scalar_one()
+            n = conn.execute(sa.select(sa.func.count()).select_from(S.incidents)).scalar_one()
+        assert key == first_event and n == 1

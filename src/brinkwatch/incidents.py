@@ -156,10 +156,25 @@ class _Ev:
     incident_id: int | None = None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class _Cluster:
     incident_id: int | None
     members: list[_Ev] = field(default_factory=list)
+    absorbed: list[int] = field(default_factory=list)  # stored incidents merged into this one
+    into: _Cluster | None = None  # the cluster this one was merged into
+
+    def root(self) -> _Cluster:
+        cl = self
+        while cl.into is not None:
+            cl = cl.into
+        return cl
+
+    def rank(self) -> tuple[int, int]:
+        """Which of two clusters survives their merge: the older stored incident (incident ids grow with
+        their first event's id), else the one whose first event came first."""
+        if self.incident_id is not None:
+            return (0, self.incident_id)
+        return (1, self.members[0].pk)
 
 
 def _window(a: _Ev, b: _Ev) -> int:
@@ -228,34 +243,50 @@ def _family_types(family: str) -> list[str]:
     return sorted({family} | {t for t, f in TYPE_FAMILY.items() if f == family})
 
 
+@lru_cache(maxsize=16)
+def _candidate_stmt(has_actor: bool, dated: bool, undated: bool, by_recipient: bool) -> sa.Select[Any]:
+    """The candidate query of one block, by shape (compiled once and cached; the values are bound)."""
+    e, a = S.events, S.articles
+    types: Any = sa.bindparam("types", expanding=True)
+    q = _event_query().where(e.c.incident_id.is_not(None), e.c.event_type.in_(types))
+    q = q.where(e.c.actor == sa.bindparam("actor") if has_actor else e.c.actor.is_(None))
+    if dated:
+        lo: Any = sa.bindparam("lo")
+        hi: Any = sa.bindparam("hi")
+        when = [e.c.date.between(lo, hi), sa.and_(e.c.date.is_(None), a.c.published.between(lo, hi))]
+        if undated:  # undated events match undated ones only
+            when.append(sa.and_(e.c.date.is_(None), a.c.published.is_(None)))
+        q = q.where(sa.or_(*when))
+    if by_recipient:
+        recipients: Any = sa.bindparam("recipients", expanding=True)
+        q = q.where(sa.or_(e.c.recipient.in_(recipients), e.c.recipient.is_(None), e.c.recipient == ""))
+    return q
+
+
 def _candidates(conn: sa.Connection, new: list[_Ev]) -> list[_Ev]:
     """Events already in an incident that a new event could join: per block (type family, actor), those dated
     within the widest merge window of the block's new events, with a compatible recipient — indexed lookups on
     events(actor, event_type, date), never a scan of the dyad's whole history."""
-    e, a = S.events, S.articles
     span = max(WINDOW_DAYS.values())
     dated = any(x.day is not None for x in new)  # undated new events then match nothing already stored
     blocks: dict[tuple[str, str | None], list[_Ev]] = defaultdict(list)
     for ev in new:
         blocks[ev.block].append(ev)
-    conds = []
+    out: list[_Ev] = []
     for (family, actor), evs in sorted(blocks.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
-        cond = [e.c.event_type.in_(_family_types(family)), e.c.actor == actor if actor else e.c.actor.is_(None)]
+        params: dict[str, Any] = {"types": _family_types(family)}
+        if actor:
+            params["actor"] = actor
         if dated:
             days = [x.day for x in evs if x.day is not None] or [x.day for x in new if x.day is not None]
-            lo, hi = (
-                (min(days) - dt.timedelta(days=span)).isoformat(),
-                (max(days) + dt.timedelta(days=span)).isoformat(),
-            )
-            cond.append(sa.or_(e.c.date.between(lo, hi), sa.and_(e.c.date.is_(None), a.c.published.between(lo, hi))))
-        if all(x.recipient for x in evs):
-            recipients = sorted({str(x.recipient) for x in evs})
-            cond.append(sa.or_(e.c.recipient.in_(recipients), e.c.recipient.is_(None), e.c.recipient == ""))
-        conds.append(sa.and_(*cond))
-    out: list[_Ev] = []
-    for chunk in chunks(conds, 100):
-        q = _event_query().where(e.c.incident_id.is_not(None), sa.or_(*chunk))
-        out += [ev for ev in map(_to_ev, conn.execute(q)) if ev.block in blocks]
+            params["lo"] = (min(days) - dt.timedelta(days=span)).isoformat()
+            params["hi"] = (max(days) + dt.timedelta(days=span)).isoformat()
+        by_recipient = all(x.recipient for x in evs)
+        if by_recipient:
+            params["recipients"] = sorted({str(x.recipient) for x in evs})
+        undated = dated and any(x.day is None for x in evs)
+        q = _candidate_stmt(bool(actor), dated, undated, by_recipient)
+        out += [ev for ev in map(_to_ev, conn.execute(q, params)) if ev.block == (family, actor)]
     return sorted(out, key=lambda ev: ev.pk)  # a stable order, whatever plan the database chose
 
 
@@ -296,10 +327,15 @@ class _Index:
 
 
 def _assign(new: list[_Ev], old: list[_Ev]) -> list[_Cluster]:
-    """Cluster the new events, joining existing incidents where they match (single linkage).
+    """Cluster the new events with each other and with stored incidents: single linkage over the
+    :func:`same_happening` relation. A new event joins every cluster it matches a member of; clusters it
+    bridges become one (the older survives, see :meth:`_Cluster.rank`). The partition is the connected
+    components of that relation, so it depends only on the events — not on their order, nor on how ingest
+    cut them into rounds or refreshes (a resumed ingest equals a clean one).
 
-    Members are indexed by (block, day) so an event is compared only with events in its date window; the first
-    match in date order (then in the order members were added) wins.
+    Returns the surviving clusters that are new or gained members; ``absorbed`` lists the stored incidents
+    each one swallowed. Members are indexed by (block, day), so an event is compared only with events in its
+    date window, and not with further members of a cluster it already matched.
     """
     index = _Index()
     by_incident: dict[int, _Cluster] = {}
@@ -311,31 +347,35 @@ def _assign(new: list[_Ev], old: list[_Ev]) -> list[_Cluster]:
         cl.members.append(ev)
         index.add(ev, cl)
     span = max(WINDOW_DAYS.values())
-    out: list[_Cluster] = []
-    touched: set[int] = set()
-    for ev in sorted(new, key=lambda x: (x.day or dt.date.min, x.pk)):
-        match: _Cluster | None = None
+    touched: list[_Cluster] = []
+    for ev in sorted(new, key=lambda x: x.pk):
         own = WINDOW_DAYS.get(ev.precision, 3)
         if ev.day is None:
             days: list[tuple[dt.date | None, bool]] = [(None, True)]
         else:
             days = [(ev.day + dt.timedelta(days=k), abs(k) <= own) for k in range(-span, span + 1)]
+        matched: list[_Cluster] = []
         for day, within in days:
             for _seq, m, cl in index.near(ev, day, within):
-                if same_happening(ev, m):
-                    match = cl
-                    break
-            if match is not None:
-                break
-        if match is None:
-            match = _Cluster(None)
-            out.append(match)
-        elif match.incident_id is not None and match.incident_id not in touched:
-            touched.add(match.incident_id)
-            out.append(match)
-        match.members.append(ev)
-        index.add(ev, match)
-    return out
+                root = cl.root()
+                if not any(root is x for x in matched) and same_happening(ev, m):
+                    matched.append(root)
+        if not matched:
+            target = _Cluster(None)
+        else:
+            target = min(matched, key=_Cluster.rank)
+            for other in matched:
+                if other is not target:
+                    other.into = target
+                    target.members += other.members
+                    target.absorbed += other.absorbed
+                    if other.incident_id is not None:
+                        target.absorbed.append(other.incident_id)
+        target.members.append(ev)
+        index.add(ev, target)
+        touched.append(target)
+    survivors = {id(cl): cl for cl in touched if cl.into is None}  # in order of first touch
+    return list(survivors.values())
 
 
 def _create_incidents(conn: sa.Connection, clusters: list[_Cluster]) -> None:
@@ -362,6 +402,15 @@ def _create_incidents(conn: sa.Connection, clusters: list[_Cluster]) -> None:
         ids.update((str(k), int(v)) for k, v in res)
     for cl, row in zip(clusters, rows, strict=True):
         cl.incident_id = ids[str(row["key"])]
+
+
+def _merge_stored(conn: sa.Connection, clusters: list[_Cluster]) -> None:
+    """Move the events of the stored incidents a cluster absorbed to its incident; drop the absorbed ones."""
+    e, i = S.events, S.incidents
+    for cl in clusters:
+        for chunk in chunks(sorted(set(cl.absorbed))):
+            conn.execute(e.update().where(e.c.incident_id.in_(chunk)).values(incident_id=cl.incident_id))
+            conn.execute(i.delete().where(i.c.id.in_(chunk)))
 
 
 def _dyad_keys(conn: sa.Connection, incident_ids: Iterable[int]) -> set[tuple[str, str, str]]:
@@ -452,42 +501,55 @@ def _recompute_incidents(conn: sa.Connection, incident_ids: Sequence[int]) -> No
             )
 
 
-def _keys_match(day: Any, actor: Any, recipient: Any, keys: Iterable[tuple[str, str, str]]) -> Any:
-    return sa.or_(*(sa.and_(day == d, actor == a, recipient == r) for d, a, r in keys))
+@lru_cache(maxsize=1)
+def _daily_stmts() -> tuple[Any, Any]:
+    """Delete the dyad_daily rows of one (day, actor, recipient) key; select the incidents of one dyad on a
+    list of days. Both compiled once (the lists are expanded at execution)."""
+    dd, i = S.dyad_daily, S.incidents
+    a: Any = sa.bindparam("a")
+    r: Any = sa.bindparam("r")
+    delete = dd.delete().where(dd.c.day == sa.bindparam("d"), dd.c.actor == a, dd.c.recipient == r)
+    select = sa.select(i.c.date, i.c.actor, i.c.recipient, i.c.event_type, i.c.status, i.c.quad, i.c.score).where(
+        i.c.actor == a, i.c.recipient == r, i.c.date.in_(sa.bindparam("days", expanding=True))
+    )
+    return delete, select
 
 
 def _rebuild_dyad_daily(conn: sa.Connection, keys: set[tuple[str, str, str]]) -> None:
-    """Recompute the dyad_daily rows of these (day, actor, recipient) keys from the incidents table."""
-    dd, i = S.dyad_daily, S.incidents
-    for chunk in chunks(sorted(keys), 300):
-        # OR of exact keys, not a row-value IN: SQLite looks each key up in the index instead of scanning
-        conn.execute(dd.delete().where(_keys_match(dd.c.day, dd.c.actor, dd.c.recipient, chunk)))
-        agg: dict[tuple[str, str, str, str, str], list[float]] = {}
-        q = sa.select(i.c.date, i.c.actor, i.c.recipient, i.c.event_type, i.c.status, i.c.quad, i.c.score).where(
-            _keys_match(i.c.date, i.c.actor, i.c.recipient, chunk)
-        )
-        for d, act, rec, et, st, quad, score in conn.execute(q):
-            series = series_of(et, st)
-            if series is None:
-                continue
-            cell = agg.setdefault((d, act, rec, et, series), [quad or 0, 0, 0.0])
-            cell[1] += 1
-            cell[2] += float(score or 0.0)
-        rows = [
-            {
-                "day": k[0],
-                "actor": k[1],
-                "recipient": k[2],
-                "event_type": k[3],
-                "series": k[4],
-                "quad": int(v[0]),
-                "n": int(v[1]),
-                "score_sum": v[2],
-            }
-            for k, v in agg.items()
-        ]
-        if rows:
-            conn.execute(dd.insert(), rows)
+    """Recompute the dyad_daily rows of these (day, actor, recipient) keys from the incidents table (index
+    look-ups per dyad on both tables)."""
+    if not keys:
+        return
+    delete, select = _daily_stmts()
+    conn.execute(delete, [{"d": d, "a": a, "r": r} for d, a, r in sorted(keys)])
+    by_dyad: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for d, a, r in sorted(keys):
+        by_dyad[(a, r)].append(d)
+    agg: dict[tuple[str, str, str, str, str], list[float]] = {}
+    for (actor, recipient), days in by_dyad.items():
+        for part in chunks(days):
+            for d, act, rec, et, st, quad, score in conn.execute(select, {"a": actor, "r": recipient, "days": part}):
+                series = series_of(et, st)
+                if series is None:
+                    continue
+                cell = agg.setdefault((d, act, rec, et, series), [quad or 0, 0, 0.0])
+                cell[1] += 1
+                cell[2] += float(score or 0.0)
+    rows = [
+        {
+            "day": k[0],
+            "actor": k[1],
+            "recipient": k[2],
+            "event_type": k[3],
+            "series": k[4],
+            "quad": int(v[0]),
+            "n": int(v[1]),
+            "score_sum": v[2],
+        }
+        for k, v in agg.items()
+    ]
+    if rows:
+        conn.execute(S.dyad_daily.insert(), rows)
     rebuild_weekly(conn, keys)
 
 
@@ -564,8 +626,10 @@ def refresh(store: Store) -> int:
             last_pk = max(x.pk for x in new)
             clusters = _assign(new, _candidates(conn, new))
             old_ids = [c.incident_id for c in clusters if c.incident_id is not None]
-            keys = _dyad_keys(conn, old_ids)
+            absorbed = [x for c in clusters for x in c.absorbed]
+            keys = _dyad_keys(conn, old_ids + absorbed)
             _create_incidents(conn, [cl for cl in clusters if cl.incident_id is None])
+            _merge_stored(conn, clusters)
             assignments = []
             for cl in clusters:
                 assignments += [{"_pk": m.pk, "_iid": cl.incident_id} for m in cl.members if m.incident_id is None]
