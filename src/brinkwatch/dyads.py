@@ -16,9 +16,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import sqlalchemy as sa
 import yaml
 from sqlalchemy.ext.compiler import compiles
@@ -27,6 +26,9 @@ from sqlalchemy.sql.functions import FunctionElement
 from . import schema as S
 from .ontology import PLOVER_TYPES
 from .store import Store, chunks
+
+if TYPE_CHECKING:  # pandas is imported where a frame is built (ingest never needs it)
+    import pandas as pd
 
 SERIES = ("factual", "rhetoric", "claimed")
 FREQS = {"D": "D", "W": "W"}
@@ -95,6 +97,8 @@ def dyad_condition(
 
 def period_start(days: pd.Series, freq: str) -> pd.Series:
     """ISO date of the day (D) or of the Monday starting its week (W)."""
+    import pandas as pd
+
     d = pd.to_datetime(days, errors="coerce")
     if freq.upper().startswith("W"):
         d = d - pd.to_timedelta(d.dt.day_of_week, unit="D")
@@ -147,6 +151,8 @@ def dyad_counts(
 
     Aggregated in the database (per week or day, per direction) from ``dyad_daily``.
     """
+    import pandas as pd
+
     dd = S.dyad_daily
     A, B = parse_dyad(f"{a}:{b}")
     side_a = sorted(expand(A))
@@ -265,6 +271,8 @@ def period_sums(
     Weekly (whole weeks): plain column sums over the pre-aggregated ``dyad_weekly`` (one row per directed pair
     and week). Otherwise one aggregate query over ``dyad_daily`` with conditional sums, grouped by period.
     """
+    import pandas as pd
+
     A, B = parse_dyad(f"{a}:{b}")
     names = MEASURES + (list(PLOVER_TYPES) if types else [])
     bounds = _weekly_bounds(freq, since, until)
@@ -376,6 +384,8 @@ def dyad_series(
 
 
 def _all_periods(periods: pd.Series, freq: str) -> list[str]:
+    import pandas as pd
+
     start, end = pd.Timestamp(min(periods)), pd.Timestamp(max(periods))
     step = "7D" if freq.upper().startswith("W") else "D"
     return [d.strftime("%Y-%m-%d") for d in pd.date_range(start, end, freq=step)]

@@ -27,6 +27,7 @@ does not (on Linux its workers are forked with the model already loaded).
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 from collections import deque
@@ -143,14 +144,21 @@ def process_pool(settings: Settings, *, fork: bool | None = None) -> Iterator[Po
     ctx: Any
     if fork:
         _warm_worker(settings.spacy_model)  # inherited by every worker
+        # the model's objects go to the collector's permanent generation before the fork: the workers'
+        # collections then never walk (and so never copy-on-write) the pages they share with this process
+        gc.freeze()
         # the workers only parse and extract: they never touch the store's connections or threads
         ctx = multiprocessing.get_context("fork")
     else:
         ctx = multiprocessing.get_context("spawn")  # no inherited connections, locks or threads
-    with ProcessPoolExecutor(
-        max_workers=n, mp_context=ctx, initializer=_warm_worker, initargs=(settings.spacy_model,)
-    ) as executor:
-        yield PoolClient(executor, n)
+    try:
+        with ProcessPoolExecutor(
+            max_workers=n, mp_context=ctx, initializer=_warm_worker, initargs=(settings.spacy_model,)
+        ) as executor:
+            yield PoolClient(executor, n)
+    finally:
+        if fork:
+            gc.unfreeze()  # a long-lived caller (the web server, tests) collects as before
 
 
 def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import sqlalchemy as sa
 
 from . import schema as S
 from .store import Store, chunks, event_parts
+
+if TYPE_CHECKING:  # pandas is imported where a frame is built (ingest never needs it)
+    import pandas as pd
 
 
 def events_by_ids(conn: sa.Connection, pks: Sequence[int]) -> list[dict[str, Any]]:
@@ -57,6 +59,8 @@ def list_incidents(
     directed: bool = False,
 ) -> pd.DataFrame:
     """Incidents, newest first; ``dyad`` "A:B" (countries or groups) keeps those between the two sides."""
+    import pandas as pd
+
     from .dyads import dyad_condition
 
     i = S.incidents

@@ -45,6 +45,8 @@ MIN_ARTICLES_PER_PROCESS = 32
 MIN_CHARS_PER_PROCESS = 100_000
 ENGINES = ("local", "dask")
 ROUNDS_IN_FLIGHT = 2  # a round is written while the next one is parsed
+TASKS_PER_BATCH = 4  # tasks of batch_size / 4 articles on a pool or cluster
+REFRESH_EVENTS = 500  # merge stored events into incidents once this many await (while the workers parse)
 
 
 class PipelineError(Exception):
@@ -93,16 +95,6 @@ class _Later:
         return process(self.articles, self.settings)
 
 
-class _Gathered:
-    """The futures of one round's tasks, their results joined in input order."""
-
-    def __init__(self, futures: list[Any]) -> None:
-        self.futures = futures
-
-    def result(self) -> list[Processed]:
-        return [res for fut in self.futures for res in fut.result()]
-
-
 class _Submitter:
     """``submit(articles)`` → a handle whose ``result()`` is ``process(articles)``, run by the engine."""
 
@@ -135,13 +127,14 @@ class _Submitter:
 
     @property
     def task_size(self) -> int:
-        """Articles per task: a round (``batch_size`` × workers) makes two tasks per worker."""
-        return max(1, self.settings.batch_size // 2) if self.client is not None else max(1, self.settings.batch_size)
+        """Articles per task: a round (``batch_size`` × workers) makes :data:`TASKS_PER_BATCH` tasks per
+        worker — small enough that the workers finish the last ones close together and the writer stores
+        each task as it comes in (the stream's tail stays short)."""
+        size = self.settings.batch_size // TASKS_PER_BATCH if self.client is not None else self.settings.batch_size
+        return max(1, size)
 
     def submit(self, articles: list[Article]) -> Any:
         """A handle on the parse + extract of ``articles`` (one task; computed here if no pool/cluster)."""
-        if not articles:
-            return _Gathered([])
         if self.client is None:
             return _Later(articles, self.one)
         engines = self._engines()
@@ -185,11 +178,19 @@ class _Plan:
 
 
 @dataclass(eq=False)
-class _Round:
-    """A planned round in flight: its plans, the engine's handle on its parse, what it reserves."""
+class _Unit:
+    """One task of a round: its plans in input order (articles not parsed included) and the engine's handle
+    on the parse + extract of those to parse (None when there are none)."""
 
     plans: list[_Plan]
-    handle: Any
+    handle: Any = None
+
+
+@dataclass(eq=False)
+class _Round:
+    """A planned round in flight: its tasks, what it reserves (hashes, doc_ids), how many articles it read."""
+
+    units: list[_Unit]
     hashes: set[str]
     doc_ids: set[str]
     size: int = 0  # articles read (failed and unchanged ones included)
@@ -217,6 +218,15 @@ class _Run:
     in_flight: deque[_Round] = dataclasses.field(default_factory=deque)
     pending: dict[str, _Plan] = dataclasses.field(default_factory=dict)  # pending LSH key → its plan
     n_pending: int = 0
+    unmerged: int = 0  # events stored since the last incident refresh
+
+    def refresh_incidents(self) -> None:
+        """9. merge the stored events into incidents (the result does not depend on when this runs)."""
+        from . import incidents
+
+        with self.timed("incidents"):
+            incidents.refresh(self.store)
+        self.unmerged = 0
 
     @property
     def index(self) -> dedup.NearDuplicateIndex:
@@ -239,42 +249,53 @@ class _Run:
         with self.timed("start_engine"):
             self.engine.prepare(batch)
         t0 = time.perf_counter()
-        rnd = _Round([], None, set(), set(), len(batch))
-        tasks: list[Any] = []
+        rnd = _Round([], set(), set(), len(batch))
+        plans: list[_Plan] = []
         chunk: list[Article] = []
-        for raw in batch:
-            plan = self.plan(raw, rnd)
-            if plan is None:
-                continue
-            rnd.plans.append(plan)
-            if plan.action in ("extract", "replace") and plan.reason is None:
-                chunk.append(plan.article)
-                if len(chunk) >= self.engine.task_size:
-                    tasks.append(self.engine.submit(chunk))
-                    chunk = []
-        if chunk:
-            tasks.append(self.engine.submit(chunk))
-        rnd.handle = _Gathered(tasks)
+        step = self.engine.task_size
+        for start in range(0, len(batch), step):
+            # 2. normalize a task's worth of articles, then look their hashes and doc_ids up at once
+            ready = [x for x in map(self.normalized, batch[start : start + step]) if x is not None]
+            known = self.store.articles_by_hash(h for _, h in ready)
+            taken = self.store.doc_ids_taken(a.doc_id for a, _ in ready)
+            for art, h in ready:
+                plan = self.plan(art, h, rnd, known, taken)
+                if plan is None:
+                    continue
+                plans.append(plan)
+                if plan.action in ("extract", "replace") and plan.reason is None:
+                    chunk.append(plan.article)
+                    if len(chunk) >= step:
+                        rnd.units.append(_Unit(plans, self.engine.submit(chunk)))
+                        plans, chunk = [], []
+        if plans:
+            rnd.units.append(_Unit(plans, self.engine.submit(chunk) if chunk else None))
         self.in_flight.append(rnd)
         self.timings["plan"] = self.timings.get("plan", 0.0) + time.perf_counter() - t0
 
     def finish(self, tick: Callable[[int], None] | None = None) -> int:
-        """Wait for the oldest round in flight and write it (8.); returns how many articles were read."""
+        """Write the oldest round in flight (8.), each task as soon as its parse is in (the workers go on
+        with the next ones); returns how many articles the round read."""
         rnd = self.in_flight.popleft()
-        with self.timed("wait_for_parse"):
-            results = self.parse_isolated(rnd)
-        t0 = time.perf_counter()
-        # 8. store: one transaction per article, in input order (an original before its copies)
-        for i, p in enumerate(rnd.plans, start=1):
-            self.write(p, results)
-            if tick is not None:
-                tick(i)
-        self.timings["write"] = self.timings.get("write", 0.0) + time.perf_counter() - t0
+        i = 0
+        for unit in rnd.units:
+            with self.timed("wait_for_parse"):
+                results = self.parse_isolated(unit)
+            t0 = time.perf_counter()
+            # 8. store: one transaction per article, in input order (an original before its copies)
+            for p in unit.plans:
+                self.write(p, results)
+                i += 1
+                if tick is not None:
+                    tick(i)
+            self.timings["write"] = self.timings.get("write", 0.0) + time.perf_counter() - t0
+            if self.unmerged >= REFRESH_EVENTS:
+                self.refresh_incidents()  # while the workers parse the next tasks: the stream's tail stays short
         return rnd.size
 
-    def plan(self, raw: Article, rnd: _Round) -> _Plan | None:
+    def normalized(self, raw: Article) -> tuple[Article, str] | None:
+        """2. the normalized article and its text hash (None, recorded as a failure, if nothing is left)."""
         where = _where(raw)
-        # 2. normalize
         try:
             art = normalize(raw)
         except Exception as exc:  # hostile text must not stop the batch
@@ -285,7 +306,13 @@ class _Run:
             return None
         if art.published is None and self.published:
             art.published = self.published
-        h = dedup.text_hash(art.text)
+        return art, dedup.text_hash(art.text)
+
+    def plan(
+        self, art: Article, h: str, rnd: _Round, known: dict[str, dict[str, Any]], taken: set[str]
+    ) -> _Plan | None:
+        """What to do with a normalized article; ``known``/``taken``: the stored hashes and doc_ids among
+        its task's articles (looked up together)."""
         # 3. language and size: stored, flagged, not extracted
         reason = skip_reason(art, self.settings)
         # 4. exact duplicate: the same normalized text is already stored (or earlier in the rounds in flight)
@@ -293,14 +320,14 @@ class _Run:
             self.summary.unchanged += 1
             return None
         rnd.hashes.add(h)
-        row = self.store.article_by_hash(h)
+        row = known.get(h)
         if row is not None:
             if not self.force or row["status"] == "duplicate":
                 self.summary.unchanged += 1
                 return None
             art.doc_id = row["doc_id"]  # same doc_id → same event ids, swapped atomically
             return _Plan(art, h, "replace", reason=reason, row_id=int(row["id"]))
-        art.doc_id = self.unique_doc_id(art.doc_id, h, rnd)
+        art.doc_id = self.unique_doc_id(art.doc_id, h, rnd, taken)
         if reason is not None:
             return _Plan(art, h, "skip", reason=reason)
         # 5. near-duplicate (syndicated copy): MinHash + LSH against every stored original
@@ -316,22 +343,22 @@ class _Run:
         self.pending[key] = plan
         return plan
 
-    def unique_doc_id(self, doc_id: str, h: str, rnd: _Round) -> str:
+    def unique_doc_id(self, doc_id: str, h: str, rnd: _Round, stored: set[str]) -> str:
         """Event ids derive from doc_id, so two different texts never share one."""
         taken = doc_id in rnd.doc_ids or any(doc_id in r.doc_ids for r in self.in_flight)
-        if taken or self.store.doc_id_taken(doc_id):
+        if taken or doc_id in stored:
             doc_id = f"{doc_id}#{h[:10]}"
         rnd.doc_ids.add(doc_id)
         return doc_id
 
-    def parse_isolated(self, rnd: _Round) -> dict[int, Processed | Exception]:
-        """A round's results; if its parse failed, parse article by article so one bad text fails alone."""
+    def parse_isolated(self, unit: _Unit) -> dict[int, Processed | Exception]:
+        """A task's results; if its parse failed, parse article by article so one bad text fails alone."""
         out: dict[int, Processed | Exception] = {}
-        articles = [p.article for p in rnd.plans if p.action in ("extract", "replace") and p.reason is None]
-        if not articles:
+        articles = [p.article for p in unit.plans if p.action in ("extract", "replace") and p.reason is None]
+        if not articles or unit.handle is None:
             return out
         try:
-            for art, res in zip(articles, rnd.handle.result(), strict=True):
+            for art, res in zip(articles, unit.handle.result(), strict=True):
                 out[id(art)] = res
             return out
         except Exception:  # isolate the culprit below
@@ -374,6 +401,7 @@ class _Run:
                 self.summary.stored += 1
                 self.summary.skipped += status == "skipped"
                 self.summary.events += len(events)
+                self.unmerged += len(events)
                 return
             item = StoredArticle(
                 article=art,
@@ -404,6 +432,7 @@ class _Run:
         if p.key is not None:
             self.index.rename(p.key, aid)
         self.summary.stored += 1
+        self.unmerged += len(events)
         self.summary.duplicates += item.status == "duplicate"
         self.summary.skipped += item.status == "skipped"
         self.summary.events += len(events)
@@ -484,17 +513,12 @@ def ingest(
         for batch in _rounds(sources.iter_articles(inputs, settings, stdin=stdin), round_size, run):
             summary.seen += len(batch)
             run.submit(batch)  # 2.–7.: planned here, parsed and extracted by the engine
-            importlib.import_module(f"{__package__}.incidents")  # imported while the workers parse
 
             while len(run.in_flight) >= ROUNDS_IN_FLIGHT:
                 finish_oldest()  # 8. (while the rounds after it are parsed)
         while run.in_flight:
             finish_oldest()
-    # 9. merge the new events into incidents
-    from . import incidents
-
-    with run.timed("incidents"):
-        incidents.refresh(store)
+    run.refresh_incidents()  # 9. the rest (and the copies of stored articles)
     if timings is not None:
         timings.update(run.timings, total=time.perf_counter() - t_start)
     return summary

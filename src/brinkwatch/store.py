@@ -72,6 +72,26 @@ class Store:
             row = conn.execute(sa.select(S.articles).where(S.articles.c.text_hash == text_hash)).mappings().first()
         return dict(row) if row else None
 
+    def articles_by_hash(self, hashes: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """{text_hash: {id, doc_id, status}} of the stored articles with any of these hashes (one query per
+        500: ingest plans a chunk of articles with one look-up instead of one per article)."""
+        a = S.articles
+        out: dict[str, dict[str, Any]] = {}
+        with self.engine.connect() as conn:
+            for chunk in chunks(sorted(set(hashes))):
+                q = sa.select(a.c.text_hash, a.c.id, a.c.doc_id, a.c.status).where(a.c.text_hash.in_(chunk))
+                out.update((r["text_hash"], dict(r)) for r in conn.execute(q).mappings())
+        return out
+
+    def doc_ids_taken(self, doc_ids: Iterable[str]) -> set[str]:
+        """Which of these doc_ids are already stored."""
+        a = S.articles
+        out: set[str] = set()
+        with self.engine.connect() as conn:
+            for chunk in chunks(sorted(set(doc_ids))):
+                out.update(str(x) for x in conn.execute(sa.select(a.c.doc_id).where(a.c.doc_id.in_(chunk))).scalars())
+        return out
+
     def doc_id_taken(self, doc_id: str) -> bool:
         with self.engine.connect() as conn:
             q = sa.select(S.articles.c.id).where(S.articles.c.doc_id == doc_id).limit(1)
