@@ -6,13 +6,14 @@ STAMP  := $(VENV)/.installed
 DB     ?= demo.db
 PORT   ?= 8000
 
-.PHONY: help setup demo test lint typecheck pytest eval bench clean docs
+.PHONY: help setup demo test lint typecheck pytest eval bench bench-scale clean docs
 
 help:
 	@echo "make demo   — set up, ingest the bundled sample, open the dashboard on http://127.0.0.1:$(PORT)"
 	@echo "make test   — set up, run ruff, mypy and the test suite"
 	@echo "make eval   — score extraction on every dev gold set and the seed"
 	@echo "make bench  — measure ingest against the bare spaCy parse and query latency"
+	@echo "make bench-scale — memory while streaming 100,000 articles; a 10,000-article ingest killed and resumed"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +49,9 @@ eval: setup
 
 bench: setup
 	$(BIN)/brinkwatch bench
+
+bench-scale: setup
+	$(BIN)/brinkwatch bench --skip-ingest --skip-queries --stream-articles 100000 --resume-articles 10000
 
 docs: setup
 	$(BIN)/python -m brinkwatch.docs

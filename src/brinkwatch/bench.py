@@ -13,6 +13,8 @@ d. **peak memory** of the ingest process tree (psutil, children included): the s
    of forked workers counted once), with the naive RSS sum beside it.
 e. **query latency** p50/p95 on a generated store of N events (:func:`synth.populate_store`): dyad series,
    escalation, claims and event search (text and actor filters).
+f, g. on request (``--stream-articles``, ``--resume-articles``; ``make bench-scale``): memory while streaming
+   100,000 articles, and a 10,000-article ingest killed half-way and resumed (see :mod:`bench_scale`).
 
 Timings are wall-clock on whatever machine runs it: on a shared machine they are noisy.
 """
@@ -67,7 +69,8 @@ class BenchConfig:
     skip_ingest: bool = False
     skip_queries: bool = False
     dask: bool = True  # also measure ``ingest --engine dask``
-    prototype: bool = False  # also measure the persistent-pool streaming prototype (engines.process_pool)
+    stream_articles: int = 0  # (f) stream this many short articles through ingest, memory sampled (0: skip)
+    resume_articles: int = 0  # (g) kill an ingest of this many articles half-way, resume, compare (0: skip)
     breakdown: bool = True  # one more ingest (library call) reporting where its main process spends time
     quick: bool = False
     seed: int = 7
@@ -249,16 +252,6 @@ def _ingest_cmd(corpus: Path, db: Path, engine: str = "local") -> tuple[list[str
     if engine != "local":
         cmd += ["--engine", engine]
     return cmd, f"brinkwatch ingest --engine {engine} (CLI)"
-
-
-def bench_stream(corpus: Path, words: int, articles: int, db: Path, ceiling_wps: float) -> dict[str, Any]:
-    """The prototype of :func:`_child_stream` (``--prototype``): what a persistent pool could reach."""
-    run = measure(_module_cmd("_stream", str(corpus), str(db)))
-    _check(run, "prototype stream ingest")
-    return {
-        "how": "prototype: engines.process_pool + streamed single writer (no dedup/normalize)",
-        **_throughput(run, words, articles, ceiling_wps),
-    }
 
 
 def bench_breakdown(corpus: Path, db: Path) -> dict[str, Any]:
@@ -450,6 +443,7 @@ def run_bench(cfg: BenchConfig, progress: Progress | None = None) -> dict[str, A
                     _warm_up(corpus_path, work, cfg.model)
                     results["bytecode"] = "compiled once into a cache before timing (PYTHONDONTWRITEBYTECODE was set)"
                 _ingest_stages(cfg, results, info, corpus_path, over_path, work, say)
+        _scale_stages(cfg, results, pool, work, say)
         if not cfg.skip_queries:
             say("(e) query latency …")
             db = cfg.store_db or str(work / "queries.db")
@@ -474,7 +468,7 @@ def _ingest_stages(
     work: Path,
     say: Progress,
 ) -> None:
-    """Stages (a)–(c): ceiling and ingest rounds, dask, breakdown, prototype, extraction overhead."""
+    """Stages (a)–(c): ceiling and ingest rounds, dask, breakdown, extraction overhead."""
     say(f"(a, b) spaCy ceiling (n_process 1 and 2) and ingest, {cfg.rounds} round(s) …")
     both = _stage(
         results,
@@ -507,15 +501,6 @@ def _ingest_stages(
         )
         if dk:
             say(f"    {dk['words_per_s']:,.0f} w/s = {dk['ratio_to_ceiling']} × ceiling")
-    if cfg.prototype:
-        say("(b3) prototype: persistent process pool + streamed writes …")
-        pr = _stage(
-            results,
-            "ingest_prototype",
-            lambda: bench_stream(corpus_path, info["words"], info["articles"], work / "proto.db", ceiling_wps),
-        )
-        if pr:
-            say(f"    {pr['words_per_s']:,.0f} w/s = {pr['ratio_to_ceiling']} × ceiling")
     if cfg.breakdown:
         say("(b4) where the ingest process spends its time …")
         bd = _stage(results, "ingest_breakdown", lambda: bench_breakdown(corpus_path, work / "breakdown.db"))
@@ -525,6 +510,29 @@ def _ingest_stages(
     ov = _stage(results, "overhead", lambda: bench_overhead(over_path, cfg.model))
     if ov:
         say(f"    pipe+extract / pipe = {ov['ratio']}")
+
+
+def _scale_stages(cfg: BenchConfig, results: dict[str, Any], pool: list[str], work: Path, say: Progress) -> None:
+    """Stages (f) and (g), when asked for."""
+    from . import bench_scale
+
+    if cfg.stream_articles > 0:
+        say(f"(f) memory while streaming {cfg.stream_articles:,} articles …")
+        st = _stage(
+            results, "stream", lambda: bench_scale.bench_stream_memory(pool, cfg.stream_articles, work, _python(), say)
+        )
+        if st:
+            say(
+                f"    {st['seconds']:.0f} s, {st['articles_per_s']:,.0f} articles/s; peak {_gb(st['peak_rss_bytes'])}, "
+                f"growth after the first fifth {st['growth_after_first_fifth_bytes'] / 2**20:,.0f} MB"
+            )
+    if cfg.resume_articles > 0:
+        say(f"(g) resume after SIGKILL, {cfg.resume_articles:,} articles …")
+        rs = _stage(
+            results, "resume", lambda: bench_scale.bench_resume(pool, cfg.resume_articles, work, _python(), say)
+        )
+        if rs:
+            say(f"    identical to a clean run: {rs['identical']} {rs['equal']}")
 
 
 def _stage(results: dict[str, Any], name: str, fn: Callable[[], dict[str, Any]]) -> dict[str, Any] | None:
@@ -574,6 +582,14 @@ def summary_line(r: dict[str, Any]) -> str:
         parts.append(f"incidents refresh {bd['share']['incidents'] * 100:.0f}% of ingest")
     if ing:
         parts.append(f"peak RSS {_gb(ing['peak_rss_bytes'])}")
+    st, rs = r.get("stream"), r.get("resume")
+    if st and "error" not in st:
+        parts.append(f"{st['articles']:,} articles streamed at peak {_gb(st['peak_rss_bytes'])}")
+    if rs and "error" not in rs:
+        parts.append(f"{rs['articles']:,}-article ingest killed and resumed: identical {rs['identical']}")
+    for k in ("stream", "resume"):
+        if "error" in (r.get(k) or {}):
+            parts.append(f"{k} FAILED")
     q = r.get("queries")
     if q and "error" not in q:
         qs = q["queries"]
@@ -587,7 +603,7 @@ def summary_line(r: dict[str, Any]) -> str:
 
 
 # ------------------------------------------------------------------------------------------ children
-# ``python -m brinkwatch.bench _ceiling|_overhead|_breakdown|_stream|_query …``: the measured processes.
+# ``python -m brinkwatch.bench _ceiling|_overhead|_breakdown|_query …``: the measured processes.
 
 
 def _child_ceiling(corpus: Path, model: str, n_process: int) -> dict[str, Any]:
@@ -630,39 +646,6 @@ def _child_overhead(corpus: Path, model: str) -> dict[str, Any]:
     }
 
 
-def _child_stream(corpus: Path, db: Path) -> dict[str, Any]:
-    """Prototype for comparison: a persistent worker pool (parse + extract, model loaded once per worker)
-    streaming into the single writer, so parsing and writing overlap. No dedup, no normalization."""
-    from . import dedup, engines
-    from .extract import EXTRACTOR_VERSION
-    from .settings import Settings
-    from .store import Store, StoredArticle
-
-    settings = Settings.from_env()
-    arts = synth.read_jsonl(corpus)
-    n_events = 0
-    with Store(db) as store, engines.process_pool(settings) as pool:
-        for art, sents, events in engines.dask_process_iter(arts, settings, client=pool):
-            store.write_article(
-                StoredArticle(
-                    article=art,
-                    text_hash=dedup.text_hash(art.text),
-                    status="extracted",
-                    extractor_version=EXTRACTOR_VERSION,
-                    sentences=sents,
-                    events=events,
-                )
-            )
-            n_events += len(events)
-        try:
-            from . import incidents
-
-            incidents.refresh(store)
-        except ImportError:
-            pass
-    return {"articles": len(arts), "events": n_events}
-
-
 def _child_breakdown(corpus: Path, db: Path) -> dict[str, float]:
     from .pipeline import ingest
     from .settings import Settings
@@ -687,8 +670,6 @@ def _child_main(argv: list[str]) -> int:
             out = time_query(store, args[1], repeats=int(args[2]), term=args[3])
     elif cmd == "_breakdown":
         out = _child_breakdown(Path(args[0]), Path(args[1]))
-    elif cmd == "_stream":
-        out = _child_stream(Path(args[0]), Path(args[1]))
     else:
         print(f"unknown bench child command {cmd!r}", file=sys.stderr)
         return 1

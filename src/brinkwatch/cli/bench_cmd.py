@@ -31,11 +31,14 @@ def bench(
     skip_ingest: bool = typer.Option(False, "--skip-ingest", help="Only the query-latency part."),
     skip_queries: bool = typer.Option(False, "--skip-queries", help="Only the ingest part."),
     dask: bool = typer.Option(True, "--dask/--no-dask", help="Also time ingest --engine dask (not with --quick)."),
-    prototype: bool = typer.Option(
-        False, "--prototype", help="Also time a persistent-pool streaming ingest prototype (for comparison)."
-    ),
     repeats: int = typer.Option(0, "--repeats", help="Timed calls per query kind (default 40; 10 with --quick)."),
     rounds: int = typer.Option(0, "--rounds", help="Interleaved ceiling/ingest rounds, best counts (default 2)."),
+    stream_articles: int = typer.Option(
+        0, "--stream-articles", help="Also stream this many short articles through ingest, memory sampled."
+    ),
+    resume_articles: int = typer.Option(
+        0, "--resume-articles", help="Also kill an ingest of this many articles half-way, resume, compare."
+    ),
 ) -> None:
     """Measure ingest against the bare spaCy parse, peak memory and query latency; write JSON + a summary."""
     from ..bench import BenchConfig, run_bench, write_results
@@ -49,8 +52,8 @@ def bench(
     for t in text:
         if not t.is_file():
             raise fail(f"--text {t}: not a file")
-    if min(words, events, repeats, rounds) < 0:
-        raise fail("--words, --events, --repeats and --rounds must be positive")
+    if min(words, events, repeats, rounds, stream_articles, resume_articles) < 0:
+        raise fail("--words, --events, --repeats, --rounds and the article counts must be positive")
     kw: dict[str, object] = {
         "gold_dir": gold_dir,
         "text_files": list(text),
@@ -59,11 +62,11 @@ def bench(
         "model": model or Settings.from_env().spacy_model,
         "skip_ingest": skip_ingest,
         "skip_queries": skip_queries,
+        "stream_articles": stream_articles,
+        "resume_articles": resume_articles,
     }
     if not dask:
         kw["dask"] = False
-    if prototype:
-        kw["prototype"] = True
     if words:
         kw["words"] = words
         kw["overhead_words"] = min(words, BenchConfig().overhead_words)
