@@ -12,6 +12,11 @@ one happening when all of these hold:
   lightly stemmed content words) of at least ``MERGE_SIM``, or ``MERGE_SIM_SAME_PLACE`` when both are dated
   to the same day at day precision and located at the same named place.
 
+An incident is a connected component of that relation (single linkage): a report that matches two
+incidents joins them into one, the older keeping its id and key. So the incidents depend only on the
+events stored — not on the order reports arrived in, nor on how often ``refresh`` ran while they did (ingest
+refreshes every few hundred events; a resumed ingest ends with the same incidents as a clean one).
+
 Duplicate articles (``articles.duplicate_of``) carry no events of their own; they count as further reports of
 every incident of the article they copy. ``refresh`` is idempotent and incremental: it reads only events with
 ``incident_id`` NULL (and duplicates ingested since the last run), and keeps ``dyad_daily`` — the per-day,
@@ -20,6 +25,7 @@ per-dyad, per-type aggregate of incidents that dyad and escalation queries read 
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import heapq
 import re
@@ -303,14 +309,28 @@ class _Index:
         self.all: dict[tuple[Any, dt.date | None], list[_Entry]] = defaultdict(list)
         self.by_recipient: dict[tuple[Any, dt.date | None, str | None], list[_Entry]] = defaultdict(list)
         self.wide: dict[tuple[Any, dt.date | None], list[_Entry]] = defaultdict(list)
+        self.days: dict[Any, list[dt.date]] = defaultdict(list)  # per block, the days members have (sorted)
 
     def add(self, ev: _Ev, cl: _Cluster) -> None:
         self.seq += 1
         entry = (self.seq, ev, cl)
+        if ev.day is not None and (ev.block, ev.day) not in self.all:
+            bisect.insort(self.days[ev.block], ev.day)
         self.all[(ev.block, ev.day)].append(entry)
         self.by_recipient[(ev.block, ev.day, ev.recipient or None)].append(entry)
         if WINDOW_DAYS.get(ev.precision, 3) > 3:
             self.wide[(ev.block, ev.day)].append(entry)
+
+    def days_near(self, ev: _Ev, span: int) -> list[tuple[dt.date | None, bool]]:
+        """The days within ``span`` of ``ev``'s that have members of its block (in date order), each with
+        whether it lies inside ``ev``'s own window; undated events look at undated members only."""
+        if ev.day is None:
+            return [(None, True)]
+        days = self.days.get(ev.block, [])
+        lo = bisect.bisect_left(days, ev.day - dt.timedelta(days=span))
+        hi = bisect.bisect_right(days, ev.day + dt.timedelta(days=span))
+        own = WINDOW_DAYS.get(ev.precision, 3)
+        return [(d, abs((d - ev.day).days) <= own) for d in days[lo:hi]]
 
     def near(self, ev: _Ev, day: dt.date | None, within: bool) -> Iterable[_Entry]:
         """Members dated ``day`` that could be ``ev``'s happening; ``within`` is false when the day lies outside
@@ -349,13 +369,8 @@ def _assign(new: list[_Ev], old: list[_Ev]) -> list[_Cluster]:
     span = max(WINDOW_DAYS.values())
     touched: list[_Cluster] = []
     for ev in sorted(new, key=lambda x: x.pk):
-        own = WINDOW_DAYS.get(ev.precision, 3)
-        if ev.day is None:
-            days: list[tuple[dt.date | None, bool]] = [(None, True)]
-        else:
-            days = [(ev.day + dt.timedelta(days=k), abs(k) <= own) for k in range(-span, span + 1)]
         matched: list[_Cluster] = []
-        for day, within in days:
+        for day, within in index.days_near(ev, span):
             for _seq, m, cl in index.near(ev, day, within):
                 root = cl.root()
                 if not any(root is x for x in matched) and same_happening(ev, m):

@@ -6,8 +6,11 @@ leaves whole articles only, and running the same ingest again finishes the job: 
 (same normalized text) is "unchanged" and adds nothing.
 
 Parse + extract (``process``) is the pure step an engine runs elsewhere, streamed: a round is planned
-(normalize, dedup) and *submitted*, then the previous round is written while the next one is parsed, so
-the single writer and the parsers overlap (at most :data:`ROUNDS_IN_FLIGHT` rounds in flight).
+(normalize, dedup) and *submitted* as tasks, then the previous round is written task by task as each
+parse comes in, while the next one is parsed, so the single writer and the parsers overlap (at most
+:data:`ROUNDS_IN_FLIGHT` rounds in flight). The writer also merges the stored events into incidents every
+:data:`REFRESH_EVENTS` events while the workers parse (incidents do not depend on when that runs), so
+little is left for the end of the stream.
 
 * ``engine="local"``: ``settings.n_process`` worker processes (0 → min(2, cores)) from
   :func:`engines.process_pool`, started once per ingest, running parse AND extract (on Linux forked

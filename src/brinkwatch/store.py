@@ -25,6 +25,7 @@ def now_iso() -> str:
 
 
 # multi-row inserts that return the new ids in parameter order (SQLite ≥ 3.35 and PostgreSQL)
+_INSERT_ARTICLE = S.articles.insert().returning(S.articles.c.id)  # built once: one compiled statement
 _INSERT_SENTENCES = S.sentences.insert().returning(S.sentences.c.id, sort_by_parameter_order=True)
 _INSERT_EVENTS = S.events.insert().returning(S.events.c.id, sort_by_parameter_order=True)
 
@@ -123,31 +124,28 @@ class Store:
         """Insert one article with everything extracted from it, in one transaction. Returns its id."""
         a = item.article
         with self.engine.begin() as conn:
-            article_id = conn.execute(
-                S.articles.insert()
-                .values(
-                    doc_id=a.doc_id,
-                    text_hash=item.text_hash,
-                    url=a.url,
-                    title=a.title,
-                    author=a.author,
-                    source=a.source,
-                    published=a.published,
-                    language=a.language,
-                    origin=a.origin,
-                    raw_format=a.raw_format,
-                    text=a.text,
-                    duplicate_of=item.duplicate_of,
-                    similarity=item.similarity,
-                    status=item.status,
-                    reason=item.reason,
-                    minhash=item.minhash,
-                    extractor_version=item.extractor_version,
-                    ingested_at=now_iso(),
-                    n_events=len(item.events),
-                )
-                .returning(S.articles.c.id)
-            ).scalar_one()
+            row = {
+                "doc_id": a.doc_id,
+                "text_hash": item.text_hash,
+                "url": a.url,
+                "title": a.title,
+                "author": a.author,
+                "source": a.source,
+                "published": a.published,
+                "language": a.language,
+                "origin": a.origin,
+                "raw_format": a.raw_format,
+                "text": a.text,
+                "duplicate_of": item.duplicate_of,
+                "similarity": item.similarity,
+                "status": item.status,
+                "reason": item.reason,
+                "minhash": item.minhash,
+                "extractor_version": item.extractor_version,
+                "ingested_at": now_iso(),
+                "n_events": len(item.events),
+            }
+            article_id = conn.execute(_INSERT_ARTICLE, row).scalar_one()
             if a.tags:
                 conn.execute(S.tags.insert(), [{"article_id": article_id, "tag": t} for t in dict.fromkeys(a.tags)])
             self._write_content(conn, article_id, item.sentences, item.events)
