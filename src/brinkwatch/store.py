@@ -93,11 +93,6 @@ class Store:
                 out.update(str(x) for x in conn.execute(sa.select(a.c.doc_id).where(a.c.doc_id.in_(chunk))).scalars())
         return out
 
-    def doc_id_taken(self, doc_id: str) -> bool:
-        with self.engine.connect() as conn:
-            q = sa.select(S.articles.c.id).where(S.articles.c.doc_id == doc_id).limit(1)
-            return conn.execute(q).first() is not None
-
     def iter_minhashes(self) -> Iterator[tuple[int, bytes]]:
         """(article id, serialized MinHash) of every original (non-duplicate) article, oldest first."""
         q = (
