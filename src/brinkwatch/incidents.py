@@ -58,6 +58,7 @@ RHETORIC_STATUSES = frozenset({"considered", "future", "hypothetical"})
 CLAIMED_STATUSES = frozenset({"alleged", "speculated", "denied"})
 TYPE_FAMILY: dict[str, str] = {"COERCE": "ASSAULT"}  # an incursion is coded either way by different reports
 WINDOW_DAYS: dict[str, int] = {"day": 3, "report": 3, "week": 7, "month": 31, "year": 31}
+WIDE_PRECISIONS = sorted(p for p, days in WINDOW_DAYS.items() if days > 3)  # members reached from afar
 MERGE_SIM = 0.4
 MERGE_SIM_SAME_PLACE = 0.3
 CHUNK = 5000
@@ -218,7 +219,9 @@ def _event_query() -> sa.Select[Any]:
             e.c.recipient,
             e.c.date,
             e.c.date_precision,
-            e.c.location,
+            sa.func.coalesce(
+                sa.func.nullif(e.c.location["name"].as_string(), ""), e.c.location["text"].as_string()
+            ).label("place"),
             e.c.loc_country,
             e.c.incident_id,
             a.c.published,
@@ -230,8 +233,7 @@ def _event_query() -> sa.Select[Any]:
 
 
 def _to_ev(r: Any) -> _Ev:
-    loc = r.location if isinstance(r.location, dict) else None
-    place = (loc.get("name") or loc.get("text")) if loc else None
+    place = r.place  # the location's name (else its text), read from the JSON by the database
     return _Ev(
         pk=int(r.id),
         block=(TYPE_FAMILY.get(r.event_type, r.event_type), r.actor),
@@ -257,9 +259,19 @@ def _candidate_stmt(has_actor: bool, dated: bool, undated: bool, by_recipient: b
     q = _event_query().where(e.c.incident_id.is_not(None), e.c.event_type.in_(types))
     q = q.where(e.c.actor == sa.bindparam("actor") if has_actor else e.c.actor.is_(None))
     if dated:
+        # every member within the widest window of the block's new events (nlo…nhi), and members with a
+        # wide window of their own (week, month, year precision) within the widest window of all (lo…hi)
+        nlo: Any = sa.bindparam("nlo")
+        nhi: Any = sa.bindparam("nhi")
         lo: Any = sa.bindparam("lo")
         hi: Any = sa.bindparam("hi")
-        when = [e.c.date.between(lo, hi), sa.and_(e.c.date.is_(None), a.c.published.between(lo, hi))]
+        wide = e.c.date_precision.in_(WIDE_PRECISIONS)
+        when = [
+            e.c.date.between(nlo, nhi),
+            sa.and_(e.c.date.is_(None), a.c.published.between(nlo, nhi)),
+            sa.and_(wide, e.c.date.between(lo, hi)),
+            sa.and_(wide, e.c.date.is_(None), a.c.published.between(lo, hi)),
+        ]
         if undated:  # undated events match undated ones only
             when.append(sa.and_(e.c.date.is_(None), a.c.published.is_(None)))
         q = q.where(sa.or_(*when))
@@ -285,6 +297,9 @@ def _candidates(conn: sa.Connection, new: list[_Ev]) -> list[_Ev]:
             params["actor"] = actor
         if dated:
             days = [x.day for x in evs if x.day is not None] or [x.day for x in new if x.day is not None]
+            near = max(WINDOW_DAYS.get(x.precision, 3) for x in evs)
+            params["nlo"] = (min(days) - dt.timedelta(days=near)).isoformat()
+            params["nhi"] = (max(days) + dt.timedelta(days=near)).isoformat()
             params["lo"] = (min(days) - dt.timedelta(days=span)).isoformat()
             params["hi"] = (max(days) + dt.timedelta(days=span)).isoformat()
         by_recipient = all(x.recipient for x in evs)
