@@ -50,6 +50,7 @@ def test_refreshing_during_the_stream_equals_one_refresh_at_the_end(
         real_refresh(run)
 
     monkeypatch.setattr(pipeline, "REFRESH_EVENTS", 1)
+    monkeypatch.setattr(pipeline, "REFRESH_SHARE", 1.0)
     monkeypatch.setattr(pipeline._Run, "refresh_incidents", counted)
     with Store(f"sqlite:///{tmp_path / 'often.db'}") as store:
         pipeline.ingest(files, store=store, settings=often_settings)

@@ -49,7 +49,8 @@ MIN_CHARS_PER_PROCESS = 100_000
 ENGINES = ("local", "dask")
 ROUNDS_IN_FLIGHT = 2  # a round is written while the next one is parsed
 TASKS_PER_BATCH = 4  # tasks of batch_size / 4 articles on a pool or cluster
-REFRESH_EVENTS = 500  # merge stored events into incidents once this many await (while the workers parse)
+REFRESH_EVENTS = 500  # merge stored events into incidents once this many await (while the workers parse) …
+REFRESH_SHARE = 0.2  # … unless merging has taken this share of the ingest so far (a dense store: merge less often)
 
 
 class PipelineError(Exception):
@@ -222,6 +223,13 @@ class _Run:
     pending: dict[str, _Plan] = dataclasses.field(default_factory=dict)  # pending LSH key → its plan
     n_pending: int = 0
     unmerged: int = 0  # events stored since the last incident refresh
+    started: float = dataclasses.field(default_factory=time.perf_counter)
+
+    def merge_due(self) -> bool:
+        """Enough events await, and merging has not yet taken :data:`REFRESH_SHARE` of the time so far (on a
+        dense store each merge reads more history, so it then waits for more events per merge)."""
+        spent = self.timings.get("incidents", 0.0)
+        return self.unmerged >= REFRESH_EVENTS and spent <= REFRESH_SHARE * (time.perf_counter() - self.started)
 
     def refresh_incidents(self) -> None:
         """9. merge the stored events into incidents (the result does not depend on when this runs)."""
@@ -292,7 +300,7 @@ class _Run:
                 if tick is not None:
                     tick(i)
             self.timings["write"] = self.timings.get("write", 0.0) + time.perf_counter() - t0
-            if self.unmerged >= REFRESH_EVENTS:
+            if self.merge_due():
                 self.refresh_incidents()  # while the workers parse the next tasks: the stream's tail stays short
         return rnd.size
 
