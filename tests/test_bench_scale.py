@@ -31,10 +31,12 @@ def test_short_corpus_writes_distinct_short_articles(tmp_path: Path, gold_dir: P
 
 
 def test_memory_curve_is_the_running_peak_per_tenth() -> None:
-    samples = [{"stored": s, "pss": p, "rss": p} for s, p in [(0, 5), (10, 7), (20, 6), (50, 9), (100, 8)]]
+    points = [(0, 5), (10, 7), (20, 6), (50, 9), (100, 8)]
+    samples = [{"s": float(i), "stored": s, "pss": p, "rss": p} for i, (s, p) in enumerate(points)]
     curve = bench_scale.memory_curve(samples, 100, parts=4)
     assert [c["stored"] for c in curve] == [25, 50, 75, 100]
     assert [c["peak_pss_bytes"] for c in curve] == [7, 9, 9, 9]
+    assert [c["seconds"] for c in curve] == [3.0, 3.0, 4.0, 4.0]  # when each quarter was stored
 
 
 def test_stored_articles_reads_a_store_or_says_none(tmp_path: Path) -> None:

@@ -102,13 +102,15 @@ def _ingest(corpus: Path, db: Path, python: str) -> list[str]:
 
 
 def memory_curve(samples: list[dict[str, Any]], total: int, parts: int = 10) -> list[dict[str, Any]]:
-    """The peak PSS reached by each tenth of the stream (articles stored → bytes)."""
+    """Per tenth of the stream: the peak PSS reached until then and when it was reached (seconds), so
+    both memory and speed over the stream show."""
     out = []
     for k in range(1, parts + 1):
         upto = total * k // parts
-        seen = [x["pss"] for x in samples if (x["stored"] or 0) <= upto]
+        seen = [x for x in samples if (x["stored"] or 0) <= upto]
         if seen:
-            out.append({"stored": upto, "peak_pss_bytes": max(seen)})
+            reached = next((x["s"] for x in samples if (x["stored"] or 0) >= upto), None)
+            out.append({"stored": upto, "peak_pss_bytes": max(x["pss"] for x in seen), "seconds": reached})
     return out
 
 
