@@ -22,6 +22,8 @@ bodies, people, groups, places, role nouns):
 
 from __future__ import annotations
 
+import bisect
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,6 +48,7 @@ from .actor_data import (
     read_csv,
     read_yaml,
 )
+from .deptree import TokenTable, token_table
 from .records import Party
 
 __all__ = [
@@ -76,6 +79,8 @@ ACTOR_LABELS = frozenset({"GPE", "NORP", "ORG", "PERSON"})
 POST_DEPS = frozenset({"prep", "acl", "relcl", "advcl", "agent"})
 SPLIT_DEPS = frozenset({"conj", "cc", "preconj"})
 STRIP_POS = frozenset({"PUNCT", "CCONJ", "DET", "SPACE"})
+HEAD_POS = frozenset({"NOUN", "PROPN", "NUM", "PRON", "ADJ"})
+_UNSET = object()
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -164,15 +169,26 @@ class ActorCoder:
         self.lex = lexicon()
         self.mentions: list[Mention] = []
         self._at: dict[int, Mention] = {}
+        self._table: TokenTable = token_table(doc)
+        self._roles: dict[int, str | None] = {}  # _role per token (a function of the doc and its mentions)
+        self._starts: list[int] = []  # mention bounds for bisecting (entities are sorted, never overlap)
+        self._ends: list[int] = []
         for ent in doc.ents:
             mention = self._mention(ent)
             if mention is not None:
                 self.mentions.append(mention)
                 for i in range(ent.start, ent.end):
                     self._at[i] = mention
+        starts = [m.start for m in self.mentions]
+        ends = [m.end for m in self.mentions]
+        if all(a <= b for a, b in zip(ends, starts[1:], strict=False)):
+            self._starts, self._ends = starts, ends
+        else:  # never for doc.ents; keeps _overlapping exact if it were so
+            self._starts, self._ends = [], []
 
     def _mention(self, ent: Span) -> Mention | None:
-        parsed = parse_ent_id(ent.ent_id_) if ent.ent_id_ else None
+        ent_id = ent.ent_id_  # (a span's entity id is its root's: computed once here)
+        parsed = _parsed_ent_id(ent_id) if ent_id else None
         if parsed is not None:
             return Mention(ent.start, ent.end, *parsed)
         if ent.label_ not in ("GPE", "NORP", "ORG", "PERSON", "LOC", "FAC"):
@@ -210,21 +226,35 @@ class ActorCoder:
 
     def _arg_span(self, head: Token) -> Span | None:
         """The head's subtree without its conjuncts, trimmed of edge punctuation/determiners."""
-        drop: set[int] = set()
-        for child in head.children:
-            if child.dep_ in SPLIT_DEPS or (child.dep_ == "appos" and child in _listed(head)):
-                drop.update(t.i for t in child.subtree)
-        idx = sorted(t.i for t in head.subtree if t.i not in drop)
+        table = self._table
+        kids, deps = table.kids, table.dep
+        drop: set[int] = set()  # children whose subtrees are left out
+        listed: set[int] | None = None
+        for k in kids[head.i]:
+            if deps[k] in SPLIT_DEPS:
+                drop.add(k)
+            elif deps[k] == "appos":
+                if listed is None:
+                    listed = {t.i for t in _listed(head)}
+                if k in listed:
+                    drop.add(k)
+        pos: set[int] = set()  # the head's subtree without the dropped children's
+        stack = [head.i]
+        while stack:
+            i = stack.pop()
+            if i not in pos:  # (a tree has no cycles; a hand-built doc might)
+                pos.add(i)
+                stack.extend(k for k in kids[i] if k not in drop)
         # keep the contiguous run around the head
         lo = hi = head.i
-        pos = set(idx)
         while lo - 1 in pos:
             lo -= 1
         while hi + 1 in pos:
             hi += 1
-        while lo < head.i and self.doc[lo].pos_ in STRIP_POS:
+        tags = self._table.pos
+        while lo < head.i and tags[lo] in STRIP_POS:
             lo += 1
-        while hi > head.i and self.doc[hi].pos_ in STRIP_POS:
+        while hi > head.i and tags[hi] in STRIP_POS:
             hi -= 1
         return self.doc[lo : hi + 1]
 
@@ -240,28 +270,56 @@ class ActorCoder:
 
     def _role(self, tok: Token) -> str | None:
         """The sector of the longest role phrase ending at ``tok`` ("foreign minister", "police")."""
-        doc = self.doc
-        for n in range(min(self.lex.max_role_len, tok.i + 1), 0, -1):
-            words = doc[tok.i - n + 1 : tok.i + 1]
-            if n > 1 and any(t.i in self._at for t in words):
+        i = tok.i
+        got = self._roles.get(i, _UNSET)
+        if got is _UNSET:
+            got = self._roles[i] = self._role_at(tok)
+        return got  # type: ignore[return-value]
+
+    def _role_at(self, tok: Token) -> str | None:
+        i = tok.i
+        at, lower, roles = self._at, self._table.lower, self.lex.roles
+        for n in range(min(self.lex.max_role_len, i + 1), 0, -1):
+            if n > 1 and any(j in at for j in range(i - n + 1, i + 1)):
                 continue
-            key = tuple(t.lower_ for t in words)
-            if key in self.lex.roles:
-                return self.lex.roles[key]
+            key = tuple(lower[i - n + 1 : i + 1])
+            if key in roles:
+                return roles[key]
             if n == 1:
-                return self.lex.roles.get((tok.lemma_.lower(),))
+                return roles.get((tok.lemma_.lower(),))
         return None
+
+    def _head_of(self, span: Span) -> Token:
+        """``_head_of`` on the document's token table (no Token objects built for the span's tokens)."""
+        table = self._table
+        if span.doc is not self.doc or table.size != len(self.doc):
+            return _head_of(span)
+        start, end = span.start, span.end
+        heads, tags = table.heads, table.pos
+        tops = [i for i in range(start, end) if heads[i] < start or heads[i] >= end or heads[i] == i]
+        nominal = [i for i in tops if tags[i] in HEAD_POS]
+        if len(tops) > 1 and nominal:
+            return self.doc[nominal[-1]]
+        root = span.root
+        if tags[root.i] in ("VERB", "AUX"):  # a mis-parse ("The Red Cross operating in Iraq"): take its subject
+            subj = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass") and start <= c.i < end]
+            nouns = [i for i in range(start, end) if tags[i] in ("NOUN", "PROPN") and i < root.i]
+            if subj:
+                return subj[-1]
+            if nouns:
+                return self.doc[nouns[-1]]
+        return root
 
     def _anaphor(self, span: Span, root: Token) -> tuple[Mention | None, dict[str, Any]] | None:
         for n in (2, 1):
             if root.i - n + 1 < span.start:
                 continue
-            key = tuple(t.lower_ for t in self.doc[root.i - n + 1 : root.i + 1])
+            key = tuple(self._table.lower[root.i - n + 1 : root.i + 1])
             lemma_key = (*key[:-1], root.lemma_.lower())
             spec = self.lex.anaphors.get(key) or self.lex.anaphors.get(lemma_key)
             if spec is None:
                 continue
-            for m in reversed(self.mentions):
+            for m in reversed(self._before(span.start)):
                 if m.start >= span.start:
                     continue
                 kind = self.lex.org_kind(m.code)
@@ -273,16 +331,32 @@ class ActorCoder:
             return None, spec
         return None
 
+    def _overlapping(self, start: int, end: int) -> list[Mention]:
+        """Mentions overlapping tokens [start, end), in order (entities do not overlap: a bisect window)."""
+        mentions = self.mentions
+        if len(self._starts) != len(mentions):  # mentions changed by a caller: scan them all
+            return [m for m in mentions if not (m.end <= start or m.start >= end)]
+        lo = bisect.bisect_right(self._ends, start)
+        hi = bisect.bisect_left(self._starts, end)
+        return mentions[lo:hi] if lo < hi else []
+
+    def _before(self, start: int) -> list[Mention]:
+        """Mentions starting before token ``start`` (all mentions when they cannot be bisected)."""
+        if len(self._starts) != len(self.mentions):
+            return self.mentions
+        return self.mentions[: bisect.bisect_left(self._starts, start)]
+
     def _core_and_post(self, span: Span, root: Token) -> tuple[list[Mention], list[Mention]]:
+        inside = self._overlapping(span.start, span.end)
+        if not inside:
+            return [], []
         post: set[int] = set()
         for child in root.children:
             if child.dep_ in POST_DEPS and child.i > root.i:
                 post.update(t.i for t in child.subtree)
         core: list[Mention] = []
         later: list[Mention] = []
-        for m in self.mentions:
-            if m.end <= span.start or m.start >= span.end:
-                continue
+        for m in inside:
             (later if m.start in post else core).append(m)
         return core, later
 
@@ -290,7 +364,7 @@ class ActorCoder:
         if len(span) == 0:
             return []
         lex = self.lex
-        root = _head_of(span)
+        root = self._head_of(span)
         head_m = self._at.get(root.i)
         if head_m is None and (root.lower_ in lex.partitives or root.pos_ == "NUM"):
             inner = self._partitive_object(span, root)
@@ -477,7 +551,7 @@ class ActorCoder:
 
     def _subject_country(self, span: Span, exclude: str | None) -> str | None:
         """The state that is the subject of a clause governing the span ("Russia ... dispatching bombers")."""
-        tok = _head_of(span)
+        tok = self._head_of(span)
         if tok.dep_ == "conj" and tok.head.pos_ == "NOUN":  # "Russian drones and aircraft": shared modifier
             for mod in tok.head.children:
                 m = self._at.get(mod.i)
@@ -554,12 +628,23 @@ def _head_of(span: Span) -> Token:
     return root
 
 
+@functools.lru_cache(maxsize=4096)
+def _parsed_ent_id(ent_id: str) -> tuple[str, str | None, str, str] | None:
+    """``parse_ent_id`` remembered (the entity ruler's ids are few; bounded)."""
+    return parse_ent_id(ent_id)
+
+
 def _listed(head: Token) -> list[Token]:
     """A list parsed as apposition: "The US, Russia, and Switzerland" (Russia appos, Switzerland its conj)."""
+    table = token_table(head.doc)
+    dep, pos = table.dep, table.pos
+    doc = head.doc
     out: list[Token] = []
-    for c in head.children:
-        if c.dep_ == "appos" and c.pos_ == "PROPN" and c.ent_type_ in ("GPE", "ORG", "NORP") and c.conjuncts:
-            out.extend([c, *c.conjuncts])
+    for k in table.kids[head.i]:
+        if dep[k] == "appos" and pos[k] == "PROPN":
+            c = doc[k]
+            if c.ent_type_ in ("GPE", "ORG", "NORP") and c.conjuncts:
+                out.extend([c, *c.conjuncts])
     return out
 
 

@@ -22,6 +22,7 @@ an IGO code such as NATO/EU, or WST) and for state media (TASS → RUS).
 from __future__ import annotations
 
 import csv
+import dataclasses
 import functools
 import io
 import itertools
@@ -30,12 +31,12 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-import yaml
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
-from .gazetteer import strings
+from .deptree import token_table
+from .gazetteer import load_yaml, strings
 from .records import ATTRIBUTION_KINDS, Attribution
 
 _MAX_WALK = 60  # bound on walks up the tree (degenerate parses)
@@ -76,7 +77,7 @@ def source_data() -> SourceData:
         for alias in [row["name"], *(row.get("aliases") or "").split("|")]:
             if alias.strip():
                 outlets.setdefault(alias.strip(), entry)
-    raw: dict[str, Any] = yaml.safe_load(_data_text("sources.yaml"))
+    raw: dict[str, Any] = load_yaml(_data_text("sources.yaml"))
     kinds: dict[str, str] = {}
     for kind, nouns in raw["kinds"].items():
         if kind not in ATTRIBUTION_KINDS:
@@ -121,7 +122,8 @@ def _outlet_matcher(vocab: Vocab) -> PhraseMatcher:
 class AttributionTracker:
     """Reads a document in order; remembers named outlets so "the newspaper" resolves to the paper."""
 
-    def __init__(self, doc: Doc) -> None:
+    def __init__(self, doc: Doc, coder: Any = None) -> None:
+        """``coder``: an ActorCoder of ``doc`` already built by the caller (else one is built when needed)."""
         self.doc = doc
         self.data = source_data()
         self._outlets: list[tuple[int, int, str, str | None]] = []  # (start, end, canonical, state)
@@ -136,7 +138,17 @@ class AttributionTracker:
             taken.update(range(start, end))
             name, state = self.data.outlets[doc.vocab.strings[match_id]]
             self._outlets.append((start, end, name, state))
-        self._actor_coder: Any = None
+        self._actor_coder: Any = coder if coder is not None and getattr(coder, "doc", None) is doc else None
+        # frames of reporting verbs / "according to" phrases by token: triggers of one sentence share them
+        self._frame_memo: dict[tuple[str, int], list[Attribution]] = {}
+
+    def _memo(self, kind: str, tok: Token, make: Any) -> list[Attribution]:
+        """``make(tok)`` once per token of this document; callers get their own link objects."""
+        key = (kind, tok.i)
+        frame = self._frame_memo.get(key)
+        if frame is None:
+            frame = self._frame_memo[key] = make(tok)
+        return [dataclasses.replace(link) for link in frame]
 
     def chain(self, trigger: Token) -> list[Attribution]:
         """The attribution chain of the event whose trigger this is, outermost first."""
@@ -158,25 +170,28 @@ class AttributionTracker:
         frames: list[list[Attribution]] = []
         child: Token | None = None
         node = trigger
+        doc = trigger.doc
+        table = token_table(doc)
+        kids, dep, lower, lemma = table.kids, table.dep, table.lower, table.lemma
         for _ in range(_MAX_WALK):
             if child is not None and self._is_content(node, child):
-                frame = self._verb_frame(node)
+                frame = self._memo("verb", node, self._verb_frame)
                 if frame:
                     frames.append(frame)
-            for kid in node.children:
-                if child is not None and kid.i == child.i:
+            for k in kids[node.i]:  # labels from the token table: only the children that matter are built
+                if child is not None and k == child.i:
                     continue
-                if kid.lower_ == "according":
-                    frame = self._according_frame(kid)
+                if lower[k] == "according":
+                    frame = self._memo("according", doc[k], self._according_frame)
                     if frame:
                         frames.append(frame)
                 elif (
-                    kid.dep_ in _PARENTHETICAL_DEPS
-                    and kid.lemma_.lower() in self.data.reporting_verbs
-                    and not _has_content(kid)
-                    and kid.i != trigger.i
+                    dep[k] in _PARENTHETICAL_DEPS
+                    and lemma[k] in self.data.reporting_verbs
+                    and not _has_content(doc[k])
+                    and k != trigger.i
                 ):
-                    frame = self._verb_frame(kid)
+                    frame = self._memo("verb", doc[k], self._verb_frame)
                     if frame:
                         frames.append(frame)
             if node.head.i == node.i or self._closed(node):

@@ -31,11 +31,10 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-import yaml
 from spacy.tokens import Doc, Span, Token
 
-from .deptree import tree_distance
-from .gazetteer import strings
+from .deptree import TokenTable, token_table, tree_distance_i
+from .gazetteer import load_yaml, strings
 
 MAX_CANDIDATES = 8  # nearest candidates (in the text) that are ranked by tree distance and tried
 MAX_CANDIDATE_CHARS = 60  # longer "time expressions" are junk: never handed to dateparser
@@ -87,7 +86,7 @@ class _Patterns:
 @functools.lru_cache(maxsize=1)
 def patterns() -> _Patterns:
     """The data file ``data/dates/patterns.yaml``, loaded once."""
-    raw = yaml.safe_load(resources.files("brinkwatch").joinpath("data/dates/patterns.yaml").read_text("utf-8"))
+    raw = load_yaml(resources.files("brinkwatch").joinpath("data/dates/patterns.yaml").read_text("utf-8"))
     prefixes = sorted(strings(raw["strip_prefixes"], "patterns.yaml strip_prefixes"), key=len, reverse=True)
     modifiers = sorted(strings(raw["fuzzy_modifiers"], "patterns.yaml fuzzy_modifiers"), key=len, reverse=True)
     return _Patterns(
@@ -142,6 +141,7 @@ class DateResolver:
         self._sent_doc: Doc | None = None
         self._sent_key: tuple[int, int] | None = None
         self._sent_spans: list[tuple[int, int]] = []
+        self._sent_roots: dict[tuple[int, int], int] = {}  # root token of each candidate of the sentence
 
     def resolve(self, sent: Span, trigger: Token) -> tuple[str | None, str]:
         """(ISO date, precision day|week|month|year|report)."""
@@ -161,19 +161,29 @@ class DateResolver:
         if self._sent_doc is not doc or self._sent_key != key:  # once per sentence, not per trigger
             self._sent_doc, self._sent_key = doc, key
             self._sent_spans = sorted(_sentence_candidates(sent))
+            self._sent_roots = {}
         # candidates are sorted by start: only a window around the trigger can hold the nearest ones
-        pos = bisect.bisect_left(self._sent_spans, (trigger.i, trigger.i))
+        ti = trigger.i
+        pos = bisect.bisect_left(self._sent_spans, (ti, ti))
         window = self._sent_spans[max(0, pos - MAX_CANDIDATES) : pos + MAX_CANDIDATES]
-        nearest = heapq.nsmallest(MAX_CANDIDATES, window, key=lambda ab: _gap(ab, trigger.i))
-        spans = [doc[a:b] for a, b in nearest]
-        own = _governor(trigger)
-        above = _ancestors(own)
-        ranked = [(_attachment(s, own, above), s) for s in spans]
-        ranked = [(rank, s) for rank, s in ranked if rank is not None]
-        ranked.sort(
-            key=lambda rs: (rs[0], tree_distance(rs[1].root, trigger, _MAX_WALK), _linear(rs[1], trigger), -len(rs[1]))
-        )
-        return [s for _, s in ranked]
+        nearest = heapq.nsmallest(MAX_CANDIDATES, window, key=lambda ab: _gap(ab, ti))
+        if not nearest:
+            return []
+        table = token_table(doc)
+        roots = self._sent_roots
+        own = _governor(table, ti)
+        above = _ancestors(table, own)
+        ranked: list[tuple[tuple[int, int, int, int], tuple[int, int]]] = []
+        for ab in nearest:
+            root = roots.get(ab)
+            if root is None:
+                root = roots[ab] = doc[ab[0] : ab[1]].root.i
+            rank = _attachment(table, root, own, above)
+            if rank is not None:
+                a, b = ab
+                ranked.append(((rank, tree_distance_i(table.heads, root, ti, _MAX_WALK), _gap(ab, ti), a - b), ab))
+        ranked.sort(key=lambda r: r[0])
+        return [doc[a:b] for _, (a, b) in ranked]
 
     def resolve_text(self, text: str) -> tuple[str, str] | None:
         """Resolve one time expression; None when it is not a usable date."""
@@ -190,57 +200,71 @@ class DateResolver:
         return result
 
     def _resolve(self, s: str) -> tuple[str, str] | None:
-        pat = patterns()
-        s = s.strip(" ,.;:()[]\"'“”‘’")
-        s = _strip_words(s, pat.strip_prefixes)
-        s = s.replace("mid-", "mid ")
-        s = _strip_words(s, pat.fuzzy_modifiers)
-        s = _strip_words(s, pat.strip_prefixes)
-        s = _PART_OF_DAY.sub("", s).strip()  # "Thursday night" → "Thursday"; "this morning" stays
-        if not s or s in pat.not_dates:
-            return None
-        base = self.base
-        if base is None:  # no anchor: only explicit dates with a year
-            if _ISO.search(s) or (_HAS_YEAR.search(s) and _HAS_MONTH.search(s)):
-                return self._dateparser(s)
-            return None
-        if s in ("today", "tonight", "this morning", "this afternoon", "this evening"):
-            return _fmt(base, "day")
-        if s in ("yesterday", "last night"):
-            return _fmt(base - dt.timedelta(days=1), "day")
-        if s == "day before yesterday":
-            return _fmt(base - dt.timedelta(days=2), "day")
-        m = _WEEKDAY.match(s)
-        if m:
-            return _fmt(_weekday(base, m.group(1), _WEEKDAYS.index(m.group(2))), "day")
-        m = _RELATIVE.match(s)
-        if m:
-            return _relative(base, m.group(1), m.group(2))
-        m = _MONTH_WORD.match(s)
-        if m:
-            month = _MONTHS[m.group(1)[:3]]
-            year = base.year if month <= base.month else base.year - 1
-            return _fmt(dt.date(year, month, 1), "month")
-        if _YEAR.match(s):
-            return _fmt(dt.date(int(s), 1, 1), "year")
-        if _ISO.search(s) or _HAS_MONTH.search(s) or _AGO.search(s):
-            return self._dateparser(s)
-        return None  # durations ("two years"), vague words: no date
+        if self.base is None:  # explicit dates only, but dateparser may fill gaps from today: never memoized
+            return _resolve_key(s, None)
+        return _resolve_memo(s, self.base)
 
-    def _dateparser(self, s: str) -> tuple[str, str] | None:
-        data = _parser(self.base).get_date_data(s)
-        when = getattr(data, "date_obj", None)
-        if when is None:
-            return None
-        day = when.date()
-        period = getattr(data, "period", None) or "day"
-        if period == "week":
-            return _fmt(_monday(day), "week")
-        if period == "month":
-            return _fmt(day.replace(day=1), "month")
-        if period == "year":
-            return _fmt(day.replace(month=1, day=1), "year")
-        return _fmt(day, "day")
+
+@functools.lru_cache(maxsize=4096)
+def _resolve_memo(s: str, base: dt.date) -> tuple[str, str] | None:
+    """``_resolve_key`` remembered across articles (a pure function of the expression and the anchor date;
+    bounded: workers run for hours)."""
+    return _resolve_key(s, base)
+
+
+def _resolve_key(s: str, base: dt.date | None) -> tuple[str, str] | None:
+    """Resolve a normalized (lower-case, single-spaced) time expression against ``base``."""
+    pat = patterns()
+    s = s.strip(" ,.;:()[]\"'“”‘’")
+    s = _strip_words(s, pat.strip_prefixes)
+    s = s.replace("mid-", "mid ")
+    s = _strip_words(s, pat.fuzzy_modifiers)
+    s = _strip_words(s, pat.strip_prefixes)
+    s = _PART_OF_DAY.sub("", s).strip()  # "Thursday night" → "Thursday"; "this morning" stays
+    if not s or s in pat.not_dates:
+        return None
+    if base is None:  # no anchor: only explicit dates with a year
+        if _ISO.search(s) or (_HAS_YEAR.search(s) and _HAS_MONTH.search(s)):
+            return _dateparser(s, base)
+        return None
+    if s in ("today", "tonight", "this morning", "this afternoon", "this evening"):
+        return _fmt(base, "day")
+    if s in ("yesterday", "last night"):
+        return _fmt(base - dt.timedelta(days=1), "day")
+    if s == "day before yesterday":
+        return _fmt(base - dt.timedelta(days=2), "day")
+    m = _WEEKDAY.match(s)
+    if m:
+        return _fmt(_weekday(base, m.group(1), _WEEKDAYS.index(m.group(2))), "day")
+    m = _RELATIVE.match(s)
+    if m:
+        return _relative(base, m.group(1), m.group(2))
+    m = _MONTH_WORD.match(s)
+    if m:
+        month = _MONTHS[m.group(1)[:3]]
+        year = base.year if month <= base.month else base.year - 1
+        return _fmt(dt.date(year, month, 1), "month")
+    if _YEAR.match(s):
+        return _fmt(dt.date(int(s), 1, 1), "year")
+    if _ISO.search(s) or _HAS_MONTH.search(s) or _AGO.search(s):
+        return _dateparser(s, base)
+    return None  # durations ("two years"), vague words: no date
+
+
+def _dateparser(s: str, base: dt.date | None) -> tuple[str, str] | None:
+    data = _parser(base).get_date_data(s)
+    when = getattr(data, "date_obj", None)
+    if when is None:
+        return None
+    day = when.date()
+    period = getattr(data, "period", None) or "day"
+    if period == "week":
+        return _fmt(_monday(day), "week")
+    if period == "month":
+        return _fmt(day.replace(day=1), "month")
+    if period == "year":
+        return _fmt(day.replace(month=1, day=1), "year")
+    return _fmt(day, "day")
 
 
 _last_doc_ents: tuple[Any, list[tuple[int, int]]] = (None, [])  # doc.ents is costly to rebuild per call
@@ -264,15 +288,25 @@ def _sentence_candidates(sent: Span) -> list[tuple[int, int]]:
     for start, end in _time_ents(doc):
         if sent.start <= start and end <= sent.end:
             found[(start, end)] = None
-    text = sent.text
+    base = sent.start_char
+    for a, b in _regex_matches(token_table(doc).text[base : sent.end_char]):
+        span = doc.char_span(base + a, base + b, alignment_mode="expand")
+        if span is not None and len(span):
+            found.setdefault((span.start, span.end), None)
+    return list(found)
+
+
+@functools.lru_cache(maxsize=2048)
+def _regex_matches(text: str) -> tuple[tuple[int, int], ...]:
+    """Character bounds of the data regexes' matches in a sentence's text, in pattern order (a pure function
+    of the text, remembered for repeated sentences: wire copies, boilerplate; bounded)."""
+    out: list[tuple[int, int]] = []
     for rx in patterns().candidates:
         for m in rx.finditer(text):
             if m.group(0).strip().lower().rstrip(".") in _AMBIGUOUS_MONTHS:
                 continue
-            span = doc.char_span(sent.start_char + m.start(), sent.start_char + m.end(), alignment_mode="expand")
-            if span is not None and len(span):
-                found.setdefault((span.start, span.end), None)
-    return list(found)
+            out.append((m.start(), m.end()))
+    return tuple(out)
 
 
 def _strip_words(s: str, words: tuple[str, ...]) -> str:
@@ -313,31 +347,34 @@ def _relative(base: dt.date, which: str, unit: str) -> tuple[str, str]:
     return _fmt(dt.date(base.year + step, 1, 1), "year")
 
 
-def _governor(tok: Token) -> Token:
+def _governor(table: TokenTable, i: int) -> int:
     """The clause a token belongs to: its nearest verb ancestor (the token itself for verbs), else the root."""
-    cur = tok
+    heads, tags = table.heads, table.pos
+    cur = i
     for _ in range(_MAX_WALK):
-        if cur.pos_ in ("VERB", "AUX"):
+        if tags[cur] in ("VERB", "AUX"):
             return cur
-        if cur.head.i == cur.i:
+        if heads[cur] == cur:
             return cur
-        cur = cur.head
+        cur = heads[cur]
     return cur
 
 
-def _ancestors(tok: Token) -> dict[int, Token]:
-    out: dict[int, Token] = {}
-    cur = tok
+def _ancestors(table: TokenTable, i: int) -> set[int]:
+    heads = table.heads
+    out: set[int] = set()
+    cur = i
     for _ in range(_MAX_WALK):
-        out[cur.i] = cur
-        if cur.head.i == cur.i:
+        out.add(cur)
+        if heads[cur] == cur:
             break
-        cur = cur.head
+        cur = heads[cur]
     return out
 
 
-def _attachment(span: Span, own: Token, above: dict[int, Token]) -> int | None:
-    """How a time expression relates to the trigger's clause; lower is closer, None excludes it.
+def _attachment(table: TokenTable, root: int, own: int, above: set[int]) -> int | None:
+    """How a time expression (its root token) relates to the trigger's clause; lower is closer, None
+    excludes it.
 
     0: it modifies the trigger's own clause ("held a summit last week"); 1: it modifies a clause that
     contains the trigger, or the "according to …" phrase of one (the date of the report: "according to a
@@ -345,23 +382,24 @@ def _attachment(span: Span, own: Token, above: dict[int, Token]) -> int | None:
     infinitives). A date inside another event's relative/adverbial/complement clause below the trigger
     ("claimed that Russia violated …, which Moscow denied last month") is that event's, never the trigger's.
     """
-    gov = _governor(span.root)
-    if gov.i == own.i:
+    gov = _governor(table, root)
+    if gov == own:
         return 0
-    if gov.i in above:
+    if gov in above:
         return 1
-    path = _ancestors(gov)
-    for tok in path.values():
-        if tok.lower_ == "according" and tok.head.i in above:
+    heads, lower, deps = table.heads, table.lower, table.dep
+    path = _ancestors(table, gov)
+    for t in path:
+        if lower[t] == "according" and heads[t] in above:
             return 1
-    if own.i in path:  # below the trigger: only through non-clausal links
+    if own in path:  # below the trigger: only through non-clausal links
         cur = gov
         for _ in range(_MAX_WALK):
-            if cur.i == own.i:
+            if cur == own:
                 return 2
-            if cur.dep_ in _OTHER_CLAUSES:
+            if deps[cur] in _OTHER_CLAUSES:
                 return None
-            cur = cur.head
+            cur = heads[cur]
         return None
     return 2
 
@@ -372,9 +410,3 @@ _OTHER_CLAUSES = frozenset({"relcl", "advcl", "ccomp", "parataxis", "acl", "csub
 def _gap(bounds: tuple[int, int], i: int) -> int:
     start, end = bounds
     return 0 if start <= i < end else min(abs(start - i), abs(end - 1 - i))
-
-
-def _linear(span: Span, trigger: Token) -> int:
-    if span.start <= trigger.i < span.end:
-        return 0
-    return min(abs(span.start - trigger.i), abs(span.end - 1 - trigger.i))

@@ -1,26 +1,158 @@
-"""Dependency-tree helpers shared by the context stages (dates, places)."""
+"""Dependency-tree helpers shared by the context stages (dates, places) and per-document token tables."""
 
 from __future__ import annotations
 
-from spacy.tokens import Token
+import bisect
+from dataclasses import dataclass
+from typing import Any
+
+import numpy
+from spacy.attrs import DEP, HEAD, IS_ALPHA, LEMMA, LOWER, ORTH, POS
+from spacy.tokens import Doc, Span, Token
 
 
 def tree_distance(a: Token, b: Token, limit: int) -> int:
     """Edges between two tokens of one sentence in the dependency tree: up from ``b`` to the root, then up
     from ``a`` until the paths meet. Each walk stops after ``limit`` steps (degenerate parses of huge
     sentences); tokens that do not meet within it are ``2 * limit`` apart."""
+    return tree_distance_i(token_table(a.doc).heads, a.i, b.i, limit)
+
+
+def tree_distance_i(heads: list[int], a: int, b: int, limit: int) -> int:
+    """``tree_distance`` on token indices and a document's head indices (``TokenTable.heads``)."""
     depth: dict[int, int] = {}
     tok, steps = b, 0
     while steps < limit:
-        depth[tok.i] = steps
-        if tok.head.i == tok.i:
+        depth[tok] = steps
+        head = heads[tok]
+        if head == tok:
             break
-        tok, steps = tok.head, steps + 1
+        tok, steps = head, steps + 1
     tok, steps = a, 0
     while steps < limit:
-        if tok.i in depth:
-            return steps + depth[tok.i]
-        if tok.head.i == tok.i:
+        if tok in depth:
+            return steps + depth[tok]
+        head = heads[tok]
+        if head == tok:
             break
-        tok, steps = tok.head, steps + 1
+        tok, steps = head, steps + 1
     return 2 * limit
+
+
+@dataclass(frozen=True, slots=True)
+class TokenTable:
+    """Per-document token attributes as plain lists indexed by token position, read once with
+    ``Doc.to_array`` so that hot loops need not build spaCy ``Token`` objects."""
+
+    doc: Doc
+    size: int
+    heads: list[int]  # absolute index of each token's head (the token itself for a root)
+    pos: list[str]  # coarse part of speech (``Token.pos_``)
+    dep: list[str]  # dependency label (``Token.dep_``)
+    lower: list[str]  # lower-case form (``Token.lower_``)
+    text: str  # ``Doc.text`` (spaCy rebuilds it from every token on each access)
+    kids: list[list[int]]  # children of each token in document order (``Token.children``)
+    lemma: list[str]  # lower-cased lemma (``Token.lemma_.lower()``)
+    orth: list[str]  # verbatim text (``Token.text``)
+
+
+# the table of the last document only: (doc, table), swapped atomically (workers handle one doc at a time;
+# another document simply rebuilds it)
+_last: tuple[Any, TokenTable | None] = (None, None)
+
+
+# string-store hash → string (a hash names one string for good, so this is a pure function); bounded
+_names: dict[int, str] = {}
+_lemmas: dict[int, str] = {}  # lemma hash → lower-cased lemma
+_MAX_NAMES = 200_000
+
+
+def token_table(doc: Doc) -> TokenTable:
+    """The :class:`TokenTable` of ``doc``, remembered for the last document."""
+    global _last
+    last = _last
+    table = last[1]
+    if last[0] is doc and table is not None and table.size == len(doc):
+        return table
+    table = _build(doc)
+    _last = (doc, table)
+    return table
+
+
+def _build(doc: Doc) -> TokenTable:
+    global _names, _lemmas
+    n = len(doc)
+    if n == 0:
+        return TokenTable(doc, 0, [], [], [], [], doc.text, [], [], [])
+    arr = doc.to_array([HEAD, POS, DEP, LOWER, LEMMA, ORTH])
+    rel = arr[:, 0].astype(numpy.int64)
+    heads = (rel + numpy.arange(n, dtype=numpy.int64)).tolist()
+    strings = doc.vocab.strings
+    if len(_names) > _MAX_NAMES or len(_lemmas) > _MAX_NAMES:  # bounded: a worker meets new words for hours
+        _names, _lemmas = {}, {}  # replaced, not cleared: a thread still filling the old ones is unaffected
+    names, lemmas = _names, _lemmas
+    cols: list[list[str]] = []
+    for k in (1, 2, 3, 5):
+        ids = arr[:, k].tolist()
+        for h in set(ids).difference(names):
+            names[h] = strings[h] if h else ""
+        cols.append([names[h] for h in ids])
+    ids = arr[:, 4].tolist()
+    for h in set(ids).difference(lemmas):
+        lemmas[h] = (strings[h] if h else "").lower()
+    cols.append([lemmas[h] for h in ids])
+    kids: list[list[int]] = [[] for _ in range(n)]
+    for i, h in enumerate(heads):
+        if h != i:
+            kids[h].append(i)
+    return TokenTable(doc, n, heads, cols[0], cols[1], cols[2], doc.text, kids, cols[4], cols[3])
+
+
+@dataclass(slots=True)
+class DocIndex:
+    """Per-document arrays (``Doc.to_array``): which tokens may be triggers (a set lookup of lemma and
+    lower-case hashes, no token objects built) and the counts that decide whether a sentence is coded."""
+
+    candidates: list[int]  # sorted token indices whose lemma or lower form is a trigger or reporting word
+    alpha: list[int]  # cumulative counts, index i = count over tokens [0, i)
+    verbs: list[int]
+    hashes: list[int]
+
+    @classmethod
+    def of(cls, doc: Doc, words: frozenset[int]) -> DocIndex:
+        """``words``: hashes of the lemmas / lower-case forms that can start an event."""
+        arr = doc.to_array([LEMMA, LOWER, POS, IS_ALPHA])
+        hits = [i for i, (lemma, lower) in enumerate(arr[:, :2].tolist()) if lemma in words or lower in words]
+        zero = numpy.zeros(1, dtype=numpy.int64)
+        verb_pos = (doc.vocab.strings["VERB"], doc.vocab.strings["AUX"])
+        hash_key = doc.vocab.strings.add("#")
+        pos = arr[:, 2]
+        # plain lists: per-sentence look-ups on Python ints are cheaper than numpy scalar indexing
+        return cls(
+            candidates=hits,
+            alpha=numpy.concatenate([zero, numpy.cumsum(arr[:, 3].astype(numpy.int64))]).tolist(),
+            verbs=numpy.concatenate(
+                [zero, numpy.cumsum(((pos == verb_pos[0]) | (pos == verb_pos[1])).astype(numpy.int64))]
+            ).tolist(),
+            hashes=numpy.concatenate([zero, numpy.cumsum((arr[:, 1] == hash_key).astype(numpy.int64))]).tolist(),
+        )
+
+    def tokens(self, sent: Span) -> list[int]:
+        cands = self.candidates
+        return cands[bisect.bisect_left(cands, sent.start) : bisect.bisect_left(cands, sent.end)]
+
+    def codable(self, sent: Span, max_tokens: int) -> str | None:
+        """None when the sentence is coded, else the reason it is not."""
+        n = len(sent)
+        if n == 0:
+            return "empty"
+        if n > max_tokens:
+            return f"longer than {max_tokens} tokens"
+        a, b = sent.start, sent.end
+        if self.hashes[b] - self.hashes[a] >= 2:
+            return "hashtag line"
+        if self.verbs[b] == self.verbs[a]:
+            return "no verb"
+        if (self.alpha[b] - self.alpha[a]) * 10 < n * 4:
+            return "mostly numbers or symbols"
+        return None

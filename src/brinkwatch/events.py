@@ -18,13 +18,12 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, TypeVar
 
-import numpy
-import yaml
-from spacy.attrs import IS_ALPHA, LEMMA, LOWER, POS
 from spacy.strings import hash_string  # type: ignore[attr-defined]
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
 from . import actors
+from .deptree import DocIndex, token_table
+from .gazetteer import load_yaml
 from .ontology import PLOVER_TYPES
 from .records import Party
 
@@ -118,7 +117,7 @@ class Lexicon:
 
 def _read_yaml(name: str) -> Any:
     text = resources.files("brinkwatch").joinpath("data", "events", name).read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return load_yaml(text)
 
 
 def _entries(raw: dict[str, Any], pos: str) -> list[Entry]:
@@ -296,7 +295,9 @@ def subject_sources(tok: Token) -> list[Token]:
 
 
 def children_by_dep(tok: Token, deps: frozenset[str] | set[str] | tuple[str, ...]) -> list[Token]:
-    return [c for c in tok.children if c.dep_ in deps]
+    table = token_table(tok.doc)  # labels from the document's table: only the matching children are built
+    doc, dep = tok.doc, table.dep
+    return [doc[k] for k in table.kids[tok.i] if dep[k] in deps]
 
 
 def with_conjuncts(tok: Token) -> list[Token]:
@@ -305,22 +306,27 @@ def with_conjuncts(tok: Token) -> list[Token]:
 
 def pobjs(tok: Token, preps: tuple[str, ...] | frozenset[str]) -> list[Token]:
     """Objects of ``tok``'s prepositions whose lemma is in ``preps`` (ordered as ``preps``)."""
-    found: list[tuple[int, Token]] = []
-    for c in tok.children:
-        if c.dep_ in ("prep", "agent", "dative") and c.lower_ in preps:
-            rank = preps.index(c.lower_) if isinstance(preps, tuple) else 0
-            for gc in c.children:
-                if gc.dep_ in ("pobj", "pcomp"):
+    table = token_table(tok.doc)
+    kids, dep, lower = table.kids, table.dep, table.lower
+    found: list[tuple[int, int]] = []
+    for c in kids[tok.i]:
+        if dep[c] in ("prep", "agent", "dative") and lower[c] in preps:
+            rank = preps.index(lower[c]) if isinstance(preps, tuple) else 0
+            for gc in kids[c]:
+                if dep[gc] in ("pobj", "pcomp"):
                     found.append((rank, gc))
-    found.sort(key=lambda x: (x[0], x[1].i))
-    return [t for _, t in found]
+    found.sort()
+    doc = tok.doc
+    return [doc[i] for _, i in found]
 
 
 def is_passive(verb: Token) -> bool:
     """A passive clause (not a stative one: "Israel is opposed to …" has Israel as its actor)."""
-    if verb.lemma_.lower() in lexicon().rules.stative_passives:
+    table = token_table(verb.doc)
+    if table.lemma[verb.i] in lexicon().rules.stative_passives:
         return False
-    return any(c.dep_ in ("nsubjpass", "auxpass", "agent") for c in verb.children)
+    dep = table.dep
+    return any(dep[k] in ("nsubjpass", "auxpass", "agent") for k in table.kids[verb.i])
 
 
 def clause_head(tok: Token) -> Token:
@@ -355,24 +361,27 @@ def future(anchor: Token, lex: Lexicon) -> bool:
 
 
 def depth(tok: Token) -> int:
-    d = 0
-    while tok.head.i != tok.i and d < 60:
-        tok = tok.head
+    heads = token_table(tok.doc).heads
+    i, d = tok.i, 0
+    while heads[i] != i and d < 60:
+        i = heads[i]
         d += 1
     return d
 
 
 def context_lemmas(tok: Token) -> list[str]:
     """Lemmas of the trigger, its dependents and theirs (bounded: two levels)."""
-    out = [tok.lemma_.lower()]
-    for c in tok.children:
-        if c.dep_ in OTHER_CLAUSES:
+    table = token_table(tok.doc)
+    kids, dep, lemma = table.kids, table.dep, table.lemma
+    out = [lemma[tok.i]]
+    for c in kids[tok.i]:
+        if dep[c] in OTHER_CLAUSES:
             continue
-        out.append(c.lemma_.lower())
-        for gc in c.children:
-            out.append(gc.lemma_.lower())
-            if gc.dep_ == "pobj":
-                out.extend(g.lemma_.lower() for g in gc.children if g.dep_ in ("amod", "compound"))
+        out.append(lemma[c])
+        for gc in kids[c]:
+            out.append(lemma[gc])
+            if dep[gc] == "pobj":
+                out.extend(lemma[g] for g in kids[gc] if dep[g] in ("amod", "compound"))
     return out
 
 
@@ -408,58 +417,28 @@ def has_argument(tok: Token) -> bool:
     return False
 
 
-@dataclass(slots=True)
-class DocIndex:
-    """Per-document arrays (``Doc.to_array``): which tokens may be triggers (a set lookup of lemma and
-    lower-case hashes, no token objects built) and the counts that decide whether a sentence is coded."""
-
-    candidates: Any  # sorted token indices whose lemma or lower form is a trigger or reporting word
-    alpha: Any  # cumulative counts, index i = count over tokens [0, i)
-    verbs: Any
-    hashes: Any
-
-    @classmethod
-    def of(cls, doc: Doc, lex: Lexicon) -> DocIndex:
-        arr = doc.to_array([LEMMA, LOWER, POS, IS_ALPHA])
-        words = trigger_hashes(lex)
-        hits = [i for i, (lemma, lower) in enumerate(arr[:, :2].tolist()) if lemma in words or lower in words]
-        zero = numpy.zeros(1, dtype=numpy.int64)
-        verb_pos = (doc.vocab.strings["VERB"], doc.vocab.strings["AUX"])
-        hash_key = doc.vocab.strings.add("#")
-        pos = arr[:, 2]
-        return cls(
-            candidates=numpy.array(hits, dtype=numpy.int64),
-            alpha=numpy.concatenate([zero, numpy.cumsum(arr[:, 3].astype(numpy.int64))]),
-            verbs=numpy.concatenate(
-                [zero, numpy.cumsum(((pos == verb_pos[0]) | (pos == verb_pos[1])).astype(numpy.int64))]
-            ),
-            hashes=numpy.concatenate([zero, numpy.cumsum((arr[:, 1] == hash_key).astype(numpy.int64))]),
-        )
-
-    def tokens(self, sent: Span) -> list[int]:
-        lo, hi = numpy.searchsorted(self.candidates, [sent.start, sent.end])
-        return [int(i) for i in self.candidates[lo:hi]]
-
-    def codable(self, sent: Span, max_tokens: int) -> str | None:
-        """None when the sentence is coded, else the reason it is not."""
-        n = len(sent)
-        if n == 0:
-            return "empty"
-        if n > max_tokens:
-            return f"longer than {max_tokens} tokens"
-        a, b = sent.start, sent.end
-        if self.hashes[b] - self.hashes[a] >= 2:
-            return "hashtag line"
-        if self.verbs[b] == self.verbs[a]:
-            return "no verb"
-        if (self.alpha[b] - self.alpha[a]) * 10 < n * 4:
-            return "mostly numbers or symbols"
-        return None
+def doc_index(doc: Doc, lex: Lexicon) -> DocIndex:
+    """The document's :class:`~brinkwatch.deptree.DocIndex` for this lexicon's trigger words."""
+    return DocIndex.of(doc, _trigger_set(lex))
 
 
 @functools.lru_cache(maxsize=1)
 def _trigger_hashes(words: frozenset[str]) -> frozenset[int]:
     return frozenset(hash_string(w) for w in words)
+
+
+_trigger_sets: tuple[Any, frozenset[int]] = (None, frozenset())  # (lexicon, trigger_hashes) in use
+
+
+def _trigger_set(lex: Lexicon) -> frozenset[int]:
+    """``trigger_hashes`` kept for the lexicon in use (no set union per document)."""
+    global _trigger_sets
+    last = _trigger_sets
+    if last[0] is lex:
+        return last[1]
+    words = trigger_hashes(lex)
+    _trigger_sets = (lex, words)
+    return words
 
 
 def trigger_hashes(lex: Lexicon) -> frozenset[int]:
@@ -566,27 +545,31 @@ class Arguments:
     def _descend(self, head: Token, inside_only: bool = False) -> list[Party]:
         """Breadth-first into modifiers, prepositional objects and possessors (``inside_only``: not the
         head itself nor its pronoun possessor — "his commitment to the Zambian people")."""
-        queue: list[tuple[Token, int]] = [(head, 0)]
+        doc = head.doc
+        table = token_table(doc)
+        kids, dep, pos = table.kids, table.dep, table.pos
+        queue: list[tuple[int, int]] = [(head.i, 0)]
         seen = 0
         while queue and seen < 12:
-            tok, d = queue.pop(0)
+            i, d = queue.pop(0)
             seen += 1
+            tok = doc[i]
             ps = [] if (inside_only and d == 0) else self.parties(tok)
             if ps:
                 return ps
-            if d >= 3 or tok.pos_ not in ("NOUN", "PROPN", "NUM", "PRON", "ADJ"):
+            if d >= 3 or pos[i] not in ("NOUN", "PROPN", "NUM", "PRON", "ADJ"):
                 continue
-            poss = [c for c in tok.children if c.dep_ == "poss" and not (inside_only and d == 0)]
-            subs = [
-                *(c for c in tok.children if c.dep_ in ("amod", "compound") and c.ent_type_ in ENTITY_LABELS),
-                *(c for c in poss if c.pos_ != "PRON"),
-                *pobjs(tok, DESCENT_PREPS),
-                *(c for c in poss if c.pos_ == "PRON"),
-            ]
-            for acl in children_by_dep(tok, {"acl"}):
-                subs.extend(pobjs(acl, ("in", "on", "against", "by")))
-            for clause in children_by_dep(tok, {"acl", "ccomp"}):
-                subs.extend(children_by_dep(clause, {"nsubj"}))
+            poss = [] if (inside_only and d == 0) else [c for c in kids[i] if dep[c] == "poss"]
+            subs = [c for c in kids[i] if dep[c] in ("amod", "compound") and doc[c].ent_type_ in ENTITY_LABELS]
+            subs += [c for c in poss if pos[c] != "PRON"]
+            subs += [t.i for t in pobjs(tok, DESCENT_PREPS)]
+            subs += [c for c in poss if pos[c] == "PRON"]
+            for acl in kids[i]:
+                if dep[acl] == "acl":
+                    subs.extend(t.i for t in pobjs(doc[acl], ("in", "on", "against", "by")))
+            for clause in kids[i]:
+                if dep[clause] in ("acl", "ccomp"):
+                    subs.extend(c for c in kids[clause] if dep[c] == "nsubj")
             queue.extend((x, d + 1) for x in subs)
         return []
 
@@ -647,12 +630,14 @@ class Arguments:
         passive = is_passive(h) and not grammatical
         if passive:
             out.extend(pobjs(h, ("by",)))
-        for c in h.children:
-            if c.dep_ in SUBJ_DEPS and not (passive and c.dep_ == "nsubjpass"):
-                if c.lower_ in RELATIVE_PRONOUNS and h.dep_ == "relcl":
+        table = token_table(h.doc)
+        dep, lower = table.dep, table.lower
+        for k in table.kids[h.i]:
+            if dep[k] in SUBJ_DEPS and not (passive and dep[k] == "nsubjpass"):
+                if lower[k] in RELATIVE_PRONOUNS and dep[h.i] == "relcl":
                     out.append(h.head)
                 else:
-                    out.append(c)
+                    out.append(h.doc[k])
         return out
 
     def noun_actor_heads(self, n: Token, governor: Token | None) -> list[Token]:
@@ -702,8 +687,11 @@ class Arguments:
     def purpose_heads(self, h: Token) -> list[Token]:
         """Objects of a purpose clause ("opened fire to disperse demonstrators"), a last resort."""
         out: list[Token] = []
-        for c in h.children:
-            if c.dep_ in ("advcl", "xcomp") and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children):
+        table = token_table(h.doc)
+        kids, dep, lower = table.kids, table.dep, table.lower
+        for k in kids[h.i]:
+            if dep[k] in ("advcl", "xcomp") and any(dep[a] == "aux" and lower[a] == "to" for a in kids[k]):
+                c = h.doc[k]
                 out.extend(children_by_dep(c, {"dobj"}))
                 out.extend(t for t in pobjs(c, self.lex.rules.recipient_preps) if t.dep_ == "pobj")
         return out

@@ -21,8 +21,10 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-import yaml
 from spacy.tokens import Token
+
+from .deptree import token_table
+from .gazetteer import load_yaml
 
 STATUS_ORDER = ("asserted", "future", "speculated", "hypothetical", "considered", "alleged", "denied", "negated")
 VIAS = ("comp", "prep", "obj", "subj")
@@ -142,7 +144,7 @@ def parse_lexicon(data: Any) -> Lexicon:
 def lexicon() -> Lexicon:
     """The cue lexicon shipped in ``data/modality/cues.yaml`` (loaded once)."""
     text = resources.files("brinkwatch").joinpath("data/modality/cues.yaml").read_text("utf-8")
-    return parse_lexicon(yaml.safe_load(text))
+    return parse_lexicon(load_yaml(text))
 
 
 # ----------------------------------------------------------------------------------------- the walk
@@ -193,11 +195,12 @@ def _local(node: Token, found: _Found, *, negation: str, modals: bool) -> None:
     if modals and node.pos_ in ("VERB", "AUX"):
         # multi-word subordinators right before the clause: "in case Russia attacks"
         start = node.left_edge.i
-        for marker, status in lex.markers.items():
-            words = marker.split()
-            if len(words) > 1 and start >= len(words):
-                before = [t.lower_ for t in node.doc[start - len(words) : start]]
-                if before == words:
+        lower: list[str] | None = None
+        for words, marker, status in _multiword_markers(lex):
+            if start >= len(words):
+                if lower is None:
+                    lower = token_table(node.doc).lower
+                if lower[start - len(words) : start] == words:
                     found.add(status, marker)
     kids = list(node.children)
     kids += [g for c in kids if c.dep_ in ("aux", "auxpass") for g in c.children if g.dep_ in ("aux", "neg")]
@@ -231,6 +234,20 @@ def _local(node: Token, found: _Found, *, negation: str, modals: bool) -> None:
                 gov = _parenthetical(grand, lex) if grand.dep_ == "relcl" else None
                 if gov is not None:
                     found.add(gov.status, grand.text, gov.factuality)
+
+
+_multi_markers: tuple[Any, tuple[tuple[list[str], str, str], ...]] = (None, ())  # (lexicon, its markers)
+
+
+def _multiword_markers(lex: Lexicon) -> tuple[tuple[list[str], str, str], ...]:
+    """(words, marker, status) of the lexicon's multi-word markers, in lexicon order (kept per lexicon)."""
+    global _multi_markers
+    last = _multi_markers
+    if last[0] is lex:
+        return last[1]
+    out = tuple((m.split(), m, st) for m, st in lex.markers.items() if len(m.split()) > 1)
+    _multi_markers = (lex, out)
+    return out
 
 
 def _modifier(tok: Token, lex: Lexicon) -> str | None:

@@ -28,7 +28,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
-from .deptree import tree_distance
+from .deptree import token_table, tree_distance
 from .gazetteer import Gazetteer, Match, Place, gazetteer
 from .records import Location
 
@@ -62,19 +62,19 @@ def locate(sent: Span, trigger: Token) -> Location | None:
 
 def _scope(trigger: Token) -> set[int]:
     """Token indices of the trigger's own clause."""
+    table = token_table(trigger.doc)
+    kids, deps, tags, lower = table.kids, table.dep, table.pos, table.lower
     out: set[int] = set()
-    stack = [trigger]
+    stack = [trigger.i]
     while stack and len(out) < _MAX_SCOPE:
-        tok = stack.pop()
-        out.add(tok.i)
-        for kid in tok.children:
-            if kid.dep_ in _EXCLUDED_CLAUSES and kid.pos_ in ("VERB", "AUX"):
+        i = stack.pop()
+        out.add(i)
+        for k in kids[i]:
+            if tags[k] in ("VERB", "AUX") and (deps[k] in _EXCLUDED_CLAUSES or deps[k] == "conj"):
+                continue  # content/relative/adverbial clauses and coordinated verbs are other events
+            if lower[k] == "according":  # "according to the New York Times" names a source, not a place
                 continue
-            if kid.lower_ == "according":  # "according to the New York Times" names a source, not a place
-                continue
-            if kid.dep_ == "conj" and kid.pos_ in ("VERB", "AUX"):
-                continue
-            stack.append(kid)
+            stack.append(k)
     head = trigger.head
     if trigger.pos_ in ("NOUN", "PROPN") and head.i != trigger.i and head.pos_ in ("VERB", "AUX"):
         for kid in head.children:  # "held a summit last week in Brussels": the verb's place phrases
@@ -110,7 +110,7 @@ def _sentence_facts(sent: Span, gaz: Gazetteer) -> _Facts:
     key = (sent.start, sent.end)
     facts = cache[1].get(key)
     if facts is None:
-        words = [t.text for t in sent]
+        words = token_table(doc).orth[sent.start : sent.end]
         matches = gaz.find(words)
         ents = [e for e in _place_ents(doc) if sent.start <= e[0] and e[1] <= sent.end]
         nouns = [
