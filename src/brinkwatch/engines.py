@@ -120,10 +120,12 @@ class PoolClient:
 
 
 def _warm_worker(model: str) -> None:
-    """Pool initializer: load the model once in the new worker (parse.load_nlp is cached per process)."""
+    """Pool initializer: load the model and everything extraction reads (lexicons, gazetteer, dateparser's
+    locale data) once in the new worker — or, before a fork, once in the parent for every worker."""
+    from .extract import warm
     from .parse import load_nlp
 
-    load_nlp(model)
+    warm(load_nlp(model))
 
 
 @contextmanager
