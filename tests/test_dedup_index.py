@@ -9,6 +9,7 @@ import tracemalloc
 from pathlib import Path
 
 import numpy as np
+import pytest
 from datasketch import MinHash, MinHashLSH
 
 from brinkwatch import dedup
@@ -29,7 +30,12 @@ def _perturbed(sig: bytes, k: int, rng: np.random.Generator) -> bytes:
     return q.tobytes()
 
 
-def test_same_answers_as_datasketch_lsh() -> None:
+DEFAULT_FREEZE = dedup.FREEZE_AT
+
+
+@pytest.mark.parametrize("freeze_at", [DEFAULT_FREEZE, 700])  # the open table only, and sorted runs too
+def test_same_answers_as_datasketch_lsh(freeze_at: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(dedup, "FREEZE_AT", freeze_at)
     sigs = _random_sigs(1500)
     stored = dict(enumerate(sigs))
     ours = dedup.NearDuplicateIndex.from_pairs(0.8, stored.items(), fetch=lambda ids: {i: stored[i] for i in ids})
@@ -50,6 +56,23 @@ def test_same_answers_as_datasketch_lsh() -> None:
         else:
             assert got is None
     assert 50 < hits < 300  # both outcomes were exercised
+    assert (len(ours.runs) > 1) == (freeze_at < DEFAULT_FREEZE)  # several sorted runs were searched
+
+
+def test_pending_keys_stay_open_when_the_stored_ones_are_frozen(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(dedup, "FREEZE_AT", 50)
+    sigs = _random_sigs(40, seed=5)
+    stored = {i: s for i, s in enumerate(sigs[:30])}
+    index = dedup.NearDuplicateIndex.from_pairs(0.8, stored.items(), fetch=lambda ids: {i: stored[i] for i in ids})
+    for n, sig in enumerate(sigs[30:]):
+        index.add(f"pending:{n}", sig)
+    assert index.runs and len(index) == 40
+    assert all(isinstance(k, str) for hit in index.open.values() for k in (hit if isinstance(hit, tuple) else (hit,)))
+    assert index.query(sigs[3]) == (3, 1.0)  # a stored one, from a sorted run
+    assert index.query(sigs[35]) == ("pending:5", 1.0)  # a pending one, from the open table
+    stored[100] = sigs[35]
+    index.rename("pending:5", 100)
+    assert index.query(sigs[35]) == (100, 1.0) and len(index) == 40
 
 
 def test_pending_keys_rename_and_minhash_objects() -> None:
@@ -65,16 +88,18 @@ def test_pending_keys_rename_and_minhash_objects() -> None:
 
 
 def test_memory_per_article_is_small() -> None:
-    sigs = _random_sigs(5000, seed=3)
+    n = 30_000
+    sigs = _random_sigs(n, seed=3)
     gc.collect()
     tracemalloc.start()
     index = dedup.NearDuplicateIndex.from_pairs(0.8, enumerate(sigs), fetch=lambda ids: {})
     gc.collect()
     used, _peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    assert len(index) == 5000
-    # datasketch's MinHashLSH + a MinHash per article took ~5,100 bytes per article
-    assert used / 5000 < 1000, f"{used / 5000:.0f} bytes per article"
+    assert len(index) == n and index.runs
+    # datasketch's MinHashLSH + a MinHash per article took ~5,100 bytes per article; one dict entry per
+    # band ~1,100; sorted runs take 16 bytes per band (the open table holds fewer than FREEZE_AT entries)
+    assert used / n < 400, f"{used / n:.0f} bytes per article"
 
 
 def test_copies_across_rounds_in_flight(tmp_path: Path) -> None:

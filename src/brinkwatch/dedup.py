@@ -88,22 +88,29 @@ def similarity(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.count_nonzero(a == b)) / NUM_PERM
 
 
+FREEZE_AT = 65_536  # band entries in the open table before the stored ones move into a sorted run
+
+
 class NearDuplicateIndex:
     """LSH over the stored originals; keys are article ids (or pending keys within a batch).
 
     The banding (``b`` bands of ``r`` rows) is the one :class:`datasketch.MinHashLSH` chooses for the
-    threshold, so the candidates are the same; but only what LSH needs stays in memory: one dict per band
-    mapping the hash of the band's values to the key(s) that have it — no MinHash objects, no per-key
-    lists. A candidate's full signature is kept only while its article is pending (not yet stored);
-    stored ones are fetched on a hit (``fetch``: ``store.minhashes``) to check the Jaccard similarity.
-    Without ``fetch`` (no store) every signature is kept, as 512 bytes.
+    threshold, so the candidates are the same; but only what LSH needs stays in memory, and compactly.
+    Each band of a signature is hashed together with the band's number into one 64-bit value. New entries
+    go to an open table (value → key(s)); once it holds :data:`FREEZE_AT` entries, those of stored articles
+    (integer ids) move into a sorted run of two numpy arrays (values, ids: 16 bytes per band), runs being
+    merged as they pile up (a handful at any size, each searched with one vectorized ``searchsorted``).
+    A candidate's full signature is kept only while its article is pending (not yet stored); stored ones
+    are fetched on a hit (``fetch``: ``store.minhashes``) to check the Jaccard similarity. Without
+    ``fetch`` (no store) every signature is kept, as 512 bytes.
     """
 
     def __init__(self, threshold: float, fetch: Fetch | None = None) -> None:
         self.threshold = float(threshold)
         params = MinHashLSH(threshold=self.threshold, num_perm=NUM_PERM)
         self.b, self.r = int(params.b), int(params.r)
-        self.bands: list[dict[int, Key | tuple[Key, ...]]] = [{} for _ in range(self.b)]
+        self.open: dict[int, Key | tuple[Key, ...]] = {}
+        self.runs: list[tuple[np.ndarray, np.ndarray]] = []  # (band values sorted, article ids), int64 each
         self.fetch = fetch
         self.kept: dict[Key, bytes] = {}  # signatures held in memory (pending keys; all keys without fetch)
         self.n = 0
@@ -125,31 +132,57 @@ class NearDuplicateIndex:
 
     def _band_keys(self, sig: np.ndarray) -> list[int]:
         r = self.r
-        return [hash(sig[i * r : (i + 1) * r].tobytes()) for i in range(self.b)]
+        return [hash((i, sig[i * r : (i + 1) * r].tobytes())) for i in range(self.b)]
 
     def add(self, key: Key, mh: Signature) -> None:
         sig = signature(mh)
-        for band, h in zip(self.bands, self._band_keys(sig), strict=True):
-            old = band.get(h)
+        table = self.open
+        for h in self._band_keys(sig):
+            old = table.get(h)
             if old is None:
-                band[h] = key
+                table[h] = key
             elif isinstance(old, tuple):
                 if key not in old:
-                    band[h] = (*old, key)
+                    table[h] = (*old, key)
             elif old != key:
-                band[h] = (old, key)
+                table[h] = (old, key)
         if self.fetch is None or isinstance(key, str):
             self.kept[key] = sig.tobytes()
         self.n += 1
+        if len(table) >= FREEZE_AT:
+            self._freeze()
+
+    def _freeze(self) -> None:
+        """Move the stored articles' entries of the open table into a sorted run (pending keys stay)."""
+        values: list[int] = []
+        ids: list[int] = []
+        still: dict[int, Key | tuple[Key, ...]] = {}
+        for h, hit in self.open.items():
+            keys = hit if isinstance(hit, tuple) else (hit,)
+            pending = tuple(k for k in keys if isinstance(k, str))
+            for k in keys:
+                if isinstance(k, int):
+                    values.append(h)
+                    ids.append(k)
+            if pending:
+                still[h] = pending[0] if len(pending) == 1 else pending
+        self.open = still
+        if not values:
+            return
+        self.runs.append(_sorted_run(np.array(values, dtype=np.int64), np.array(ids, dtype=np.int64)))
+        while len(self.runs) >= 2 and len(self.runs[-2][0]) <= 2 * len(self.runs[-1][0]):
+            (va, ia), (vb, ib) = self.runs[-2], self.runs[-1]
+            self.runs[-2:] = [_sorted_run(np.concatenate([va, vb]), np.concatenate([ia, ib]))]
 
     def _remove(self, key: Key, sig: np.ndarray) -> None:
-        for band, h in zip(self.bands, self._band_keys(sig), strict=True):
-            old = band.get(h)
+        """Drop a key from the open table (pending keys live only there)."""
+        for h in self._band_keys(sig):
+            old = self.open.get(h)
             if old == key:
-                del band[h]
+                del self.open[h]
             elif isinstance(old, tuple) and key in old:
                 rest = tuple(k for k in old if k != key)
-                band[h] = rest[0] if len(rest) == 1 else rest
+                self.open[h] = rest[0] if len(rest) == 1 else rest
         self.kept.pop(key, None)
         self.n -= 1
 
@@ -164,14 +197,23 @@ class NearDuplicateIndex:
 
     def candidates(self, mh: Signature) -> set[Key]:
         out: set[Key] = set()
-        for band, h in zip(self.bands, self._band_keys(signature(mh)), strict=True):
-            hit = band.get(h)
+        bands = self._band_keys(signature(mh))
+        for h in bands:
+            hit = self.open.get(h)
             if hit is None:
                 continue
             if isinstance(hit, tuple):
                 out.update(hit)
             else:
                 out.add(hit)
+        if self.runs:
+            q = np.array(bands, dtype=np.int64)
+            for values, ids in self.runs:
+                lo = np.searchsorted(values, q, "left")
+                hi = np.searchsorted(values, q, "right")
+                for a, z in zip(lo.tolist(), hi.tolist(), strict=True):
+                    if z > a:
+                        out.update(ids[a:z].tolist())
         return out
 
     def query(self, mh: Signature) -> tuple[Key, float] | None:
@@ -196,6 +238,11 @@ class NearDuplicateIndex:
             if best is None or _order(key) < _order(best[0]):
                 best = (key, sim)
         return best
+
+
+def _sorted_run(values: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    order = np.argsort(values, kind="stable")
+    return values[order], ids[order]
 
 
 def _order(key: Key) -> tuple[int, int | str]:
