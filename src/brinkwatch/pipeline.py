@@ -51,6 +51,7 @@ ROUNDS_IN_FLIGHT = 2  # a round is written while the next one is parsed
 TASKS_PER_BATCH = 4  # tasks of batch_size / 4 articles on a pool or cluster
 REFRESH_EVENTS = 500  # merge stored events into incidents once this many await (while the workers parse) …
 REFRESH_SHARE = 0.2  # … unless merging has taken this share of the ingest so far (a dense store: merge less often)
+REFRESH_MAX = 5_000  # … but never let more than this many wait (the merge after the last parse stays short)
 
 
 class PipelineError(Exception):
@@ -227,7 +228,10 @@ class _Run:
 
     def merge_due(self) -> bool:
         """Enough events await, and merging has not yet taken :data:`REFRESH_SHARE` of the time so far (on a
-        dense store each merge reads more history, so it then waits for more events per merge)."""
+        dense store each merge reads more history, so it then waits for more events per merge) — or too many
+        await (:data:`REFRESH_MAX`: what is left for the end of the stream stays bounded)."""
+        if self.unmerged >= REFRESH_MAX:
+            return True
         spent = self.timings.get("incidents", 0.0)
         return self.unmerged >= REFRESH_EVENTS and spent <= REFRESH_SHARE * (time.perf_counter() - self.started)
 
