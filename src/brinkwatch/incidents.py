@@ -58,7 +58,7 @@ RHETORIC_STATUSES = frozenset({"considered", "future", "hypothetical"})
 CLAIMED_STATUSES = frozenset({"alleged", "speculated", "denied"})
 TYPE_FAMILY: dict[str, str] = {"COERCE": "ASSAULT"}  # an incursion is coded either way by different reports
 WINDOW_DAYS: dict[str, int] = {"day": 3, "report": 3, "week": 7, "month": 31, "year": 31}
-WIDE_PRECISIONS = sorted(p for p, days in WINDOW_DAYS.items() if days > 3)  # members reached from afar
+WIDE_PRECISIONS = frozenset(p for p, days in WINDOW_DAYS.items() if days > 3)  # members reached from afar
 MERGE_SIM = 0.4
 MERGE_SIM_SAME_PLACE = 0.3
 CHUNK = 5000
@@ -265,7 +265,7 @@ def _candidate_stmt(has_actor: bool, dated: bool, undated: bool, by_recipient: b
         nhi: Any = sa.bindparam("nhi")
         lo: Any = sa.bindparam("lo")
         hi: Any = sa.bindparam("hi")
-        wide = e.c.date_precision.in_(WIDE_PRECISIONS)
+        wide = e.c.date_precision.in_(sorted(WIDE_PRECISIONS))
         when = [
             e.c.date.between(nlo, nhi),
             sa.and_(e.c.date.is_(None), a.c.published.between(nlo, nhi)),
@@ -333,7 +333,7 @@ class _Index:
             bisect.insort(self.days[ev.block], ev.day)
         self.all[(ev.block, ev.day)].append(entry)
         self.by_recipient[(ev.block, ev.day, ev.recipient or None)].append(entry)
-        if WINDOW_DAYS.get(ev.precision, 3) > 3:
+        if ev.precision in WIDE_PRECISIONS:
             self.wide[(ev.block, ev.day)].append(entry)
 
     def days_near(self, ev: _Ev, span: int) -> list[tuple[dt.date | None, bool]]:

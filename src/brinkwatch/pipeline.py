@@ -223,8 +223,13 @@ class _Run:
     in_flight: deque[_Round] = dataclasses.field(default_factory=deque)
     pending: dict[str, _Plan] = dataclasses.field(default_factory=dict)  # pending LSH key → its plan
     n_pending: int = 0
-    unmerged: int = 0  # events stored since the last incident refresh
+    merged_events: int = 0  # summary.events at the last incident refresh
     started: float = dataclasses.field(default_factory=time.perf_counter)
+
+    @property
+    def unmerged(self) -> int:
+        """Events stored since the last incident refresh."""
+        return self.summary.events - self.merged_events
 
     def merge_due(self) -> bool:
         """Enough events await, and merging has not yet taken :data:`REFRESH_SHARE` of the time so far (on a
@@ -241,7 +246,7 @@ class _Run:
 
         with self.timed("incidents"):
             incidents.refresh(self.store)
-        self.unmerged = 0
+        self.merged_events = self.summary.events
 
     @property
     def index(self) -> dedup.NearDuplicateIndex:
@@ -296,14 +301,13 @@ class _Run:
         for unit in rnd.units:
             with self.timed("wait_for_parse"):
                 results = self.parse_isolated(unit)
-            t0 = time.perf_counter()
-            # 8. store: one transaction per article, in input order (an original before its copies)
-            for p in unit.plans:
-                self.write(p, results)
-                i += 1
-                if tick is not None:
-                    tick(i)
-            self.timings["write"] = self.timings.get("write", 0.0) + time.perf_counter() - t0
+            with self.timed("write"):
+                # 8. store: one transaction per article, in input order (an original before its copies)
+                for p in unit.plans:
+                    self.write(p, results)
+                    i += 1
+                    if tick is not None:
+                        tick(i)
             if self.merge_due():
                 self.refresh_incidents()  # while the workers parse the next tasks: the stream's tail stays short
         return rnd.size
@@ -416,7 +420,6 @@ class _Run:
                 self.summary.stored += 1
                 self.summary.skipped += status == "skipped"
                 self.summary.events += len(events)
-                self.unmerged += len(events)
                 return
             item = StoredArticle(
                 article=art,
@@ -447,7 +450,6 @@ class _Run:
         if p.key is not None:
             self.index.rename(p.key, aid)
         self.summary.stored += 1
-        self.unmerged += len(events)
         self.summary.duplicates += item.status == "duplicate"
         self.summary.skipped += item.status == "skipped"
         self.summary.events += len(events)
