@@ -54,7 +54,7 @@ bench-scale: setup
 	$(BIN)/brinkwatch bench --skip-ingest --skip-queries --stream-articles 100000 --resume-articles 10000
 
 docs: setup
-	$(BIN)/python -m brinkwatch.docs
+	$(BIN)/python -m brinkwatch.dev.docs
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache test-artifacts

@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from brinkwatch.ontology import quad_of, score_of
-from brinkwatch.records import Article, Attribution, Event, Location, Party, Sentence
-from brinkwatch.store import Store, StoredArticle
+from brinkwatch.core.records import Article, Attribution, Event, Location, Party, Sentence
+from brinkwatch.lexicon.ontology import quad_of, score_of
+from brinkwatch.store.writer import Store, StoredArticle
 
 HERE = Path(__file__).resolve().parent
 MERGE_SET = HERE / "data" / "merge_set"

@@ -36,7 +36,7 @@ def gold_dir(shared_dir: Path) -> Path:
 @pytest.fixture(scope="session")
 def nlp():  # type: ignore[no-untyped-def]
     """The real parser with brinkwatch's components, loaded once per test process."""
-    from brinkwatch.parse import load_nlp
+    from brinkwatch.coder.parse import load_nlp
 
     return load_nlp()
 

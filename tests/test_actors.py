@@ -9,8 +9,8 @@ import pytest
 import spacy
 from spacy.tokens import Doc, Span
 
-from brinkwatch.actors import ActorCoder, code_entities, code_kind, is_international, lookup, parse_ent_id
-from brinkwatch.records import Party
+from brinkwatch.coder.actors import ActorCoder, code_entities, code_kind, is_international, lookup, parse_ent_id
+from brinkwatch.core.records import Party
 
 
 def _span(doc: Doc, text: str, nth: int = 0) -> Span:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from brinkwatch import actors
-from brinkwatch.actors import DATA_DIR, SECTORS, lexicon, read_csv, read_yaml
+from brinkwatch.coder import actors
+from brinkwatch.coder.actors import DATA_DIR, SECTORS, lexicon, read_csv, read_yaml
 
 ISO3 = re.compile(r"^[A-Z]{3}$")
 ORG_KINDS = {"igo", "ngo", "west", "img"}

@@ -16,7 +16,7 @@ from pathlib import Path
 import spacy
 from spacy.tokens import Doc
 
-from brinkwatch.actors import ActorCoder, code_kind
+from brinkwatch.coder.actors import ActorCoder, code_kind
 
 COUNTRY_FLOOR = 0.96
 SECTOR_FLOOR = 0.86

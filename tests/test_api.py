@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from markupsafe import escape
 
-from brinkwatch.settings import Settings
+from brinkwatch.core.settings import Settings
 from test_web_data import HOSTILE_TITLE, SCRIPT, populate
 
 TOKEN = "test-token-\u00e9-123"  # non-ASCII on purpose: compared as bytes

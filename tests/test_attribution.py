@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 import yaml
 
-from brinkwatch.attribution import AttributionTracker, source_data
-from brinkwatch.records import ATTRIBUTION_KINDS
+from brinkwatch.coder.attribution import AttributionTracker, source_data
+from brinkwatch.core.ontology import ATTRIBUTION_KINDS
 
 SEED_PUBLISHED = "2025-10-10"
 

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from brinkwatch import ingest
 from brinkwatch.cli import app
-from brinkwatch.records import Article, InputFailure
-from brinkwatch.settings import Settings
-from brinkwatch.store import Store
+from brinkwatch.core.records import Article, InputFailure
+from brinkwatch.core.settings import Settings
+from brinkwatch.ingest import sources as ingest
+from brinkwatch.store.writer import Store
 
 S = Settings()
 BIG = 50 * 1024 * 1024

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from brinkwatch import bench
+from brinkwatch.dev import bench
 
 
 @pytest.mark.slow

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from brinkwatch import bench, synth
+from brinkwatch.dev import bench, synth
 
 STAGES = ("start_engine", "plan", "wait_for_parse", "write", "incidents")
 
@@ -22,7 +22,7 @@ def test_breakdown_reports_every_stage(tmp_path: Path, gold_dir: Path) -> None:
     assert sum(secs[k] for k in STAGES) <= secs["total"] * 1.05 + 0.05  # stages do not overlap in the writer
     assert bd["share"]["incidents"] == pytest.approx(secs["incidents"] / secs["total"], abs=0.002)
     assert bd["process_seconds"] >= secs["total"]
-    from brinkwatch.store import Store
+    from brinkwatch.store.writer import Store
 
     with Store(tmp_path / "b.db") as store:
         assert store.stats()["articles"] == info["articles"]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from brinkwatch import bench_scale, synth
+from brinkwatch.dev import bench_scale, synth
 
 
 def _pool(gold_dir: Path) -> list[str]:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from analytics_data import write_multi, write_record
-from brinkwatch import claims, incidents
-from brinkwatch.store import Store
+from brinkwatch.analyze import claims, incidents
+from brinkwatch.store.writer import Store
 
 ACCUSATION = [
     {

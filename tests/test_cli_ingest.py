@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from brinkwatch.cli import app
-from brinkwatch.store import Store
+from brinkwatch.store.writer import Store
 
 runner = CliRunner()
 KEYS = {"articles", "duplicates", "sentences", "events", "failed"}

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from analytics_data import write_scenario
-from brinkwatch import cohesion, incidents
-from brinkwatch.store import Store
+from brinkwatch.analyze import cohesion, incidents
+from brinkwatch.store.writer import Store
 
 
 def test_nato_members_diverge(db_url: str) -> None:

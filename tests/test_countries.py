@@ -7,9 +7,9 @@ import io
 import re
 from importlib import resources
 
-from brinkwatch.actor_data import lexicon
-from brinkwatch.countries import PATH, countries, demonym_plural
-from brinkwatch.gazetteer import _key, gazetteer
+from brinkwatch.lexicon.actors import lexicon
+from brinkwatch.lexicon.countries import PATH, countries, demonym_plural
+from brinkwatch.lexicon.gazetteer import _key, gazetteer
 
 COLUMNS = ["code", "name", "variants", "demonyms", "capitals", "capital_city", "lat", "lon"]
 

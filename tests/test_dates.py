@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from brinkwatch.dates import DateResolver, parse_published, patterns
-from brinkwatch.records import DATE_PRECISIONS
+from brinkwatch.coder.dates import DateResolver, parse_published, patterns
+from brinkwatch.core.ontology import DATE_PRECISIONS
 
 PUBLISHED = "2025-10-10"  # a Friday, the seed's published date
 

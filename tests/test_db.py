@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from analytics_data import write_record
-from brinkwatch import db, synth
-from brinkwatch.store import Store
+from brinkwatch.dev import synth
+from brinkwatch.store import db
+from brinkwatch.store.writer import Store
 
 
 def test_resolve_url_maps_paths_and_postgres() -> None:
@@ -83,15 +84,17 @@ def test_reset_sequences_and_analyze_are_harmless_on_an_empty_store(db_url: str)
 
 
 def test_migration_3_fills_dyad_weekly_on_an_older_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A store at schema version 2 with dyad_daily rows gets dyad_weekly filled, its indexes and the refresh's
-    event count when it is next opened."""
+    """A store at schema version 2 with dyad_daily rows gets dyad_weekly, its indexes and the refresh's event
+    count when it is next opened; the migration marks the weekly table stale and the first weekly query (or
+    incident refresh) fills it."""
     import sqlalchemy as sa
 
-    from brinkwatch import dyads, schema
+    from brinkwatch.analyze import dyads
+    from brinkwatch.store import migrations, schema
 
     path = tmp_path / "old.db"
     with monkeypatch.context() as m:
-        m.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:2])
+        m.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:2])
         engine = db.make_engine(path)
         assert db.migrate(engine) == 2
         with engine.begin() as conn:
@@ -107,6 +110,9 @@ def test_migration_3_fills_dyad_weekly_on_an_older_store(tmp_path: Path, monkeyp
         engine.dispose()
     with Store(path) as store:
         assert store.version >= 3
+        with store.engine.connect() as conn:
+            assert conn.execute(sa.select(sa.func.count()).select_from(schema.dyad_weekly)).scalar() == 0
+        dyads.ensure_weekly(store)
         with store.engine.connect() as conn:
             rows = conn.execute(sa.select(schema.dyad_weekly)).mappings().all()
             names = {ix["name"] for ix in sa.inspect(conn).get_indexes("events")}

@@ -5,10 +5,10 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from brinkwatch import dedup
-from brinkwatch.pipeline import ingest
-from brinkwatch.settings import Settings
-from brinkwatch.store import Store
+from brinkwatch.core.settings import Settings
+from brinkwatch.ingest import dedup
+from brinkwatch.pipeline.run import ingest
+from brinkwatch.store.writer import Store
 
 WORDS = [
     "nato",

@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 from datasketch import MinHash, MinHashLSH
 
-from brinkwatch import dedup
-from brinkwatch.pipeline import ingest
-from brinkwatch.settings import Settings
-from brinkwatch.store import Store
+from brinkwatch.core.settings import Settings
+from brinkwatch.ingest import dedup
+from brinkwatch.pipeline.run import ingest
+from brinkwatch.store.writer import Store
 from test_dedup import report
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from analytics_data import write_record, write_scenario
-from brinkwatch import dyads, incidents
-from brinkwatch.store import Store
+from brinkwatch.analyze import dyads, incidents
+from brinkwatch.store.writer import Store
 
 
 def test_groups_file() -> None:

@@ -6,9 +6,9 @@ import pandas as pd
 import sqlalchemy as sa
 
 from analytics_data import write_scenario
-from brinkwatch import dyads, escalation, incidents
-from brinkwatch import schema as S
-from brinkwatch.store import Store
+from brinkwatch.analyze import dyads, escalation, incidents
+from brinkwatch.store import schema as S
+from brinkwatch.store.writer import Store
 
 
 def _daily_path(store: Store, a: str, b: str, **kw: object) -> pd.DataFrame:

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from brinkwatch import engines
-from brinkwatch.records import Article
-from brinkwatch.settings import Settings
+from brinkwatch.core.records import Article
+from brinkwatch.core.settings import Settings
+from brinkwatch.pipeline import engines
 
 SEED_PUBLISHED = "2025-10-10"
 
@@ -26,7 +26,7 @@ def _corpus(gold_dir: Path, seed_path: Path) -> list[Article]:
 
 
 def _local(articles: list[Article], settings: Settings) -> list[Any]:
-    from brinkwatch import pipeline
+    from brinkwatch.pipeline import run as pipeline
 
     return list(pipeline.process(articles, settings))
 

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from brinkwatch import pipeline
-from brinkwatch.settings import Settings
-from brinkwatch.store import Store
+from brinkwatch.core.settings import Settings
+from brinkwatch.pipeline import process as step
+from brinkwatch.pipeline import run as pipeline
+from brinkwatch.store.writer import Store
 
 
 def _corpus(gold_dir: Path, seed_path: Path, out: Path) -> Path:
@@ -36,8 +37,8 @@ def test_one_and_two_processes_store_the_same(
 ) -> None:
     src = _corpus(gold_dir, seed_path, tmp_path / "in.jsonl")
     # a small corpus: let the pool start anyway (it normally waits for rounds worth two processes)
-    monkeypatch.setattr(pipeline, "MIN_ARTICLES_PER_PROCESS", 1)
-    monkeypatch.setattr(pipeline, "MIN_CHARS_PER_PROCESS", 1)
+    monkeypatch.setattr(step, "MIN_ARTICLES_PER_PROCESS", 1)
+    monkeypatch.setattr(step, "MIN_CHARS_PER_PROCESS", 1)
     started: list[int] = []
     real_prepare = pipeline._Submitter.prepare
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from analytics_data import write_scenario
-from brinkwatch import escalation, incidents
-from brinkwatch.store import Store
+from brinkwatch.analyze import escalation, incidents
+from brinkwatch.store.writer import Store
 
 
 def test_index_rises_and_alerts_name_the_incidents(db_url: str) -> None:

@@ -10,7 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from brinkwatch.cli import app
-from brinkwatch.evaluate import (
+from brinkwatch.core.records import Event, Party
+from brinkwatch.dev.evaluate import (
     cameo_crosswalk,
     classification_report,
     factuality_predictions,
@@ -24,7 +25,6 @@ from brinkwatch.evaluate import (
     score_events,
     scoring_codes,
 )
-from brinkwatch.records import Event, Party
 
 
 def _write(path: Path, records: list[dict[str, Any]]) -> Path:

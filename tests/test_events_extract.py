@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from brinkwatch.extract import EXTRACTOR_VERSION, extract_doc, extract_text, sentences_of
-from brinkwatch.records import Event
-from brinkwatch.settings import Settings
+from brinkwatch.coder.extract import EXTRACTOR_VERSION, extract_doc, extract_text, sentences_of
+from brinkwatch.core.records import Event
+from brinkwatch.core.settings import Settings
 
 SETTINGS = Settings()
 
@@ -89,7 +89,7 @@ def test_trigger_phrases(nlp, text, etype, mode, actor, recipient) -> None:  # t
 
 
 def _score(e: Event) -> float:
-    from brinkwatch.events import lexicon
+    from brinkwatch.coder.triggers import lexicon
 
     return lexicon().score(e.event_type, e.mode)
 
@@ -181,7 +181,7 @@ def test_random_text_never_crashes() -> None:
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from brinkwatch.parse import load_nlp
+    from brinkwatch.coder.parse import load_nlp
 
     nlp = load_nlp()
     words = st.sampled_from(
@@ -203,7 +203,7 @@ def test_random_text_never_crashes() -> None:
 
 
 def test_skipped_sentences_have_a_reason(nlp) -> None:  # type: ignore[no-untyped-def]
-    from brinkwatch.extract import uncoded_sentences
+    from brinkwatch.coder.extract import uncoded_sentences
 
     def reasons(text: str) -> set[str]:
         return {r for _, r in uncoded_sentences(nlp(text), SETTINGS)}

@@ -7,7 +7,7 @@ from importlib import resources
 import pytest
 import yaml
 
-from brinkwatch import events
+from brinkwatch.coder import triggers as events
 
 PLOVER_CONTEXTS = {
     "military",

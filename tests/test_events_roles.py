@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from brinkwatch.extract import extract_doc, extract_text
-from brinkwatch.records import Event
-from brinkwatch.settings import Settings
+from brinkwatch.coder.extract import extract_doc, extract_text
+from brinkwatch.core.records import Event
+from brinkwatch.core.settings import Settings
 
 SETTINGS = Settings()
 

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from analytics_data import write_record, write_scenario
-from brinkwatch import export, incidents
-from brinkwatch.ontology import PLOVER_TYPES
-from brinkwatch.store import Store
+from brinkwatch.analyze import export, incidents
+from brinkwatch.lexicon.ontology import PLOVER_TYPES
+from brinkwatch.store.writer import Store
 
 
 def test_all_formats(db_url: str, tmp_path: Path) -> None:

@@ -17,9 +17,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from brinkwatch import dates, deptree, gazetteer
-from brinkwatch.extract import extract_doc
-from brinkwatch.settings import Settings
+from brinkwatch.coder import dates
+from brinkwatch.coder import syntax as deptree
+from brinkwatch.coder.extract import extract_doc
+from brinkwatch.core.settings import Settings
+from brinkwatch.lexicon import gazetteer
 
 SETTINGS = Settings()
 PUB = "2025-10-10"

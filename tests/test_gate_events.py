@@ -1,6 +1,6 @@
 """Quality gate: event extraction on the dev gold sets against pinned floors.
 
-Scoring as ../shared/gold/README.md says (brinkwatch.evaluate): per PLOVER gold sentence, type recall =
+Scoring as ../shared/gold/README.md says (brinkwatch.dev.evaluate): per PLOVER gold sentence, type recall =
 some extracted event has the gold type; triple recall = that event also shares a country with the gold
 actors and (when the gold has recipients) with the gold recipients; events per sentence = over-generation.
 
@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from brinkwatch.evaluate import score_cameo, score_events
+from brinkwatch.dev.evaluate import score_cameo, score_events
 
 PLOVER_FILE = "plover_gsr_dev.jsonl"
 PLOVER_SHA256 = "7eba622b4d2a834731b8cebd0d2be43ce36aa3c338997ea316d62eefa7f26237"

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from brinkwatch.evaluate import score_factuality
+from brinkwatch.dev.evaluate import score_factuality
 
 GOLD_FILE = "factuality_meantime_dev.jsonl"
 GOLD_SHA256 = "3de6b71320d79579d1a8478593ae1f0d50d786391c63ef4a62e51eb955f558cf"

@@ -7,9 +7,9 @@ import itertools
 import sqlalchemy as sa
 
 from analytics_data import merge_records, write_record
-from brinkwatch import incidents
-from brinkwatch import schema as S
-from brinkwatch.store import Store
+from brinkwatch.analyze import incidents
+from brinkwatch.store import schema as S
+from brinkwatch.store.writer import Store
 
 
 def _incident_of(store: Store) -> dict[str, int]:

@@ -9,9 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from analytics_data import write_record, write_scenario
-from brinkwatch import incidents
+from brinkwatch.analyze import incidents
 from brinkwatch.cli import app
-from brinkwatch.store import Store
+from brinkwatch.store.writer import Store
 
 runner = CliRunner()
 

@@ -13,10 +13,10 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from analytics_data import merge_records
-from brinkwatch import pipeline
-from brinkwatch import schema as S
-from brinkwatch.settings import Settings
-from brinkwatch.store import Store
+from brinkwatch.core.settings import Settings
+from brinkwatch.pipeline import run as pipeline
+from brinkwatch.store import schema as S
+from brinkwatch.store.writer import Store
 
 
 def test_merge_set_through_the_pipeline(tmp_path: Path) -> None:

@@ -9,9 +9,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from brinkwatch import ingest
-from brinkwatch.records import Article, InputFailure
-from brinkwatch.settings import Settings
+from brinkwatch.core.records import Article, InputFailure
+from brinkwatch.core.settings import Settings
+from brinkwatch.ingest import sources as ingest
 
 S = Settings()
 BODY = "Moscow denied on Thursday that its jets had entered Estonian airspace, officials said."

@@ -10,8 +10,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from brinkwatch.jsonutil import jsonable
-from brinkwatch.records import Party
+from brinkwatch.core.jsonutil import jsonable
+from brinkwatch.core.records import Party
 
 
 @dataclasses.dataclass

@@ -11,8 +11,8 @@ import yaml
 from spacy.language import Language
 from spacy.tokens import Token
 
-from brinkwatch.modality import STATUS_ORDER, Modality, assess, lexicon, parse_lexicon
-from brinkwatch.records import STATUSES
+from brinkwatch.coder.modality import STATUS_ORDER, Modality, assess, lexicon, parse_lexicon
+from brinkwatch.core.ontology import STATUSES
 
 
 def _tok(nlp: Language, sentence: str, word: str, nth: int = 0) -> Token:

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from brinkwatch.normalize import (
+from brinkwatch.core.records import Article
+from brinkwatch.ingest.normalize import (
     LANGUAGE_SAMPLE_CHARS,
     clearly_english,
     detect_language,
@@ -17,7 +18,6 @@ from brinkwatch.normalize import (
     normalize_text,
     split_hashtags,
 )
-from brinkwatch.records import Article
 
 
 def norm(text: str) -> str:

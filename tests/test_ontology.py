@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from brinkwatch import ontology
-from brinkwatch.ontology import PLOVER_TYPES, cameo_root, cameo_roots, plover_types, quad_of, score_of
+from brinkwatch.lexicon import ontology
+from brinkwatch.lexicon.ontology import PLOVER_TYPES, cameo_root, cameo_roots, plover_types, quad_of, score_of
 
 
 def _number(cell: str) -> float:

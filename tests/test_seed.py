@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from brinkwatch.extract import extract_doc
-from brinkwatch.records import Event
-from brinkwatch.settings import Settings
+from brinkwatch.coder.extract import extract_doc
+from brinkwatch.core.records import Event
+from brinkwatch.core.settings import Settings
 
 PUBLISHED = "2025-10-10"
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from analytics_data import write_scenario
-from brinkwatch import incidents, spirals
-from brinkwatch.store import Store
+from brinkwatch.analyze import incidents, spirals
+from brinkwatch.store.writer import Store
 
 
 def test_nato_russia_spiral(db_url: str) -> None:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from analytics_data import write_scenario
-from brinkwatch import incidents, stories
-from brinkwatch.store import Store
+from brinkwatch.analyze import incidents, stories
+from brinkwatch.store.writer import Store
 
 
 def test_growth_by_tag_context_and_incident(db_url: str) -> None:

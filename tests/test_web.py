@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from brinkwatch.settings import Settings
+from brinkwatch.core.settings import Settings
 from brinkwatch.web.highlight import Span, highlight
 from brinkwatch.web.pages import chart_of, safe_url
 from test_web_data import HOSTILE_TITLE, IMG_ESCAPED, SCRIPT_ESCAPED, populate

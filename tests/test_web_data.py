@@ -12,9 +12,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from brinkwatch import schema as S
-from brinkwatch.records import Article, Attribution, Event, Party, Sentence
-from brinkwatch.store import Store, StoredArticle
+from brinkwatch.core.records import Article, Attribution, Event, Party, Sentence
+from brinkwatch.store import schema as S
+from brinkwatch.store.writer import Store, StoredArticle
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
@@ -234,7 +234,7 @@ def populate(db: str | Path) -> dict[str, Any]:
 
 def ensure_incidents(store: Store) -> None:
     """Incidents from the analytics (incidents.refresh); when it makes none, one per (type, dyad, date)."""
-    from brinkwatch import incidents
+    from brinkwatch.analyze import incidents
 
     incidents.refresh(store)
     e = S.events

@@ -1,3 +1,3 @@
-from .cli import main
+from brinkwatch.cli import main
 
 main()

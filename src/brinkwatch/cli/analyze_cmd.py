@@ -15,8 +15,8 @@ from typing import Any
 
 import typer
 
-from ..jsonutil import jsonable
-from .app import DB_HELP, app, fail
+from brinkwatch.cli.app import DB_HELP, app, fail
+from brinkwatch.core.jsonutil import jsonable
 
 JSON_HELP = "Print JSON instead of a table."
 TEXT_COLUMNS = frozenset({"summary", "label", "sentence", "accusers", "deniers", "sources", "sequence", "incidents"})
@@ -24,14 +24,14 @@ TEXT_COLUMNS = frozenset({"summary", "label", "sentence", "accusers", "deniers",
 
 @contextmanager
 def _store(db: str | None) -> Iterator[Any]:
-    from ..settings import Settings
-    from ..store import Store
+    from brinkwatch.core.settings import Settings
+    from brinkwatch.store.writer import Store
 
     settings = Settings.from_env(db=db)
     try:
         store = Store(settings.db)
     except Exception as exc:  # a bad URL / unreachable server is one clean line
-        from ..db import redact, resolve_url
+        from brinkwatch.store.db import redact, resolve_url
 
         raise fail(f"cannot open store {redact(resolve_url(settings.db))}: {type(exc).__name__}") from None
     try:
@@ -43,7 +43,7 @@ def _store(db: str | None) -> Iterator[Any]:
 def _dyad(value: str | None) -> str | None:
     if value is None:
         return None
-    from ..dyads import parse_dyad
+    from brinkwatch.analyze.dyads import parse_dyad
 
     try:
         a, b = parse_dyad(value)
@@ -105,7 +105,7 @@ def incidents_cmd(
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """Incidents: reports of one happening merged (reports, outlets, first/last report), newest first."""
-    from ..incidents import list_incidents
+    from brinkwatch.analyze.incidents import list_incidents
 
     with _store(db) as store:
         df = list_incidents(store, dyad=_dyad(dyad), since=since, until=until, limit=limit)
@@ -120,7 +120,7 @@ def incident_cmd(
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """One incident with its events and every report (outlet, sentence, trigger offsets)."""
-    from ..incidents import incident_detail
+    from brinkwatch.analyze.incidents import incident_detail
 
     with _store(db) as store:
         detail = incident_detail(store, incident_id)
@@ -152,7 +152,7 @@ def claims_cmd(
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """The claims ledger: alleged, speculated and denied events — accusers, deniers, evidence, state."""
-    from ..claims import claims
+    from brinkwatch.analyze.claims import claims
 
     with _store(db) as store:
         df = claims(store, since=since, dyad=_dyad(dyad), limit=limit)
@@ -180,7 +180,7 @@ def dyad_cmd(
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """Counts per quad and type, intensity (sum and mean of PLOVER scores) and the rhetoric series of a dyad."""
-    from ..dyads import dyad_series
+    from brinkwatch.analyze.dyads import dyad_series
 
     if freq.upper() not in ("W", "D"):
         raise fail(f"--freq must be W or D, not {freq!r}")
@@ -199,7 +199,7 @@ def escalation_cmd(
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """Weekly escalation index per dyad with trend and change points; --json adds the incidents behind jumps."""
-    from ..escalation import alerts, escalation
+    from brinkwatch.analyze.escalation import alerts, escalation
 
     d = _dyad(dyad)
     with _store(db) as store:
@@ -221,7 +221,7 @@ def alerts_cmd(
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """Dyads whose escalation index jumped, with the incidents behind each jump."""
-    from ..escalation import alerts
+    from brinkwatch.analyze.escalation import alerts
 
     with _store(db) as store:
         df = alerts(store, dyad=_dyad(dyad), since=since)
@@ -237,7 +237,7 @@ def spirals_cmd(
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """Action–reaction spirals: A→B hostile, then B→A hostile within the window, repeated."""
-    from ..spirals import spirals
+    from brinkwatch.analyze.spirals import spirals
 
     with _store(db) as store:
         df = spirals(store, dyad=_dyad(dyad), window=window, min_exchanges=min_exchanges)
@@ -251,7 +251,7 @@ def cohesion_cmd(
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """Members' stances toward a target (hawkish / restraint) and how far they diverge."""
-    from ..cohesion import cohesion, divergence
+    from brinkwatch.analyze.cohesion import cohesion, divergence
 
     g, t = (_dyad(pair) or "").split(":")
     with _store(db) as store:
@@ -274,7 +274,7 @@ def stories_cmd(
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """Hot stories: incidents, tags and contexts growing fastest vs the previous window."""
-    from ..stories import hot_stories
+    from brinkwatch.analyze.stories import hot_stories
 
     with _store(db) as store:
         df = hot_stories(store, days=days, until=until, limit=limit)
@@ -290,7 +290,7 @@ def export_cmd(
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """Export every event: PLOVER-JSON with status, factuality, attribution, incident and CAMEO root code."""
-    from ..export import FORMATS, export
+    from brinkwatch.analyze.export import FORMATS, export
 
     if fmt.lower() not in FORMATS:
         raise fail(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")

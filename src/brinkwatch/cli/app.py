@@ -17,13 +17,14 @@ app = typer.Typer(
 # The project's exit codes: 1 = usage error, 2 = some input failed. Click uses 2 for usage errors (missing
 # argument, bad option value); make them 1 so "2" keeps one meaning.
 def _usage_errors_exit_1() -> None:
-    import importlib
+    import click.exceptions
 
-    for name in ("click.exceptions", "typer._click.exceptions"):  # typer ≥ 0.20 vendors its own click
-        try:
-            importlib.import_module(name).UsageError.exit_code = 1
-        except (ImportError, AttributeError):
-            continue
+    click.exceptions.UsageError.exit_code = 1
+    try:  # typer ≥ 0.20 vendors its own click
+        from typer._click import exceptions as vendored  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return
+    vendored.UsageError.exit_code = 1
 
 
 _usage_errors_exit_1()

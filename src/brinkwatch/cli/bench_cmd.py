@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from .app import app, fail
+from brinkwatch.cli.app import app, fail
 
 _GOLD_GUESS = Path("..") / "shared" / "gold"
 _SEED_GUESS = Path("..") / "shared" / "seed"
@@ -41,8 +41,8 @@ def bench(
     ),
 ) -> None:
     """Measure ingest against the bare spaCy parse, peak memory and query latency; write JSON + a summary."""
-    from ..bench import BenchConfig, run_bench, write_results
-    from ..settings import Settings
+    from brinkwatch.core.settings import Settings
+    from brinkwatch.dev.bench import BenchConfig, run_bench, write_results
 
     gold_dir = gold if gold is not None else (_GOLD_GUESS if _GOLD_GUESS.is_dir() else None)
     if gold is not None and not gold.is_dir():

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .app import app, fail
+from brinkwatch.cli.app import app, fail
 
 
 @app.command("eval")
@@ -21,7 +21,7 @@ def eval_command(
     misses: Annotated[bool, typer.Option("--misses", help="With --json: include every miss for debugging.")] = False,
 ) -> None:
     """Score extraction on the dev gold sets (figures of ../shared/gold/README.md) and summarize the seed."""
-    from ..evaluate import report_lines, run_eval
+    from brinkwatch.dev.evaluate import report_lines, run_eval
 
     try:
         results = run_eval(what, gold)
@@ -42,7 +42,7 @@ def factuality_command(
     file: Annotated[Path, typer.Argument(help="JSONL records: whitespace-tokenized text + events[].token_span.")],
 ) -> None:
     """Factuality (−3 … +3) and label asserted | uncertain | denied for each event of each record."""
-    from ..evaluate import factuality_predictions, read_jsonl
+    from brinkwatch.dev.evaluate import factuality_predictions, read_jsonl
 
     try:
         records = read_jsonl(file)

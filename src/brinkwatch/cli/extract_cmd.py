@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from ..records import Event, InputFailure
-from .app import app, fail
+from brinkwatch.cli.app import app, fail
+from brinkwatch.core.records import Event, InputFailure
 
 FORMATS = ("jsonl", "table")
 
@@ -26,8 +26,8 @@ def extract_command(
     model: Annotated[str | None, typer.Option("--model", help="spaCy pipeline (default: setting spacy_model).")] = None,
 ) -> None:
     """Extract PLOVER events (with status, attribution, date, place, evidence) and print them."""
-    from ..extract import extract_inputs
-    from ..settings import Settings
+    from brinkwatch.coder.extract import extract_inputs
+    from brinkwatch.core.settings import Settings
 
     if fmt not in FORMATS:
         raise fail(f"--format must be one of {', '.join(FORMATS)}")
@@ -35,7 +35,7 @@ def extract_command(
         raise fail("--published must be YYYY-MM-DD")
     settings = Settings.from_env(spacy_model=model)
     try:
-        from ..parse import load_nlp
+        from brinkwatch.coder.parse import load_nlp
 
         nlp = load_nlp(settings.spacy_model)
     except OSError as exc:

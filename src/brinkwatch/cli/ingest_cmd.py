@@ -13,9 +13,9 @@ from typing import Any
 
 import typer
 
-from ..records import IngestSummary
-from ..settings import Settings
-from .app import DB_HELP, app, fail
+from brinkwatch.cli.app import DB_HELP, app, fail
+from brinkwatch.core.records import IngestSummary
+from brinkwatch.core.settings import Settings
 
 DATE_HELP = "Date (YYYY-MM-DD) for inputs that carry none."
 
@@ -25,7 +25,7 @@ def _settings(db: str | None, **overrides: Any) -> Settings:
 
 
 def _open_store(settings: Settings) -> Any:
-    from ..store import Store
+    from brinkwatch.store.writer import Store
 
     try:
         return Store(settings.db)
@@ -34,7 +34,7 @@ def _open_store(settings: Settings) -> Any:
 
 
 def _redacted(db: str) -> str:
-    from ..db import redact, resolve_url
+    from brinkwatch.store.db import redact, resolve_url
 
     return redact(resolve_url(db))
 
@@ -94,7 +94,8 @@ def run_ingest(
     published: str | None = None,
 ) -> IngestSummary:
     """The ingest command's body (also used by ``demo``): progress, one line per failure, summary."""
-    from ..pipeline import PipelineError, ingest
+    from brinkwatch.core.errors import PipelineError
+    from brinkwatch.pipeline.run import ingest
 
     store = _open_store(settings)
     start = time.perf_counter()
@@ -207,7 +208,8 @@ def info_dict(settings: Settings) -> dict[str, Any]:
 
     import spacy
 
-    from .. import __version__, schema
+    from brinkwatch import __version__
+    from brinkwatch.store import migrations
 
     try:
         model_version: str | None = importlib.metadata.version(settings.spacy_model)
@@ -219,7 +221,7 @@ def info_dict(settings: Settings) -> dict[str, Any]:
         "spacy": spacy.__version__,
         "spacy_model": {"name": settings.spacy_model, "version": model_version},
         "store": _redacted(settings.db),
-        "schema_version": schema.latest_version(),
+        "schema_version": migrations.latest_version(),
         "settings": {**settings.to_dict(), "db": _redacted(settings.db)},
     }
 
@@ -274,7 +276,7 @@ def demo_cmd(
         store.close()
     if no_serve:
         raise typer.Exit(2 if summary.failed else 0)
-    from .. import web
+    from brinkwatch import web
 
     typer.echo(f"dashboard on http://127.0.0.1:{port}  (Ctrl+C to stop)")
     web.run(db=settings.db, host="127.0.0.1", port=port, open_browser=not no_open)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from .app import DB_HELP, app, fail
+from brinkwatch.cli.app import DB_HELP, app, fail
 
 
 @app.command("serve")
@@ -21,8 +21,8 @@ def serve_command(
     ] = False,
 ) -> None:
     """Serve the dashboard and the JSON API (docs at /api/docs). POST /api/articles needs $BRINKWATCH_TOKEN."""
-    from ..settings import Settings
-    from ..web import run
+    from brinkwatch.core.settings import Settings
+    from brinkwatch.web import run
 
     settings = Settings.from_env(db=db)
     if host not in ("127.0.0.1", "localhost", "::1"):

@@ -1,4 +1,5 @@
-"""The dashboard and HTTP API: ``create_app(db)`` gives a FastAPI app, ``run(db)`` serves it on 127.0.0.1.
+"""web — the dashboard and HTTP API: ``create_app(db)`` gives a FastAPI app, ``run(db)`` serves it on 127.0.0.1.
+May import pipeline (POST /api/articles), analyze, store, lexicon and core.
 
 Everything the browser loads comes from this server (plotly.min.js from the installed plotly package);
 a Content-Security-Policy forbids anything else, and every piece of article text is escaped.
@@ -21,9 +22,9 @@ from fastapi.responses import FileResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..settings import Settings
-from ..store import Store
-from .security import SafeJSONResponse, SecurityHeaders
+from brinkwatch.core.settings import Settings
+from brinkwatch.store.writer import Store
+from brinkwatch.web.security import SafeJSONResponse, SecurityHeaders
 
 __all__ = ["create_app", "plotly_js_path", "run"]
 
@@ -49,7 +50,7 @@ def plotly_style_guards(path: Path) -> list[str]:
 
 def create_app(db: str | os.PathLike[str] | None = None, settings: Settings | None = None) -> FastAPI:
     """The FastAPI app on one store. ``db`` overrides ``settings.db`` (itself $BRINKWATCH_DB or the default)."""
-    from . import api, pages
+    from brinkwatch.web import api, pages
 
     settings = settings or Settings.from_env()
     store = Store(db if db is not None else settings.db)

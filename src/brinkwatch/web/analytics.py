@@ -6,17 +6,23 @@ DataFrames, dicts, records), with the ``source`` the API reports beside it.
 
 from __future__ import annotations
 
-import importlib
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
 
-from .. import schema as S
-from ..jsonutil import jsonable
-from ..store import Store
-from . import queries as Q
+from brinkwatch.analyze import claims as claims_mod
+from brinkwatch.analyze import dyads
+from brinkwatch.analyze import escalation as escalation_mod
+from brinkwatch.analyze import incidents as incidents_mod
+from brinkwatch.analyze import spirals as spirals_mod
+from brinkwatch.analyze import stories as stories_mod
+from brinkwatch.core.jsonutil import jsonable
+from brinkwatch.store import schema as S
+from brinkwatch.store.writer import Store
+from brinkwatch.web import queries as Q
 
 CACHE_SECONDS = 60.0
 _cache: dict[tuple[Any, ...], tuple[float, tuple[Any, ...], Any]] = {}
@@ -39,17 +45,16 @@ def fingerprint(store: Store) -> tuple[Any, ...]:
     return tuple(row)
 
 
-def _call(module: str, name: str, store: Store, *args: Any, **kwargs: Any) -> Any:
-    """``brinkwatch.<module>.<name>(store, …)`` as JSON-ready values, kept while the store does not change
+def _call(fn: Callable[..., Any], store: Store, *args: Any, **kwargs: Any) -> Any:
+    """``fn(store, …)`` as JSON-ready values, kept while the store does not change
     (at most CACHE_SECONDS). An error in the analytics is an error of the page: nothing stands in for it."""
-    key = (store.url, module, name, args, tuple(sorted(kwargs.items())))
+    key = (store.url, fn.__module__, fn.__qualname__, args, tuple(sorted(kwargs.items())))
     fp = fingerprint(store)
     now = time.monotonic()
     with _cache_lock:
         hit = _cache.get(key)
         if hit is not None and hit[1] == fp and now - hit[0] < CACHE_SECONDS:
             return hit[2]
-    fn = getattr(importlib.import_module(f"brinkwatch.{module}"), name)
     value = jsonable(fn(store, *args, **kwargs))
     with _cache_lock:
         if len(_cache) > 256:
@@ -83,7 +88,7 @@ def incidents(
 def incident(store: Store, incident_id: int) -> dict[str, Any] | None:
     """The incident with its reports (``events``), each carrying its article and sentence."""
     row = Q.incident_row(store.engine, incident_id)
-    value = _call("incidents", "incident_detail", store, incident_id)
+    value = _call(incidents_mod.incident_detail, store, incident_id)
     detail: dict[str, Any] = value if isinstance(value, dict) else {}
     if row is None and not detail:
         return None
@@ -103,27 +108,27 @@ def incident(store: Store, incident_id: int) -> dict[str, Any] | None:
 
 
 def claims(store: Store) -> tuple[list[dict[str, Any]], str]:
-    return _records(_call("claims", "claims", store)), "analytics"
+    return _records(_call(claims_mod.claims, store)), "analytics"
 
 
 def dyad_series(store: Store, a: str, b: str, *, freq: str = "W", directed: bool = False) -> tuple[Any, str]:
-    return _call("dyads", "dyad_series", store, a, b, freq=freq, directed=directed), "analytics"
+    return _call(dyads.dyad_series, store, a, b, freq=freq, directed=directed), "analytics"
 
 
 def escalation(store: Store, dyad: tuple[str, str] | None = None) -> tuple[list[dict[str, Any]], str]:
-    return _records(_call("escalation", "escalation", store, dyad=_str(dyad))), "analytics"
+    return _records(_call(escalation_mod.escalation, store, dyad=_str(dyad))), "analytics"
 
 
 def alerts(store: Store) -> tuple[list[dict[str, Any]], str]:
-    return _records(_call("escalation", "alerts", store)), "analytics"
+    return _records(_call(escalation_mod.alerts, store)), "analytics"
 
 
 def stories(store: Store) -> tuple[list[dict[str, Any]], str]:
-    return _records(_call("stories", "hot_stories", store)), "analytics"
+    return _records(_call(stories_mod.hot_stories, store)), "analytics"
 
 
 def spirals(store: Store) -> tuple[list[dict[str, Any]], str]:
-    return _records(_call("spirals", "spirals", store)), "analytics"
+    return _records(_call(spirals_mod.spirals, store)), "analytics"
 
 
 def _str(dyad: tuple[str, str] | None) -> str | None:

@@ -13,12 +13,12 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .. import export as export_mod
-from ..settings import Settings
-from ..store import Store
-from . import analytics as A
-from . import queries as Q
-from .security import check_token, escape_json, read_body
+from brinkwatch.analyze import export as export_mod
+from brinkwatch.core.settings import Settings
+from brinkwatch.store.writer import Store
+from brinkwatch.web import analytics as A
+from brinkwatch.web import queries as Q
+from brinkwatch.web.security import check_token, escape_json, read_body
 
 router = APIRouter(prefix="/api")
 
@@ -182,7 +182,7 @@ def spirals(request: Request) -> dict[str, Any]:
 
 
 def _export(store: Store, fmt: str) -> Iterator[str]:
-    """The export the CLI writes (brinkwatch.export), spooled to a temporary file and streamed."""
+    """The export the CLI writes (brinkwatch.analyze.export), spooled to a temporary file and streamed."""
     tmp = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")  # noqa: SIM115 - lines() closes it
     try:
         export_mod.export(store, fmt, tmp)
@@ -274,7 +274,7 @@ async def post_article(request: Request) -> dict[str, Any]:
     check_token(request, settings.token)
     body = await read_body(request, settings.max_article_bytes)
     _check_body(body, request.headers.get("content-type", ""))
-    from .ingest_one import IngestUnavailable, ingest_body
+    from brinkwatch.web.ingest_one import ingest_body
 
     store = store_of(request)
 
@@ -284,8 +284,6 @@ async def post_article(request: Request) -> dict[str, Any]:
 
     try:
         result = await run_in_threadpool(run)
-    except IngestUnavailable as exc:
-        raise HTTPException(status_code=503, detail=str(exc)) from None
     except ValueError as exc:  # the article was refused (empty text, …)
         raise HTTPException(status_code=422, detail=str(exc)) from None
     return result

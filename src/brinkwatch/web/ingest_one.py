@@ -1,24 +1,20 @@
 """POST /api/articles → the very code ``brinkwatch ingest -`` runs: the body goes in as stdin would.
 
-``brinkwatch.pipeline.ingest(["-"], stdin=...)`` sniffs the body (a JSON record, HTML or plain text),
+``brinkwatch.pipeline.run.ingest(["-"], stdin=...)`` sniffs the body (a JSON record, HTML or plain text),
 normalizes, deduplicates, parses, extracts, stores (one transaction per article) and refreshes incidents.
 """
 
 from __future__ import annotations
 
-import importlib
 import io
 from typing import Any
 
 import sqlalchemy as sa
 
-from .. import schema as S
-from ..settings import Settings
-from ..store import Store
-
-
-class IngestUnavailable(RuntimeError):
-    """The ingest pipeline is not installed in this build."""
+from brinkwatch.core.settings import Settings
+from brinkwatch.pipeline import run as pipeline
+from brinkwatch.store import schema as S
+from brinkwatch.store.writer import Store
 
 
 def _max_id(store: Store) -> int:
@@ -31,10 +27,6 @@ def ingest_body(body: bytes, *, store: Store, settings: Settings) -> dict[str, A
 
     The caller serializes calls (one writer): the new articles are those with an id above the old maximum.
     """
-    try:
-        pipeline = importlib.import_module("brinkwatch.pipeline")
-    except ImportError as exc:
-        raise IngestUnavailable("the ingest pipeline (brinkwatch.pipeline) is not available") from exc
     before = _max_id(store)
     summary = pipeline.ingest(["-"], store=store, settings=settings, stdin=io.BytesIO(body))
     a = S.articles

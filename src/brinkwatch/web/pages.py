@@ -13,28 +13,15 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
-from ..store import Store
-from . import analytics as A
-from . import queries as Q
-from .highlight import article_html, sentence_html
+from brinkwatch.core.ontology import CLAIM_STATES, STATUSES
+from brinkwatch.store.writer import Store
+from brinkwatch.web import analytics as A
+from brinkwatch.web import queries as Q
+from brinkwatch.web.highlight import article_html, sentence_html
 
 router = APIRouter(include_in_schema=False)
 
-STATUS_CLASSES = (
-    "asserted",
-    "negated",
-    "alleged",
-    "denied",
-    "speculated",
-    "considered",
-    "future",
-    "hypothetical",
-    # claim states
-    "contested",
-    "confirmed",
-    "retracted",
-    "open",
-)
+STATUS_CLASSES = (*STATUSES, *CLAIM_STATES)
 
 
 def safe_url(url: Any) -> str | None:

@@ -13,15 +13,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from .. import schema as S
-from ..store import contains, event_parts, party_filter
+from brinkwatch.store import schema as S
+from brinkwatch.store.writer import contains, event_parts, party_filter
 
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 50
-
-#: statuses of events that did not (yet) happen as reported: the claims ledger and the "rhetoric" series
-CLAIM_STATUSES = ("alleged", "denied", "speculated", "negated")
-RHETORIC_STATUSES = ("considered", "future", "hypothetical", "speculated")
 
 
 def clamp(limit: int | None, offset: int | None, *, max_limit: int = MAX_LIMIT) -> tuple[int, int]:
@@ -123,10 +119,10 @@ def parse_dyad(dyad: str | None) -> tuple[str, str] | None:
 
 
 def dyad_clause(actor_col: Any, recipient_col: Any, dyad: tuple[str, str], *, directed: bool = False) -> Any:
-    """Rows between the two sides; groups (NATO, EU, WST) expand to their members via brinkwatch.dyads."""
+    """Rows between the two sides; groups (NATO, EU, WST) expand to their members via brinkwatch.analyze.dyads."""
     x, y = dyad
     try:
-        from ..dyads import dyad_condition
+        from brinkwatch.analyze.dyads import dyad_condition
 
         return dyad_condition(actor_col, recipient_col, f"{x}:{y}", directed=directed)
     except (ImportError, ValueError):

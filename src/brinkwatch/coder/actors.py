@@ -1,0 +1,674 @@
+"""Actors: spans of text → parties {text, country, sector, name}.
+
+Two parts, both fed by the data files in ``data/actors`` (countries, capitals, demonyms, IGOs, government
+bodies, people, groups, places, role nouns):
+
+* ``add_entity_ruler(nlp)`` adds a phrase-matching component before the statistical NER. It labels
+  GPE / NORP / ORG / PERSON spans and stores the code in the entity id (``ent.ent_id_``) as
+  ``"COUNTRY|SECTOR|Canonical name|kind"`` (``"RUS|GOV|the Kremlin|body"``, ``"NATO||NATO|igo"``), so NER
+  misses (a capital tagged PERSON, Belarus tagged ORG) do not break coding.
+* ``ActorCoder(doc)`` turns a span or the syntactic head of an argument into parties. Behaviour:
+  - metonymy: capitals and seats of power are the government (Moscow, the Kremlin → RUS GOV);
+  - demonym + noun takes the noun's sector ("Russian aircraft" → RUS MIL); possessives likewise;
+  - heads that are places ("Estonian airspace", "the border") are not parties: ``party`` returns None;
+  - relational nouns with a possessor ("Russia's neighbors") are not the possessor: UNK GOV;
+  - "the alliance" / "the bloc" / "member states" → the organisation in focus (last one of that kind
+    mentioned earlier in the document; NATO / EU by default);
+  - "ethnic Albanians" is coded by the country they live in (another country named in the sentence);
+  - a bare role ("police", "the Foreign Ministry", "rebels") takes its country from the sentence: a place
+    after "in", else the nearest state mention; UNK when there is none;
+  - conjuncts ("Estonia and Poland", "Hungarian and Romanian officials") give one party each (``parties``).
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+from spacy.util import filter_spans
+
+from brinkwatch.coder.syntax import TokenTable, token_table
+from brinkwatch.core.records import Party
+from brinkwatch.lexicon.actors import (
+    DATA_DIR,
+    PLACE_KINDS,
+    SECTORS,
+    Entry,
+    Lexicon,
+    code_kind,
+    country_name,
+    is_international,
+    iter_codes,
+    lexicon,
+    lookup,
+    parse_ent_id,
+    read_csv,
+    read_yaml,
+)
+
+__all__ = [
+    "DATA_DIR",
+    "RULER_NAME",
+    "SECTORS",
+    "ActorCoder",
+    "ActorRuler",
+    "Entry",
+    "Lexicon",
+    "Mention",
+    "add_entity_ruler",
+    "code_entities",
+    "code_kind",
+    "country_name",
+    "is_international",
+    "iter_codes",
+    "lexicon",
+    "lookup",
+    "parse_ent_id",
+    "read_csv",
+    "read_yaml",
+]
+
+RULER_NAME = "brinkwatch_actor_ruler"
+ACTOR_LABELS = frozenset({"GPE", "NORP", "ORG", "PERSON"})
+# Dependents of the head that start a post-modifier ("rebels in Darfur"): their mentions are weaker.
+POST_DEPS = frozenset({"prep", "acl", "relcl", "advcl", "agent"})
+SPLIT_DEPS = frozenset({"conj", "cc", "preconj"})
+STRIP_POS = frozenset({"PUNCT", "CCONJ", "DET", "SPACE"})
+HEAD_POS = frozenset({"NOUN", "PROPN", "NUM", "PRON", "ADJ"})
+_UNSET = object()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The entity ruler
+
+
+class ActorRuler:
+    """Phrase matcher over the lexicon: one-token names match case-sensitively (Chad, Turkey, US ≠ us), longer
+    names case-insensitively (attr LOWER). Longest match wins; existing entities that overlap are replaced."""
+
+    def __init__(self, nlp: Language) -> None:
+        lex = lexicon()
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.labels: dict[int, tuple[str, str]] = {}
+        exact: dict[str, list[Doc]] = {}
+        lower: dict[str, list[Doc]] = {}
+        for entry in lex.entries:
+            doc = nlp.make_doc(entry.key)
+            if len(doc) == 0:
+                continue
+            ent_id = entry.ent_id
+            self.labels[nlp.vocab.strings.add(ent_id)] = (entry.label, ent_id)
+            if len(doc) == 1 or entry.exact:
+                forms = {entry.key, entry.key[:1].upper() + entry.key[1:]}
+                if len(entry.key) > 3 and not entry.exact:
+                    forms.add(entry.key.upper())
+                exact.setdefault(ent_id, []).extend(nlp.make_doc(f) for f in sorted(forms))
+            else:
+                lower.setdefault(ent_id, []).append(doc)
+        for ent_id, docs in exact.items():
+            self.exact.add(ent_id, docs)
+        for ent_id, docs in lower.items():
+            self.lower.add(ent_id, docs)
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = []
+        for match_id, start, end in [*self.exact(doc), *self.lower(doc)]:
+            label, ent_id = self.labels[match_id]
+            spans.append(Span(doc, start, end, label=label, span_id=ent_id))
+        if not spans:
+            return doc
+        new = filter_spans(spans)
+        taken = {i for s in new for i in range(s.start, s.end)}
+        kept = [e for e in doc.ents if not any(i in taken for i in range(e.start, e.end))]
+        doc.ents = sorted([*kept, *new], key=lambda s: s.start)
+        return doc
+
+
+@Language.factory(RULER_NAME)
+def _make_actor_ruler(nlp: Language, name: str) -> ActorRuler:
+    return ActorRuler(nlp)
+
+
+def add_entity_ruler(nlp: Language) -> None:
+    """Add the data-driven actor ruler before the statistical NER (idempotent)."""
+    if RULER_NAME in nlp.pipe_names:
+        return
+    if "ner" in nlp.pipe_names:
+        nlp.add_pipe(RULER_NAME, before="ner")
+    else:
+        nlp.add_pipe(RULER_NAME, last=True)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Coding
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A coded entity in the document (from the ruler's id, or an NER entity found in the lexicon)."""
+
+    start: int  # token offsets
+    end: int
+    code: str
+    sector: str | None
+    name: str
+    kind: str
+
+
+class ActorCoder:
+    """Codes the actors of one document; keeps document memory ("the alliance" → the IGO in focus)."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.lex = lexicon()
+        self.mentions: list[Mention] = []
+        self._at: dict[int, Mention] = {}
+        self._table: TokenTable = token_table(doc)
+        self._roles: dict[int, str | None] = {}  # _role per token (a function of the doc and its mentions)
+        self._starts: list[int] = []  # mention bounds for bisecting (entities are sorted, never overlap)
+        self._ends: list[int] = []
+        for ent in doc.ents:
+            mention = self._mention(ent)
+            if mention is not None:
+                self.mentions.append(mention)
+                for i in range(ent.start, ent.end):
+                    self._at[i] = mention
+        starts = [m.start for m in self.mentions]
+        ends = [m.end for m in self.mentions]
+        if all(a <= b for a, b in zip(ends, starts[1:], strict=False)):
+            self._starts, self._ends = starts, ends
+        else:  # never for doc.ents; keeps _overlapping exact if it were so
+            self._starts, self._ends = [], []
+
+    def _mention(self, ent: Span) -> Mention | None:
+        ent_id = ent.ent_id_  # (a span's entity id is its root's: computed once here)
+        parsed = _parsed_ent_id(ent_id) if ent_id else None
+        if parsed is not None:
+            return Mention(ent.start, ent.end, *parsed)
+        if ent.label_ not in ("GPE", "NORP", "ORG", "PERSON", "LOC", "FAC"):
+            return None
+        entry = lookup(ent.text, fuzzy=ent.label_ in ("GPE", "NORP", "LOC"))
+        if entry is None:
+            return None
+        return Mention(ent.start, ent.end, entry.code, entry.sector, entry.name, entry.kind)
+
+    # -- public interface -------------------------------------------------------------------------------
+
+    def parties(self, head: Token) -> list[Party]:
+        """The parties a syntactic argument (its head token) denotes; conjuncts split into several."""
+        if head.pos_ == "ADP" or head.dep_ == "agent":  # "by Russia's neighbors" → the object
+            head = next((c for c in head.children if c.dep_ == "pobj"), head)
+        heads = sorted({head, *head.conjuncts, *_listed(head)}, key=lambda t: t.i)
+        out: list[Party] = []
+        seen: set[tuple[str, str | None]] = set()
+        for h in heads:
+            span = self._arg_span(h)
+            if span is None:
+                continue
+            for party in self._code(span):
+                if (party.country, party.sector) not in seen:
+                    seen.add((party.country, party.sector))
+                    out.append(party)
+        return out
+
+    def party(self, span: Span) -> Party | None:
+        """Code one span (an entity or noun chunk) as a party, or None."""
+        coded = self._code(span)
+        return coded[0] if coded else None
+
+    # -- internals --------------------------------------------------------------------------------------
+
+    def _arg_span(self, head: Token) -> Span | None:
+        """The head's subtree without its conjuncts, trimmed of edge punctuation/determiners."""
+        table = self._table
+        kids, deps = table.kids, table.dep
+        drop: set[int] = set()  # children whose subtrees are left out
+        listed: set[int] | None = None
+        for k in kids[head.i]:
+            if deps[k] in SPLIT_DEPS:
+                drop.add(k)
+            elif deps[k] == "appos":
+                if listed is None:
+                    listed = {t.i for t in _listed(head)}
+                if k in listed:
+                    drop.add(k)
+        pos: set[int] = set()  # the head's subtree without the dropped children's
+        stack = [head.i]
+        while stack:
+            i = stack.pop()
+            if i not in pos:  # (a tree has no cycles; a hand-built doc might)
+                pos.add(i)
+                stack.extend(k for k in kids[i] if k not in drop)
+        # keep the contiguous run around the head
+        lo = hi = head.i
+        while lo - 1 in pos:
+            lo -= 1
+        while hi + 1 in pos:
+            hi += 1
+        tags = self._table.pos
+        while lo < head.i and tags[lo] in STRIP_POS:
+            lo += 1
+        while hi > head.i and tags[hi] in STRIP_POS:
+            hi -= 1
+        return self.doc[lo : hi + 1]
+
+    def _party(self, span: Span, m: Mention | None, code: str, sector: str | None, name: str | None) -> Party:
+        return Party(
+            text=span.text,
+            country=code,
+            sector=sector,
+            name=name if name is not None else (m.name if m else country_name(code)),
+            start=span.start_char,
+            end=span.end_char,
+        )
+
+    def _role(self, tok: Token) -> str | None:
+        """The sector of the longest role phrase ending at ``tok`` ("foreign minister", "police")."""
+        i = tok.i
+        got = self._roles.get(i, _UNSET)
+        if got is _UNSET:
+            got = self._roles[i] = self._role_at(tok)
+        return got  # type: ignore[return-value]
+
+    def _role_at(self, tok: Token) -> str | None:
+        i = tok.i
+        at, lower, roles = self._at, self._table.lower, self.lex.roles
+        for n in range(min(self.lex.max_role_len, i + 1), 0, -1):
+            if n > 1 and any(j in at for j in range(i - n + 1, i + 1)):
+                continue
+            key = tuple(lower[i - n + 1 : i + 1])
+            if key in roles:
+                return roles[key]
+            if n == 1:
+                return roles.get((tok.lemma_.lower(),))
+        return None
+
+    def _head_of(self, span: Span) -> Token:
+        """``_head_of`` on the document's token table (no Token objects built for the span's tokens)."""
+        table = self._table
+        if span.doc is not self.doc or table.size != len(self.doc):
+            return _head_of(span)
+        start, end = span.start, span.end
+        heads, tags = table.heads, table.pos
+        tops = [i for i in range(start, end) if heads[i] < start or heads[i] >= end or heads[i] == i]
+        nominal = [i for i in tops if tags[i] in HEAD_POS]
+        if len(tops) > 1 and nominal:
+            return self.doc[nominal[-1]]
+        root = span.root
+        if tags[root.i] in ("VERB", "AUX"):  # a mis-parse ("The Red Cross operating in Iraq"): take its subject
+            subj = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass") and start <= c.i < end]
+            nouns = [i for i in range(start, end) if tags[i] in ("NOUN", "PROPN") and i < root.i]
+            if subj:
+                return subj[-1]
+            if nouns:
+                return self.doc[nouns[-1]]
+        return root
+
+    def _anaphor(self, span: Span, root: Token) -> tuple[Mention | None, dict[str, Any]] | None:
+        for n in (2, 1):
+            if root.i - n + 1 < span.start:
+                continue
+            key = tuple(self._table.lower[root.i - n + 1 : root.i + 1])
+            lemma_key = (*key[:-1], root.lemma_.lower())
+            spec = self.lex.anaphors.get(key) or self.lex.anaphors.get(lemma_key)
+            if spec is None:
+                continue
+            for m in reversed(self._before(span.start)):
+                if m.start >= span.start:
+                    continue
+                kind = self.lex.org_kind(m.code)
+                if kind != "igo":
+                    continue
+                rec = self.lex.orgs[m.code]
+                if spec["kind"] == "any" or rec.get(spec["kind"]):
+                    return m, spec
+            return None, spec
+        return None
+
+    def _overlapping(self, start: int, end: int) -> list[Mention]:
+        """Mentions overlapping tokens [start, end), in order (entities do not overlap: a bisect window)."""
+        mentions = self.mentions
+        if len(self._starts) != len(mentions):  # mentions changed by a caller: scan them all
+            return [m for m in mentions if not (m.end <= start or m.start >= end)]
+        lo = bisect.bisect_right(self._ends, start)
+        hi = bisect.bisect_left(self._starts, end)
+        return mentions[lo:hi] if lo < hi else []
+
+    def _before(self, start: int) -> list[Mention]:
+        """Mentions starting before token ``start`` (all mentions when they cannot be bisected)."""
+        if len(self._starts) != len(self.mentions):
+            return self.mentions
+        return self.mentions[: bisect.bisect_left(self._starts, start)]
+
+    def _core_and_post(self, span: Span, root: Token) -> tuple[list[Mention], list[Mention]]:
+        inside = self._overlapping(span.start, span.end)
+        if not inside:
+            return [], []
+        post: set[int] = set()
+        for child in root.children:
+            if child.dep_ in POST_DEPS and child.i > root.i:
+                post.update(t.i for t in child.subtree)
+        core: list[Mention] = []
+        later: list[Mention] = []
+        for m in inside:
+            (later if m.start in post else core).append(m)
+        return core, later
+
+    def _code(self, span: Span) -> list[Party]:
+        if len(span) == 0:
+            return []
+        lex = self.lex
+        root = self._head_of(span)
+        head_m = self._at.get(root.i)
+        if head_m is None and (root.lower_ in lex.partitives or root.pos_ == "NUM"):
+            inner = self._partitive_object(span, root)
+            if inner is not None:
+                return [self._retext(p, span) for p in inner]
+        if head_m is None and root.pos_ == "PROPN" and root.ent_iob_ == "O":
+            entry = lookup(root.text)
+            if entry is not None:
+                head_m = Mention(root.i, root.i + 1, entry.code, entry.sector, entry.name, entry.kind)
+        role = self._role(root)
+        lemma = root.lemma_.lower()
+        if head_m is None and (lemma in lex.places or root.lower_ in lex.places):
+            return []
+        core, post = self._core_and_post(span, root)
+        if head_m is not None:
+            return [self._from_head(span, root, head_m, core)]
+        # relational nouns with a possessor: "Russia's neighbors" are not Russia
+        if root.lower_ in lex.relational or lemma in lex.relational:
+            owner = next((m for m in core if any(self.doc[i].dep_ == "poss" for i in range(m.start, m.end))), None)
+            if owner is not None:
+                rel_sector = self._modifier_role(span, root) or "GOV"
+                if post:  # "Israel's militia ally in southern Lebanon"
+                    return [self._party(span, post[0], post[0].code, rel_sector, None)]
+                return [self._party(span, None, "UNK", rel_sector, f"{root.text} of {owner.name}")]
+        modifiers = [m for m in core if m.end <= root.i or m.start > root.i]
+        if not modifiers:
+            ana = self._anaphor(span, root)
+            if ana is not None:
+                m, spec = ana
+                code = m.code if m else spec.get("default")
+                if code:
+                    return [self._party(span, m, code, spec.get("sector") or role, None)]
+        if root.ent_type_ and root.ent_type_ not in ACTOR_LABELS:
+            return []  # a date, number, continent, event …
+        named = root.pos_ == "PROPN" or root.ent_type_ in ("PERSON", "ORG")
+        sector = role or (self._modifier_role(span, root) if named else None)
+        if sector is None and not named:  # an abstract noun: only its possessor can be a party
+            modifiers = [m for m in modifiers if self._owner_like(m)]
+            post = []
+        if modifiers:
+            return self._from_modifiers(span, root, modifiers, sector)
+        if sector is None and not named:
+            return []  # an abstract noun ("actions against Russia"): not a party
+        owner = self._pronoun_owner(root)
+        if owner is not None:  # "its pilots" → the organisation or state named before "its"
+            return [self._party(span, owner, owner.code, sector, None)]
+        if post:
+            m = post[0]
+            return [self._party(span, m, m.code, sector or _mention_sector(m), None)]
+        if self._root_in_unknown_org(span, root) and sector in (None, "SOC"):
+            return [self._party(span, None, "UNK", sector, None)]  # an organisation we cannot place
+        code = self._context_country(span)
+        return [self._party(span, None, code or "UNK", sector, None)]
+
+    def _from_head(self, span: Span, root: Token, m: Mention, core: list[Mention]) -> Party:
+        sector = _mention_sector(m)
+        if m.kind == "body":  # a generic body name owned by another state: "Rwanda's Senate" is not the US's
+            owners = [
+                o
+                for o in core
+                if o is not m
+                and o.end <= m.start
+                and o.code in self.lex.iso
+                and o.code != m.code
+                and any(self.doc[i].dep_ in ("poss", "compound", "amod", "nmod") for i in range(o.start, o.end))
+            ]
+            if owners:
+                return self._party(span, None, owners[-1].code, sector, None)
+        if m.kind == "demonym":  # "Palestinians", "the Russians", "ethnic Albanians"
+            det = any(t.dep_ == "det" and t.lower_ == "the" for t in root.children)
+            sector = None if det else "CVL"
+            noun = _governing_noun(root)
+            if noun is not None and not (span.start <= noun.i < span.end):  # "Hungarian" in "… officials"
+                role = self._role(noun)
+                sector = role if role is not None else (None if noun.lower_ not in self.lex.places else sector)
+            if self._is_ethnic(span):
+                code = self._context_country(span, exclude=m.code) or m.code
+                return self._party(span, None, code, sector, None)
+        if m.kind == "person" or m.kind in PLACE_KINDS or m.kind == "country":
+            role = self._modifier_role(span, root)
+            if m.kind == "person" and role and m.sector is None:
+                sector = role
+        if m.code == "WST" and sector is None:
+            sector = None
+        return self._party(span, m, m.code, sector, None)
+
+    def _from_modifiers(self, span: Span, root: Token, mods: list[Mention], sector: str | None) -> list[Party]:
+        lex = self.lex
+        before = [m for m in mods if m.end <= root.i]
+        chosen = before[-1] if before else mods[0]
+        # conjoined modifiers: "Hungarian and Romanian officials", "U.S. and Russian negotiators"
+        group = [chosen]
+        conj_tokens = {t.i for i in range(chosen.start, chosen.end) for t in self.doc[i].conjuncts}
+        for m in mods:
+            if m is not chosen and any(i in conj_tokens for i in range(m.start, m.end)):
+                group.append(m)
+        group.sort(key=lambda m: m.start)
+        out: list[Party] = []
+        for m in group:
+            if m.kind == "demonym" and self._is_ethnic(span):
+                code = self._context_country(span, exclude=m.code) or m.code
+                out.append(self._party(span, None, code, sector or "CVL", None))
+                continue
+            sec = sector if sector is not None else _mention_sector(m)
+            if m.kind in PLACE_KINDS and sector is None:
+                sec = None
+            out.append(self._party(span, m, m.code, sec, None))
+        if len(out) > 1 or not lex:
+            return out
+        return out
+
+    def _modifier_role(self, span: Span, root: Token) -> str | None:
+        """Nearest role word left of the head inside the span ("Foreign Minister Oskar Fischer")."""
+        for i in range(root.i - 1, span.start - 1, -1):
+            tok = self.doc[i]
+            if i in self._at:
+                continue
+            role = self._role(tok)
+            if role is not None and tok.pos_ in ("NOUN", "PROPN"):
+                return role
+        return None
+
+    def _partitive_object(self, span: Span, root: Token) -> list[Party] | None:
+        for child in root.children:
+            if child.dep_ == "prep" and child.lower_ == "of" and span.start <= child.i < span.end:
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj" and pobj.i < span.end:
+                        inner = self.doc[pobj.left_edge.i : min(pobj.right_edge.i + 1, span.end)]
+                        coded = self._code(inner)
+                        return coded or None
+        return None
+
+    @staticmethod
+    def _retext(party: Party, span: Span) -> Party:
+        party.text, party.start, party.end = span.text, span.start_char, span.end_char
+        return party
+
+    def _root_in_unknown_org(self, span: Span, root: Token) -> bool:
+        return root.ent_type_ == "ORG" and root.i not in self._at
+
+    def _has_unknown_entity(self, span: Span) -> bool:
+        return any(e.label_ in ("PERSON", "ORG") and e.start >= span.start and e.end <= span.end for e in span.ents)
+
+    def _is_ethnic(self, span: Span) -> bool:
+        return any(t.lower_ in self.lex.ethnic for t in span)
+
+    def _owner_like(self, m: Mention) -> bool:
+        """A possessor ("NATO's measures") or a named organisation/state as a noun modifier ("UN
+        peacekeepers", "UNITA wing") — not an adjective ("Russian invasion", "Western exercise")."""
+        deps = {self.doc[i].dep_ for i in range(m.start, m.end)}
+        if "poss" in deps:
+            return True
+        return m.kind not in ("demonym", "west") and bool(deps & {"compound", "nmod"})
+
+    def _pronoun_owner(self, root: Token) -> Mention | None:
+        """The antecedent of a possessive "its"/"their" on the head: the last actor named before it."""
+        pron = next((c for c in root.children if c.dep_ == "poss" and c.lower_ in ("its", "their")), None)
+        if pron is None:
+            return None
+        sent_start = pron.sent.start if self.doc.has_annotation("DEP") else 0
+        subj = self._governing_subject(root)  # "NATO was heightening tensions with its deployments"
+        if subj is not None and subj.end <= pron.i:
+            return subj
+        for m in reversed(self.mentions):
+            if m.end <= pron.i and m.start >= sent_start and m.kind not in PLACE_KINDS:
+                return m
+        return None
+
+    def _governing_subject(self, tok: Token) -> Mention | None:
+        """The actor mention heading the subject of the nearest clause that governs ``tok``."""
+        inside = tok
+        t = tok
+        for _ in range(8):
+            if t.head.i == t.i:
+                return None
+            t = t.head
+            if t.pos_ in ("VERB", "AUX"):
+                for child in t.children:
+                    if child.dep_ in ("nsubj", "nsubjpass") and child.i != inside.i:
+                        m = self._at.get(child.i)
+                        return m if m is not None and m.kind not in PLACE_KINDS else None
+            inside = t
+        return None
+
+    def _subject_country(self, span: Span, exclude: str | None) -> str | None:
+        """The state that is the subject of a clause governing the span ("Russia ... dispatching bombers")."""
+        tok = self._head_of(span)
+        if tok.dep_ == "conj" and tok.head.pos_ == "NOUN":  # "Russian drones and aircraft": shared modifier
+            for mod in tok.head.children:
+                m = self._at.get(mod.i)
+                if mod.dep_ in ("amod", "compound") and m is not None and m.code != exclude and self._state_like(m):
+                    return m.code
+        while tok.head.i != tok.i:
+            tok = tok.head
+            if tok.pos_ not in ("VERB", "AUX"):
+                continue
+            if tok.dep_ == "pcomp" and not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
+                owner = tok.head.head if tok.head.dep_ == "prep" else tok.head  # "accused Russia of sending …"
+                for obj in owner.children:
+                    m = self._at.get(obj.i)
+                    if obj.dep_ == "dobj" and m is not None and m.code != exclude and self._state_like(m):
+                        return m.code
+            for child in tok.children:
+                if child.dep_ not in ("nsubj", "nsubjpass") or span.start <= child.i < span.end:
+                    continue
+                for i in range(child.i, child.left_edge.i - 1, -1):  # "Burmese troops", "Russia", "NATO"
+                    m = self._at.get(i)
+                    if m is not None and m.code != exclude and self._state_like(m):
+                        return m.code
+                if child.pos_ == "NOUN" and child.i not in self._at:  # "alliance members" → the IGO in focus
+                    subj = self.doc[child.left_edge.i : child.i + 1]
+                    ana = next(filter(None, (self._anaphor(subj, t) for t in reversed(subj))), None)
+                    code = (ana[0].code if ana[0] is not None else ana[1].get("default")) if ana else None
+                    if code and code != exclude:
+                        return str(code)
+        return None
+
+    def _state_like(self, m: Mention) -> bool:
+        """A state or an intergovernmental organisation (NATO, the EU) that can own a bare role's members."""
+        return m.code in self.lex.iso or (m.kind == "igo" and self.lex.org_kind(m.code) == "igo")
+
+    def _context_country(self, span: Span, exclude: str | None = None) -> str | None:
+        """A state for a bare role from its sentence: the subject of a governing clause, a place after "in",
+        else the nearest state mention."""
+        sent = span.sent if self.doc.has_annotation("DEP") else self.doc[:]
+        subj = self._subject_country(span, exclude) if exclude is None else None
+        if subj is not None:
+            return subj
+        cands = [
+            m
+            for m in self.mentions
+            if m.start >= sent.start
+            and m.end <= sent.end
+            and m.code in self.lex.iso
+            and m.code != exclude
+            and (m.start >= span.end or m.end <= span.start or exclude is not None)
+        ]
+        if not cands:
+            return None
+        for m in cands:
+            prev = self.doc[m.start - 1] if m.start > 0 else None
+            if prev is not None and prev.lower_ in ("in", "inside", "within") and m.kind != "demonym":
+                return m.code
+        best = min(cands, key=lambda m: min(abs(m.start - span.end), abs(span.start - m.end)))
+        return best.code
+
+
+def _head_of(span: Span) -> Token:
+    """The span's head: of the tokens attached outside the span, the rightmost nominal (English NPs are
+    head-final: in the fragment "Moslem fundamentalist" spaCy's root is "Moslem")."""
+    tops = [t for t in span if t.head.i < span.start or t.head.i >= span.end or t.head.i == t.i]
+    nominal = [t for t in tops if t.pos_ in ("NOUN", "PROPN", "NUM", "PRON", "ADJ")]
+    if len(tops) > 1 and nominal:
+        return nominal[-1]
+    root = span.root
+    if root.pos_ in ("VERB", "AUX"):  # a mis-parse ("The Red Cross operating in Iraq"): take its subject
+        subj = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass") and span.start <= c.i < span.end]
+        nouns = [t for t in span if t.pos_ in ("NOUN", "PROPN") and t.i < root.i]
+        if subj or nouns:
+            return (subj or nouns)[-1] if subj else nouns[-1]
+    return root
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed_ent_id(ent_id: str) -> tuple[str, str | None, str, str] | None:
+    """``parse_ent_id`` remembered (the entity ruler's ids are few; bounded)."""
+    return parse_ent_id(ent_id)
+
+
+def _listed(head: Token) -> list[Token]:
+    """A list parsed as apposition: "The US, Russia, and Switzerland" (Russia appos, Switzerland its conj)."""
+    table = token_table(head.doc)
+    dep, pos = table.dep, table.pos
+    doc = head.doc
+    out: list[Token] = []
+    for k in table.kids[head.i]:
+        if dep[k] == "appos" and pos[k] == "PROPN":
+            c = doc[k]
+            if c.ent_type_ in ("GPE", "ORG", "NORP") and c.conjuncts:
+                out.extend([c, *c.conjuncts])
+    return out
+
+
+def _governing_noun(tok: Token) -> Token | None:
+    """The noun an adjective/compound modifies, through coordination ("Hungarian and Romanian officials")."""
+    while tok.dep_ == "conj" and tok.head.i != tok.i:
+        tok = tok.head
+    if tok.dep_ in ("amod", "compound", "nmod") and tok.head.pos_ in ("NOUN", "PROPN"):
+        return tok.head
+    return None
+
+
+def _mention_sector(m: Mention) -> str | None:
+    if m.kind in PLACE_KINDS:
+        return None
+    return m.sector
+
+
+def code_entities(doc: Doc) -> list[Party]:
+    """Every coded entity mention of a document as a party (for inspection and the CLI)."""
+    coder = ActorCoder(doc)
+    out: list[Party] = []
+    for ent in doc.ents:
+        party = coder.party(ent)
+        if party is not None:
+            out.append(party)
+    return out

@@ -1,0 +1,167 @@
+"""The offline gazetteer: countries, capitals and conflict places.
+
+* countries — the one countries table (``data/actors/countries.csv``, read by :mod:`brinkwatch.lexicon.countries`):
+  code, name, variants, demonyms, capital city, centroid lat/lon (every UN member plus a few widely
+  reported territories: Palestine, Taiwan, Kosovo, Western Sahara, Hong Kong, Greenland);
+* ``data/gazetteer/places.csv`` — name, country (ISO-3, empty for seas and multinational regions), kind
+  (city | region | sea), lat, lon, aliases;
+* ``spatial.yaml`` — the prepositions and nouns that make a phrase a place (used by ``places``).
+
+Loaded once per process. ``Gazetteer.find(tokens)`` scans capitalised token sequences for the longest known
+name; ``country_code(tokens)`` codes a phrase's country from names, demonyms, capitals (metonymy) and the
+attribution data's government bodies and IGO words.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from brinkwatch.lexicon.countries import countries
+
+KINDS: tuple[str, ...] = ("country", "city", "region", "sea")
+_CONNECTORS = frozenset({"the", "of", "and", "de", "al", "el", "la", "ez", "-", "on", "del", "della"})
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    name: str
+    country: str | None  # ISO-3; None for seas / multinational regions
+    kind: str  # country | city | region | sea
+    lat: float | None
+    lon: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    start: int  # index in the token sequence given to ``find``
+    end: int
+    place: Place
+
+
+_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built in: ~10x faster
+
+
+def load_yaml(text: str) -> Any:
+    """``yaml.safe_load`` with the C loader when PyYAML has it (the same safe constructors and results)."""
+    return yaml.load(text, Loader=_YAML_LOADER)  # a safe loader (CSafeLoader / SafeLoader)
+
+
+def _read(name: str) -> str:
+    return resources.files("brinkwatch").joinpath(f"data/gazetteer/{name}").read_text("utf-8")
+
+
+def _split(cell: str | None) -> list[str]:
+    return [p.strip() for p in (cell or "").split("|") if p.strip()]
+
+
+def _key(text: str) -> tuple[str, ...]:
+    """Lower-cased words of a name, as the tokenizer splits simple names ("Rostov-on-Don" keeps hyphens)."""
+    return tuple(text.lower().replace("-", " - ").replace("'s", " 's").split())
+
+
+class Gazetteer:
+    """Names → places; demonyms → countries."""
+
+    def __init__(self) -> None:
+        self.countries: dict[str, Place] = {}
+        self.capitals: dict[str, str] = {}  # iso3 → capital name
+        self.names: dict[tuple[str, ...], Place] = {}
+        self.demonyms: dict[tuple[str, ...], str] = {}
+        for country in countries():  # the one countries table, shared with the actor lexicon
+            place = Place(country.name, country.code, "country", country.lat, country.lon)
+            self.countries[country.code] = place
+            if country.capital_city:
+                self.capitals[country.code] = country.capital_city
+            for n in [country.name, *country.variants]:
+                self.names.setdefault(_key(n), place)
+            for d in country.demonym_forms:
+                self.demonyms.setdefault(_key(d), country.code)
+        for row in csv.DictReader(io.StringIO(_read("places.csv"))):
+            lat = float(row["lat"]) if row["lat"] else None
+            lon = float(row["lon"]) if row["lon"] else None
+            place = Place(row["name"], row["country"] or None, row["kind"], lat, lon)
+            for n in [row["name"], *_split(row["aliases"])]:
+                self.names.setdefault(_key(n), place)
+        spatial = load_yaml(_read("spatial.yaml"))
+        self.strong_preps = strings(spatial["strong_preps"], "spatial.yaml strong_preps")
+        self.weak_preps = strings(spatial["weak_preps"], "spatial.yaml weak_preps")
+        self.area_nouns = strings(spatial["area_nouns"], "spatial.yaml area_nouns")
+        self.line_nouns = strings(spatial["line_nouns"], "spatial.yaml line_nouns")
+        self.capital_names = frozenset(self.capitals.values())
+        self.max_len = max(len(k) for k in [*self.names, *self.demonyms])
+        self._longest: dict[str, int] = {}  # first word of a name → words of the longest name it starts
+        for k in self.names:
+            if k:
+                self._longest[k[0]] = max(self._longest.get(k[0], 0), len(k))
+        from brinkwatch.coder.attribution import source_data  # government bodies and IGO words live with the sources
+
+        data = source_data()
+        self.bodies = {_key(k): v for k, v in data.bodies.items()}
+        self.igos = {_key(k): v for k, v in data.igos.items()}
+
+    def find(self, words: Sequence[str]) -> list[Match]:
+        """Longest known place names in a token sequence (names must be capitalised, as in news text)."""
+        out: list[Match] = []
+        lowered = [w.lower() for w in words]
+        i, n = 0, len(words)
+        while i < n:
+            hit = None
+            longest = self._longest.get(lowered[i], 0)  # no name starts with most words: skip them
+            if longest and words[i][:1].isupper():
+                for size in range(min(self.max_len, longest, n - i), 0, -1):
+                    place = self.names.get(tuple(lowered[i : i + size]))
+                    if place is not None and _capitalised(words[i : i + size]):
+                        hit = Match(i, i + size, place)
+                        break
+            if hit is not None:
+                out.append(hit)
+                i = hit.end
+            else:
+                i += 1
+        return out
+
+    def demonym(self, words: Sequence[str]) -> str | None:
+        """The country of a demonym or IGO adjective ("Russian" → RUS, "EU" → EU), else None."""
+        key = tuple(w.lower() for w in words)
+        return self.demonyms.get(key) or self.igos.get(key)
+
+    def country_code(self, words: Sequence[str]) -> str | None:
+        """The first country / IGO a phrase names: bodies (Kremlin), IGOs, demonyms, names, capitals."""
+        lowered = [w.lower() for w in words]
+        n = len(words)
+        for i in range(n):
+            for size in range(min(self.max_len, n - i), 0, -1):
+                key = tuple(lowered[i : i + size])
+                code = self.bodies.get(key) or self.igos.get(key) or self.demonyms.get(key)
+                if code is None and words[i][:1].isupper():
+                    place = self.names.get(key)
+                    if place is not None and _capitalised(words[i : i + size]):
+                        code = place.country
+                if code:
+                    return code
+        return None
+
+
+def strings(items: object, where: str) -> frozenset[str]:
+    """A data list that must hold only strings (YAML turns a bare ``on``/``off``/``no`` into a boolean)."""
+    if not isinstance(items, list) or not all(isinstance(w, str) for w in items):
+        raise ValueError(f"{where}: expected a list of strings (quote words such as 'on', 'off', 'no')")
+    return frozenset(w.lower() for w in items)
+
+
+def _capitalised(words: Sequence[str]) -> bool:
+    return all(w[:1].isupper() or w.lower() in _CONNECTORS or not w[:1].isalpha() for w in words)
+
+
+@functools.lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    """The gazetteer, loaded once per process."""
+    return Gazetteer()
