@@ -35,6 +35,7 @@ demo: setup
 lint: setup
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
+	$(BIN)/lint-imports
 
 typecheck: setup
 	$(BIN)/mypy src
@@ -54,7 +55,7 @@ bench-scale: setup
 	$(BIN)/brinkwatch bench --skip-ingest --skip-queries --stream-articles 100000 --resume-articles 10000
 
 docs: setup
-	$(BIN)/python -m brinkwatch.dev.docs
+	$(BIN)/python -m brinkwatch.cli.docs
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache test-artifacts

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from brinkwatch.cli import docs
 from brinkwatch.core.settings import settings_table
-from brinkwatch.dev import docs
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

@@ -6,26 +6,27 @@ import pytest
 
 from analytics_data import write_record, write_scenario
 from brinkwatch.analyze import dyads, incidents
+from brinkwatch.lexicon import groups
 from brinkwatch.store.writer import Store
 
 
 def test_groups_file() -> None:
-    nato = dyads.expand("NATO")
+    nato = groups.expand("NATO")
     assert {"NATO", "POL", "EST", "USA", "TUR"} <= nato and "RUS" not in nato and len(nato) == 33
-    eu = dyads.expand("EU")
+    eu = groups.expand("EU")
     assert "AUT" in eu and "USA" not in eu
-    west = dyads.expand("WST")
+    west = groups.expand("WST")
     assert {"WST", "NATO", "EU", "USA", "AUT", "JPN"} <= west
-    assert dyads.expand("rus") == {"RUS"}
-    assert "NATO" not in dyads.members("NATO") and "POL" in dyads.members("NATO")
-    for d in dyads.load_groups()["watch"]:
-        dyads.parse_dyad(d)
+    assert groups.expand("rus") == {"RUS"}
+    assert "NATO" not in groups.members("NATO") and "POL" in groups.members("NATO")
+    for d in groups.watch_list():
+        groups.parse_dyad(d)
 
 
 @pytest.mark.parametrize("bad", ["NATO", "A:B:C", "", "NATO:'; DROP TABLE events;--", "x" * 50])
 def test_parse_dyad_refuses_junk(bad: str) -> None:
     with pytest.raises(ValueError):
-        dyads.parse_dyad(bad)
+        groups.parse_dyad(bad)
 
 
 def test_nato_russia_weekly(db_url: str) -> None:

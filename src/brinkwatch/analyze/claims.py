@@ -35,6 +35,7 @@ import sqlalchemy as sa
 from brinkwatch.analyze.incidents import events_by_ids
 from brinkwatch.core.ontology import CLAIMED_STATUSES
 from brinkwatch.store import schema as S
+from brinkwatch.store.reads import dyad_condition
 from brinkwatch.store.writer import Store
 
 CLAIM_STATUSES = tuple(sorted(CLAIMED_STATUSES))
@@ -144,8 +145,6 @@ def claims(store: Store, since: str | None = None, dyad: str | None = None, limi
     content_q = sa.select(e.c.id).where(e.c.status.in_(CLAIM_STATUSES))
     accuse_q = sa.select(e.c.id).where(e.c.event_type == "ACCUSE", e.c.status == "asserted", e.c.recipient.is_not(None))
     if dyad:
-        from brinkwatch.analyze.dyads import dyad_condition
-
         cond = dyad_condition(e.c.actor, e.c.recipient, dyad, also=[e.c.date >= since] if since else [])
         content_q, accuse_q = content_q.where(cond), accuse_q.where(cond)
     elif since:

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
-from brinkwatch.analyze.dyads import expand, members, parse_dyad
+from brinkwatch.lexicon.groups import expand, members, parse_dyad
 from brinkwatch.store import schema as S
 from brinkwatch.store.writer import Store
 

@@ -13,19 +13,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from functools import lru_cache
-from importlib import resources
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-import yaml
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
+from brinkwatch.lexicon.groups import expand, parse_dyad, watch_list
 from brinkwatch.lexicon.ontology import PLOVER_TYPES
 from brinkwatch.store import schema as S
 from brinkwatch.store.migrations import STALE_WEEKLY
+from brinkwatch.store.reads import dyad_condition
 from brinkwatch.store.writer import Store, chunks
 
 if TYPE_CHECKING:  # pandas is imported where a frame is built (ingest never needs it)
@@ -33,67 +32,6 @@ if TYPE_CHECKING:  # pandas is imported where a frame is built (ingest never nee
 
 SERIES = ("factual", "rhetoric", "claimed")
 FREQS = {"D": "D", "W": "W"}
-
-
-@lru_cache(maxsize=1)
-def load_groups() -> dict[str, Any]:
-    """The parsed groups file: {"groups": {CODE: {name, includes, members, member_groups}}, "watch": [...]}."""
-    text = resources.files("brinkwatch").joinpath("data/groups.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text) or {}
-    return {"groups": data.get("groups") or {}, "watch": list(data.get("watch") or [])}
-
-
-def expand(code: str) -> frozenset[str]:
-    """Every actor code a side stands for: the code itself, plus members (recursively) for a group."""
-    groups = load_groups()["groups"]
-    code = code.strip().upper()
-    out = {code}
-    todo = [code]
-    seen: set[str] = set()
-    while todo:
-        g = todo.pop()
-        if g in seen or g not in groups:
-            continue
-        seen.add(g)
-        spec = groups[g]
-        out |= {str(x).upper() for x in (spec.get("includes") or [])}
-        out |= {str(x).upper() for x in (spec.get("members") or [])}
-        todo += [str(x).upper() for x in (spec.get("member_groups") or [])]
-    return frozenset(out)
-
-
-def members(group: str) -> list[str]:
-    """The member states of a group (countries only, without the organisation codes)."""
-    groups = load_groups()["groups"]
-    g = group.strip().upper()
-    if g not in groups:
-        return [g]
-    orgs = {str(x).upper() for x in (groups[g].get("includes") or [])}
-    return sorted(expand(g) - orgs - set(groups))
-
-
-def parse_dyad(dyad: str) -> tuple[str, str]:
-    """``"NATO:RUS"`` → ("NATO", "RUS"); raises ValueError on anything else."""
-    parts = [p.strip().upper() for p in str(dyad).replace("-", ":").split(":")]
-    if len(parts) != 2 or not all(p.isalnum() and 2 <= len(p) <= 8 for p in parts):
-        raise ValueError(f"not a dyad: {dyad!r} (expected A:B, e.g. NATO:RUS)")
-    return parts[0], parts[1]
-
-
-def dyad_condition(
-    actor_col: Any, recipient_col: Any, dyad: str, *, directed: bool = False, also: Sequence[Any] = ()
-) -> Any:
-    """A WHERE clause for rows between the two sides (A→B, and B→A unless directed).
-
-    ``also``: further conditions (a date range) repeated inside each direction, so that the database can use
-    them in the index search of each branch of the OR.
-    """
-    a, b = parse_dyad(dyad)
-    sa_, sb = sorted(expand(a)), sorted(expand(b))
-    fwd = sa.and_(actor_col.in_(sa_), recipient_col.in_(sb), *also)
-    if directed:
-        return fwd
-    return sa.or_(fwd, sa.and_(actor_col.in_(sb), recipient_col.in_(sa_), *also))
 
 
 def period_start(days: pd.Series, freq: str) -> pd.Series:
@@ -435,7 +373,7 @@ def top_pairs(store: Store, limit: int = 10) -> list[str]:
 def watched_dyads(store: Store, limit: int = 10) -> list[str]:
     """The watchlist from groups.yaml plus the busiest country pairs, without repeats."""
     out: list[str] = []
-    for d in [*load_groups()["watch"], *top_pairs(store, limit)]:
+    for d in [*watch_list(), *top_pairs(store, limit)]:
         a, b = parse_dyad(d)
         if f"{a}:{b}" not in out and f"{b}:{a}" not in out:
             out.append(f"{a}:{b}")

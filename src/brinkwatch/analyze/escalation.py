@@ -28,8 +28,10 @@ import pandas as pd
 import ruptures as rpt
 import sqlalchemy as sa
 
-from brinkwatch.analyze.dyads import dyad_condition, parse_dyad, period_sums, watched_dyads
+from brinkwatch.analyze.dyads import period_sums, watched_dyads
+from brinkwatch.lexicon.groups import parse_dyad
 from brinkwatch.store import schema as S
+from brinkwatch.store.reads import dyad_condition
 from brinkwatch.store.writer import Store
 
 WEIGHTS = {"material": 3.0, "threats": 2.0, "considered": 1.0, "claimed": 1.0, "verbal": 0.5}

@@ -14,8 +14,10 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
-from brinkwatch.analyze.dyads import dyad_condition, expand, parse_dyad, watched_dyads
+from brinkwatch.analyze.dyads import watched_dyads
+from brinkwatch.lexicon.groups import expand, parse_dyad
 from brinkwatch.store import schema as S
+from brinkwatch.store.reads import dyad_condition
 from brinkwatch.store.writer import Store
 
 COLUMNS = ["dyad", "start", "end", "n_moves", "n_incidents", "sequence", "incident_ids", "moves"]

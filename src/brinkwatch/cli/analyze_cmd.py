@@ -43,7 +43,7 @@ def _store(db: str | None) -> Iterator[Any]:
 def _dyad(value: str | None) -> str | None:
     if value is None:
         return None
-    from brinkwatch.analyze.dyads import parse_dyad
+    from brinkwatch.lexicon.groups import parse_dyad
 
     try:
         a, b = parse_dyad(value)

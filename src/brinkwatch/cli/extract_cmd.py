@@ -26,8 +26,8 @@ def extract_command(
     model: Annotated[str | None, typer.Option("--model", help="spaCy pipeline (default: setting spacy_model).")] = None,
 ) -> None:
     """Extract PLOVER events (with status, attribution, date, place, evidence) and print them."""
-    from brinkwatch.coder.extract import extract_inputs
     from brinkwatch.core.settings import Settings
+    from brinkwatch.pipeline.preview import extract_inputs
 
     if fmt not in FORMATS:
         raise fail(f"--format must be one of {', '.join(FORMATS)}")

@@ -21,14 +21,9 @@ an IGO code such as NATO/EU, or WST) and for state media (TASS → RUS).
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import functools
-import io
 import itertools
 from collections.abc import Iterable
-from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 from spacy.matcher import PhraseMatcher
@@ -36,9 +31,8 @@ from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
 from brinkwatch.coder.syntax import token_table
-from brinkwatch.core.ontology import ATTRIBUTION_KINDS
 from brinkwatch.core.records import Attribution
-from brinkwatch.lexicon.gazetteer import load_yaml, strings
+from brinkwatch.lexicon.sources import source_data
 
 _MAX_WALK = 60  # bound on walks up the tree (degenerate parses)
 _MAX_SOURCE_TOKENS = 12
@@ -50,56 +44,6 @@ _KEEP_PREPS = frozenset({"of", "from", "at", "in", "within", "with", "close", "i
 _SKIP_SUBJECTS = frozenset({"it", "there", "this", "that", "which", "what", "i", "you", "one"})
 _RELATIVE = frozenset({"who", "which", "that"})
 _SUBJ = frozenset({"nsubj", "csubj"})
-
-
-@dataclass(frozen=True, slots=True)
-class SourceData:
-    outlets: dict[str, tuple[str, str | None]]  # alias (as written) → (canonical name, state ISO-3 or None)
-    kinds: dict[str, str]  # noun → kind
-    phrases: tuple[tuple[str, str], ...]  # (lower phrase, kind), longest first
-    anaphora: frozenset[str]
-    bodies: dict[str, str]
-    igos: dict[str, str]
-    reporting_verbs: frozenset[str]
-    content_preps: frozenset[str]
-    quote_verbs: frozenset[str]
-
-
-def _data_text(name: str) -> str:
-    return resources.files("brinkwatch").joinpath(f"data/attribution/{name}").read_text("utf-8")
-
-
-@functools.lru_cache(maxsize=1)
-def source_data() -> SourceData:
-    """``data/attribution/outlets.csv`` and ``sources.yaml``, loaded once and checked."""
-    outlets: dict[str, tuple[str, str | None]] = {}
-    for row in csv.DictReader(io.StringIO(_data_text("outlets.csv"))):
-        entry = (row["name"].strip(), (row.get("state") or "").strip() or None)
-        for alias in [row["name"], *(row.get("aliases") or "").split("|")]:
-            if alias.strip():
-                outlets.setdefault(alias.strip(), entry)
-    raw: dict[str, Any] = load_yaml(_data_text("sources.yaml"))
-    kinds: dict[str, str] = {}
-    for kind, nouns in raw["kinds"].items():
-        if kind not in ATTRIBUTION_KINDS:
-            raise ValueError(f"sources.yaml: unknown attribution kind {kind!r}")
-        for noun in sorted(strings(nouns, f"sources.yaml kinds.{kind}")):
-            kinds.setdefault(noun, kind)
-    phrases = [(p, k) for k, ps in raw["phrases"].items() for p in strings(ps, f"sources.yaml phrases.{k}")]
-    for _, k in phrases:
-        if k not in ATTRIBUTION_KINDS:
-            raise ValueError(f"sources.yaml: unknown attribution kind {k!r}")
-    return SourceData(
-        outlets=outlets,
-        kinds=kinds,
-        phrases=tuple(sorted(phrases, key=lambda p: -len(p[0]))),
-        anaphora=strings(raw["anaphora"], "sources.yaml anaphora"),
-        bodies={str(k).lower(): str(v) for k, v in raw["bodies"].items()},
-        igos={str(k).lower(): str(v) for k, v in raw["igos"].items()},
-        reporting_verbs=strings(raw["reporting_verbs"], "sources.yaml reporting_verbs"),
-        content_preps=strings(raw["content_preps"], "sources.yaml content_preps"),
-        quote_verbs=strings(raw["quote_verbs"], "sources.yaml quote_verbs"),
-    )
 
 
 _MATCHERS: dict[int, tuple[Vocab, PhraseMatcher]] = {}

@@ -23,7 +23,6 @@ Events of a sentence come out in reading order, the main-clause event (nearest t
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from spacy.language import Language
@@ -33,7 +32,7 @@ from brinkwatch.coder import attribution, dates, modality, places
 from brinkwatch.coder import syntax as deptree
 from brinkwatch.coder import triggers as events
 from brinkwatch.coder.triggers import Entry, Lexicon, log
-from brinkwatch.core.records import Article, Attribution, Event, InputFailure, Location, Party, Sentence
+from brinkwatch.core.records import Attribution, Event, Location, Party, Sentence
 from brinkwatch.core.settings import Settings
 from brinkwatch.lexicon import actors as actor_data
 
@@ -669,37 +668,3 @@ def extract_text(
     settings = settings or Settings.from_env()
     nlp = nlp or load_nlp(settings.spacy_model)
     return extract_doc(nlp(text), doc_id=doc_id, published=published, settings=settings)[1]
-
-
-def extract_inputs(
-    inputs: list[str],
-    *,
-    published: str | None = None,
-    settings: Settings | None = None,
-    nlp: Language | None = None,
-) -> Iterator[tuple[Article, list[Event]] | InputFailure]:
-    """Each article of ``inputs`` (files, directories, "-" for stdin, .jsonl of {"id", "text",
-    "published"?}) with its events, or one InputFailure per bad input; nothing is stored.
-    ``published`` is the date for articles that carry none."""
-    from brinkwatch.coder.parse import load_nlp
-    from brinkwatch.ingest.sources import iter_articles
-
-    settings = settings or Settings.from_env()
-    nlp = nlp or load_nlp(settings.spacy_model)
-    for item in iter_articles(inputs, settings):
-        if isinstance(item, InputFailure):
-            yield item
-            continue
-        article = _normalized(item)
-        if len(article.text.encode("utf-8", "replace")) > settings.max_article_bytes:
-            yield InputFailure(origin=article.origin or article.doc_id, reason="over max_article_bytes, not parsed")
-            continue
-        when = article.published or published
-        doc = nlp(article.text)
-        yield article, extract_doc(doc, doc_id=article.doc_id, published=when, settings=settings)[1]
-
-
-def _normalized(article: Article) -> Article:
-    from brinkwatch.ingest.normalize import normalize
-
-    return normalize(article)

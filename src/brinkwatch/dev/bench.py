@@ -45,6 +45,7 @@ from brinkwatch.dev.bench_queries import (
     search_term,
     time_query,
 )
+from brinkwatch.dev.memory import tree_memory
 
 __all__ = ["BenchConfig", "measure", "percentiles", "run_bench", "summary_line", "write_results"]
 
@@ -94,31 +95,6 @@ class BenchConfig:
 # ------------------------------------------------------------------------------------------ helpers
 
 
-def _tree_memory(root: Any) -> tuple[int, int]:
-    """(summed RSS, summed PSS) of a process and all its children; PSS counts shared pages once."""
-    import psutil
-
-    rss = pss = 0
-    try:
-        procs = [root, *root.children(recursive=True)]
-    except psutil.Error:
-        return 0, 0
-    for p in procs:
-        try:
-            info = p.memory_full_info()
-            rss += info.rss
-            pss += getattr(info, "pss", info.rss)
-        except psutil.AccessDenied:
-            try:
-                m = p.memory_info().rss
-            except psutil.Error:
-                continue
-            rss, pss = rss + m, pss + m
-        except psutil.Error:
-            continue
-    return rss, pss
-
-
 def measure(cmd: list[str], *, env: dict[str, str] | None = None, timeout: float = 3600) -> dict[str, Any]:
     """Run ``cmd``; wall seconds, peak memory of its whole process tree, exit code, output tails.
 
@@ -134,7 +110,7 @@ def measure(cmd: list[str], *, env: dict[str, str] | None = None, timeout: float
         try:
             root = psutil.Process(proc.pid)
             while proc.poll() is None:
-                rss, pss = _tree_memory(root)
+                rss, pss = tree_memory(root)
                 peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
                 if time.perf_counter() - t0 > timeout:
                     proc.kill()

@@ -60,7 +60,7 @@ def watch(cmd: list[str], db: Path, *, kill_at: int | None = None, timeout: floa
     """
     import psutil
 
-    from brinkwatch.dev.bench import _tree_memory  # one definition of "the tree's memory"
+    from brinkwatch.dev.memory import tree_memory
 
     samples: list[dict[str, Any]] = []
     t0 = time.perf_counter()
@@ -72,7 +72,7 @@ def watch(cmd: list[str], db: Path, *, kill_at: int | None = None, timeout: floa
         last_count = 0.0
         while proc.poll() is None:
             now = time.perf_counter() - t0
-            rss, pss = _tree_memory(root)
+            rss, pss = tree_memory(root)
             if kill_at is not None or now - last_count >= COUNT_SECONDS:
                 stored, last_count = stored_articles(db) or stored, now
             samples.append({"s": round(now, 1), "stored": stored, "pss": pss, "rss": rss})

@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 
 from brinkwatch.lexicon.countries import countries
+from brinkwatch.lexicon.sources import source_data
 
 KINDS: tuple[str, ...] = ("country", "city", "region", "sea")
 _CONNECTORS = frozenset({"the", "of", "and", "de", "al", "el", "la", "ez", "-", "on", "del", "della"})
@@ -101,8 +102,6 @@ class Gazetteer:
         for k in self.names:
             if k:
                 self._longest[k[0]] = max(self._longest.get(k[0], 0), len(k))
-        from brinkwatch.coder.attribution import source_data  # government bodies and IGO words live with the sources
-
         data = source_data()
         self.bodies = {_key(k): v for k, v in data.bodies.items()}
         self.igos = {_key(k): v for k, v in data.igos.items()}

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from brinkwatch.lexicon.groups import expand, parse_dyad
 from brinkwatch.store import schema as S
 from brinkwatch.store.writer import Store, chunks, event_parts
 
@@ -60,8 +61,6 @@ def list_incidents(
 ) -> pd.DataFrame:
     """Incidents, newest first; ``dyad`` "A:B" (countries or groups) keeps those between the two sides."""
     import pandas as pd
-
-    from brinkwatch.analyze.dyads import dyad_condition
 
     i = S.incidents
     q = sa.select(i)
@@ -132,3 +131,19 @@ def incident_detail(store: Store, incident_id: int) -> dict[str, Any] | None:
         "reports": reports,
         "outlets": [{"source": k, "reports": v} for k, v in outlets.items()],
     }
+
+
+def dyad_condition(
+    actor_col: Any, recipient_col: Any, dyad: str, *, directed: bool = False, also: Sequence[Any] = ()
+) -> Any:
+    """A WHERE clause for rows between the two sides (A→B, and B→A unless directed).
+
+    ``also``: further conditions (a date range) repeated inside each direction, so that the database can use
+    them in the index search of each branch of the OR.
+    """
+    a, b = parse_dyad(dyad)
+    sa_, sb = sorted(expand(a)), sorted(expand(b))
+    fwd = sa.and_(actor_col.in_(sa_), recipient_col.in_(sb), *also)
+    if directed:
+        return fwd
+    return sa.or_(fwd, sa.and_(actor_col.in_(sb), recipient_col.in_(sa_), *also))

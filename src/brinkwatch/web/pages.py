@@ -14,6 +14,7 @@ from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
 from brinkwatch.core.ontology import CLAIM_STATES, STATUSES
+from brinkwatch.lexicon import groups
 from brinkwatch.store.writer import Store
 from brinkwatch.web import analytics as A
 from brinkwatch.web import queries as Q
@@ -186,11 +187,9 @@ def overview(request: Request) -> HTMLResponse:
 
 def _code(x: str) -> str:
     try:
-        pair = Q.parse_dyad(f"{x}:X")
+        return groups.parse_code(x)
     except ValueError:
         raise HTTPException(status_code=404, detail="not a dyad code") from None
-    assert pair is not None
-    return pair[0]
 
 
 @router.get("/dyad/{a}/{b}", response_class=HTMLResponse)

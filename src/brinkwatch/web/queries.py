@@ -13,7 +13,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from brinkwatch.lexicon import groups
 from brinkwatch.store import schema as S
+from brinkwatch.store.reads import dyad_condition
 from brinkwatch.store.writer import contains, event_parts, party_filter
 
 MAX_LIMIT = 500
@@ -109,26 +111,13 @@ class EventFilter:
 
 
 def parse_dyad(dyad: str | None) -> tuple[str, str] | None:
-    """``"NATO:RUS"`` → ``("NATO", "RUS")``; anything else → ValueError."""
-    if not dyad:
-        return None
-    parts = [p.strip().upper() for p in dyad.replace("-", ":").split(":")]
-    if len(parts) != 2 or not all(parts) or not all(p.isalnum() and len(p) <= 12 for p in parts):
-        raise ValueError("dyad must look like A:B (codes such as NATO:RUS)")
-    return parts[0], parts[1]
+    """``"NATO:RUS"`` → ``("NATO", "RUS")``; None for no dyad; anything else → ValueError."""
+    return groups.parse_dyad(dyad) if dyad else None
 
 
 def dyad_clause(actor_col: Any, recipient_col: Any, dyad: tuple[str, str], *, directed: bool = False) -> Any:
-    """Rows between the two sides; groups (NATO, EU, WST) expand to their members via brinkwatch.analyze.dyads."""
-    x, y = dyad
-    try:
-        from brinkwatch.analyze.dyads import dyad_condition
-
-        return dyad_condition(actor_col, recipient_col, f"{x}:{y}", directed=directed)
-    except (ImportError, ValueError):
-        pass
-    fwd = sa.and_(actor_col == x, recipient_col == y)
-    return fwd if directed else sa.or_(fwd, sa.and_(actor_col == y, recipient_col == x))
+    """Rows between the two sides; groups (NATO, EU, WST) expand to their members."""
+    return dyad_condition(actor_col, recipient_col, f"{dyad[0]}:{dyad[1]}", directed=directed)
 
 
 def _event_select(f: EventFilter) -> sa.Select[Any]:

@@ -1,6 +1,6 @@
 """Generated documentation: the README's CLI reference (from ``--help``) and settings table.
 
-``python -m brinkwatch.dev.docs`` rewrites the generated blocks of README.md in place; ``--check`` exits 1
+``python -m brinkwatch.cli.docs`` rewrites the generated blocks of README.md in place; ``--check`` exits 1
 when they are out of date (the test suite runs the check, so the README never lies about the CLI).
 """
 
