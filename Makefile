@@ -33,12 +33,13 @@ demo: setup
 	$(BIN)/brinkwatch demo --db $(DB) --port $(PORT)
 
 lint: setup
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests tools
+	$(BIN)/ruff format --check src tests tools
 	$(BIN)/lint-imports
 
 typecheck: setup
 	$(BIN)/mypy src
+	$(BIN)/mypy tools
 
 pytest: setup
 	$(BIN)/python -m pytest

@@ -128,7 +128,7 @@ def match(sent: Sentence, events: list[Event]) -> list[tuple[Event, dict[str, An
     for e in events:
         hits = [i for i in sorted(free) if spans[i][0] < e.trigger_end and e.trigger_start < spans[i][1]]
         same = [i for i in hits if sent.gold[i]["type"] == e.event_type]
-        pick = (same or hits or [None])[0]
+        pick: int | None = (same or hits)[0] if hits else None
         if pick is not None:
             free.discard(pick)
         out.append((e, None if pick is None else sent.gold[pick]))
