@@ -23,18 +23,20 @@ Events of a sentence come out in reading order, the main-clause event (nearest t
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from brinkwatch.coder import attribution, dates, modality, places
+from brinkwatch.coder import attribution, cameo, dates, eventness, modality, places
 from brinkwatch.coder import syntax as deptree
 from brinkwatch.coder import triggers as events
 from brinkwatch.coder.triggers import Entry, Lexicon, log
 from brinkwatch.core.records import Attribution, Event, Location, Party, Sentence
 from brinkwatch.core.settings import Settings
 from brinkwatch.lexicon import actors as actor_data
+from brinkwatch.lexicon.cameo import Candidate as CameoSense
 
 EXTRACTOR_VERSION = "1.0.0"
 WEAK = 0.5  # lexicon strength at or below which a trigger is an event only with a coded (non-UNK) party
@@ -63,6 +65,11 @@ class Cand:
     recipient_heads: list[Token] = field(default_factory=list)
     own_party: bool = False  # a noun trigger's own arguments (by, possessor, modifiers, objects) code a party
     linked: Token | None = None  # the party a suspicion ties its content to ("… related to Russia")
+    senses: tuple[CameoSense, ...] = ()  # the CAMEO dictionary's readings of the trigger token
+    soft: str | None = None  # a rule that would drop it without the learned model ("bare noun", …)
+    absorbed: str | None = None  # "absorbed": the rules count it as part of another candidate's event
+    p_event: float | None = None  # the learned model's event probability
+    modality: modality.Modality | None = None
 
 
 def sentences_of(doc: Doc, sents: list[Span] | None = None) -> list[Sentence]:
@@ -157,6 +164,34 @@ def _subtree_triggers(root: Token, raw: dict[int, tuple[Token, Entry]], skip: To
     return sorted(out)
 
 
+def _senses(sent: Span) -> dict[int, list[CameoSense]]:
+    """The CAMEO dictionary's PLOVER readings of the sentence's verbs, by token."""
+    out: dict[int, list[CameoSense]] = {}
+    for m in cameo.match(sent):
+        if m.plover is not None:
+            out.setdefault(m.i, []).append(m)
+    return out
+
+
+CAMEO_STRENGTH = (0.4, 0.6)  # a verb's default sense (no pattern matched), a pattern's
+
+
+def _cameo_entry(found: list[CameoSense]) -> Entry:
+    """A trigger the CAMEO dictionary proposes and the lexicon lacks: its most specific sense."""
+    best = max(found, key=lambda m: (m.specificity, not m.default))
+    return Entry(
+        key=f"{best.lemma} {best.particle}".strip(),
+        lemma=best.lemma,
+        extra=(),
+        pos="verb",
+        type=str(best.plover),
+        mode=best.mode,
+        contexts=best.contexts,
+        strength=CAMEO_STRENGTH[0] if best.default else CAMEO_STRENGTH[1],
+        source="cameo",
+    )
+
+
 def _candidates(sent: Span, lex: Lexicon, tokens: list[Token]) -> list[Cand]:
     """Trigger candidates of one sentence; ``tokens``: its tokens whose lemma is a trigger word."""
     raw: dict[int, tuple[Token, Entry]] = {}
@@ -173,6 +208,13 @@ def _candidates(sent: Span, lex: Lexicon, tokens: list[Token]) -> list[Cand]:
             ):
                 continue  # "the banned movement", "property seized by …": background, not an event
             raw[tok.i] = (tok, e)
+    senses = _senses(sent)
+    for i, found in senses.items():
+        if i not in raw:
+            tok = sent.doc[i]
+            if tok.dep_ == "amod" or (tok.dep_ == "acl" and tok.tag_ == "VBN" and not _existential(tok)):
+                continue  # background, as for lexicon verbs
+            raw[i] = (tok, _cameo_entry(found))
     cands: dict[int, Cand] = {}
     absorbed: set[int] = set()
     dropped: set[int] = set()
@@ -257,8 +299,9 @@ def _candidates(sent: Span, lex: Lexicon, tokens: list[Token]) -> list[Cand]:
         if len(members) > 1:
             members.sort(key=lambda i: (raw[i][0].dep_ not in ARG_DEPS, i))
             absorbed.update(members[1:])
+    inner: list[Cand] = []  # absorbed triggers: part of another event for the rules; the model may keep them
     for i, (tok, e) in raw.items():
-        if i in absorbed or i in dropped or e.ignore:
+        if i in dropped or e.ignore:
             continue
         if e.needs_arg and not events.has_argument(events.clause_head(tok)):
             continue
@@ -269,7 +312,7 @@ def _candidates(sent: Span, lex: Lexicon, tokens: list[Token]) -> list[Cand]:
             light = g is not None and g.lemma_.lower() in lex.rules.light_verbs
             status_tok = g if (light and g is not None) else tok
             first, last = (g.i, tok.i) if (light and g is not None and 0 < tok.i - g.i <= 8) else (tok.i, tok.i)
-            cands[i] = Cand(tok, e, e.type, status_tok, governor=g, light=light, first=first, last=last)
+            cand = Cand(tok, e, e.type, status_tok, governor=g, light=light, first=first, last=last)
         else:
             first, last = tok.i, tok.i
             for c in tok.children:
@@ -277,11 +320,18 @@ def _candidates(sent: Span, lex: Lexicon, tokens: list[Token]) -> list[Cand]:
                     last = max(last, c.i)
                 if c.dep_ == "dobj" and c.lemma_.lower() in e.extra and c.i - tok.i <= 3:
                     last = max(last, c.i)
-            cands[i] = Cand(tok, e, e.type, tok, first=first, last=last)
+            cand = Cand(tok, e, e.type, tok, first=first, last=last)
+        if i in absorbed:
+            cand.soft = cand.absorbed = "absorbed"
+            inner.append(cand)
+        else:
+            cands[i] = cand
     for child, parent in parents.items():
         if child in cands and parent in cands:
             cands[child].parent = cands[parent]
-    out = list(cands.values())
+    for cand in [*cands.values(), *inner]:
+        cand.senses = tuple(senses.get(cand.tok.i, ()))
+    out = [*cands.values(), *inner]
     out.extend(_suspicions(tokens, lex, raw, cands))
     done = {c.tok.i for c in out if c.synthetic}
     out.extend(_reported([t for t in tokens if t.i not in done], lex, raw, cands))
@@ -441,10 +491,22 @@ def _self_accusation(child: Cand, speakers: list[Party]) -> bool:
     return bool(mine & {p.country for p in child.recipients})
 
 
+Observer = Callable[[int, Span, list[Cand], list[eventness.Proposal]], None]
+
+
 def extract_doc(
-    doc: Doc, *, doc_id: str, published: str | None = None, settings: Settings | None = None
+    doc: Doc,
+    *,
+    doc_id: str,
+    published: str | None = None,
+    settings: Settings | None = None,
+    learned: bool = True,
+    observe: Observer | None = None,
 ) -> tuple[list[Sentence], list[Event]]:
-    """Sentences and events of one parsed article (offsets are in ``doc.text``)."""
+    """Sentences and events of one parsed article (offsets are in ``doc.text``).
+
+    ``learned=False``: the rules alone decide what is an event (no learned model); ``observe``: called with
+    every sentence's candidates before the decision (training and inspection)."""
     settings = settings or Settings.from_env()
     sents = list(doc.sents)
     sentences = sentences_of(doc, sents)
@@ -455,6 +517,7 @@ def extract_doc(
     tracker = events.guard("AttributionTracker", lambda: attribution.AttributionTracker(doc, args.coder), None)
     resolver = events.guard("DateResolver", lambda: dates.DateResolver(published), None)
     out: list[Event] = []
+    model = eventness.model() if learned else None
     index_ = events.doc_index(doc, lex)
     for index, sent in enumerate(sents):
         reason = index_.codable(sent, settings.max_sentence_tokens)
@@ -474,10 +537,12 @@ def extract_doc(
                 c.own_party = True
         keep: list[Cand] = []
         for c in cands:
-            if c.entry.pos == "noun" and c.governor is None and not c.own_party:
-                continue  # a bare mention ("the talks", "the fighting"): no event without a party
-            if c.entry.strength <= WEAK and not any(p.country != "UNK" for p in (*c.actors, *c.recipients)):
-                continue  # a weak trigger ("a precautionary measure", "released an application") needs a party
+            if c.absorbed:
+                pass
+            elif c.entry.pos == "noun" and c.governor is None and not c.own_party:
+                c.soft = "bare noun"  # a bare mention ("the talks", "the fighting"): no event without a party
+            elif c.entry.strength <= WEAK and not any(p.country != "UNK" for p in (*c.actors, *c.recipients)):
+                c.soft = "weak, no party"  # "a precautionary measure", "released an application"
             if c.linked is not None and not (c.actors and c.recipients):
                 for k in cands:
                     if k.parent is c:
@@ -499,6 +564,7 @@ def extract_doc(
                     c.recipients = accused
             keep.append(c)
         keep = _one_per_event(keep, cands)
+        keep = _decide(keep, cands, sent, model, observe, index)
         keep.sort(key=lambda c: c.first)
         if keep:
             main = min(keep, key=lambda c: (events.depth(c.status_tok), c.first))
@@ -539,6 +605,77 @@ def _one_per_event(keep: list[Cand], cands: list[Cand]) -> list[Cand]:
     return out
 
 
+def _proposal(c: Cand) -> eventness.Proposal:
+    if c.modality is None:
+        c.modality = modality.assess(c.status_tok)
+    return eventness.Proposal(
+        tok=c.tok,
+        status_tok=c.status_tok,
+        event_type=c.event_type,
+        source=("suspicion" if c.linked is not None else "reported") if c.synthetic else c.entry.source,
+        strength=c.entry.strength,
+        role=c.entry.role,
+        light=c.light,
+        governor=c.governor,
+        parent_type=c.parent.event_type if c.parent is not None else None,
+        actors=c.actors,
+        recipients=c.recipients,
+        soft_drop=c.soft,
+        senses=tuple(dict.fromkeys(str(m.plover) for m in c.senses)),
+        sense_pattern=any(not m.default for m in c.senses),
+        sense_specificity=max((m.specificity for m in c.senses), default=0),
+        status=c.modality.status,
+    )
+
+
+def _decide(
+    keep: list[Cand],
+    cands: list[Cand],
+    sent: Span,
+    model: eventness.EventModel | None,
+    observe: Observer | None,
+    index: int,
+) -> list[Cand]:
+    """The candidates that are events: the learned model's call (with its type), else the rules'."""
+    proposals = [_proposal(c) for c in keep]
+    for p, c in zip(proposals, keep, strict=True):
+        p.n_children = sum(1 for k in keep if k.parent is c)
+    if observe is not None:
+        observe(index, sent, keep, proposals)
+    if model is None:
+        out = [c for c in keep if c.soft is None]
+    else:
+        probs = model.predict([model.row(eventness.raw_features(p, sent)) for p in proposals])
+        out = []
+        for c, p, pr in zip(keep, proposals, probs, strict=True):
+            chosen, c.p_event = eventness.decide(p, pr, model.veto, model.rescue)
+            if chosen is not None:
+                c.event_type = chosen
+                out.append(c)
+        out = _one_happening(out)
+    kept = {id(c) for c in out}
+    for c in cands:
+        if c.parent is not None and id(c.parent) not in kept:
+            c.parent = None
+    return out
+
+
+def _one_happening(kept: list[Cand]) -> list[Cand]:
+    """An absorbed trigger the model keeps beside the trigger that absorbs it, with the same type, is the same
+    happening ("the bombing killed 20", "shelled the town, killing 20"): the more probable one stays."""
+    drop: set[int] = set()
+    for x in kept:
+        if not x.absorbed:
+            continue
+        for y in kept:
+            if y is x or y.event_type != x.event_type or id(y) in drop:
+                continue
+            if x.tok.is_ancestor(y.tok) or y.tok.is_ancestor(x.tok) or x.tok.head.i == y.tok.head.i:
+                drop.add(id(x) if (x.p_event or 0.0) <= (y.p_event or 0.0) else id(y))
+                break
+    return [c for c in kept if id(c) not in drop]
+
+
 def _event(
     c: Cand,
     doc: Doc,
@@ -556,7 +693,9 @@ def _event(
         lemmas.extend(events.context_lemmas(c.governor))
     mode = mode_for_cand(c, lemmas, lex)
     status_tok = c.status_tok
-    mod = events.guard("modality.assess", lambda: modality.assess(status_tok), modality.Modality("asserted", 3.0))
+    mod = c.modality or events.guard(
+        "modality.assess", lambda: modality.assess(status_tok), modality.Modality("asserted", 3.0)
+    )
     chain: list[Attribution] = []
     if tracker is not None:
         no_chain: list[Attribution] = []

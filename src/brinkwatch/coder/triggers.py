@@ -63,6 +63,7 @@ class Entry:
     neg_type: str | None = None  # type when negated and future ("will not allow" → THREATEN)
     said_type: str | None = None  # type when it reports a clause ("a rights group protested that …")
     subjects: frozenset[str] = frozenset()  # an event only with one of these subjects ("protesters gathered")
+    source: str = "lexicon"  # lexicon | cameo (PETRARCH-2's verb dictionary, or a noun derived from it) | training
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +159,7 @@ def _entries(raw: dict[str, Any], pos: str) -> list[Entry]:
                 neg_type=spec.get("neg_type"),
                 said_type=spec.get("said_type"),
                 subjects=frozenset(str(w).lower() for w in spec.get("subjects") or ()),
+                source=str(spec.get("source", "lexicon")).split(":")[0],
             )
         )
     return out
@@ -181,7 +183,7 @@ def lexicon() -> Lexicon:
     for e in _entries(_read_yaml("verbs.yaml"), "verb"):
         verbs.setdefault(e.lemma, []).append(e)
     nouns: dict[str, list[Entry]] = {}
-    for e in _entries(_read_yaml("nouns.yaml"), "noun"):
+    for e in [*_entries(_read_yaml("nouns.yaml"), "noun"), *_entries(_read_yaml("nouns_derived.yaml"), "noun")]:
         for word in {e.lemma, *e.extra}:
             nouns.setdefault(word, []).append(e)
     for table in (verbs, nouns):

@@ -1,0 +1,290 @@
+"""Is a candidate a political event, and of which PLOVER type? A small learned model decides.
+
+The rule coder proposes candidates — lexicon triggers, CAMEO verb senses, reported accusations and demands —
+and codes their arguments. Many are not events on real news: everyday senses ("asked why"), idioms ("a price
+war"), generic or purpose clauses, statistics, firm-to-firm business, incidents without a political party.
+This stage scores each candidate with a gradient-boosted model (LightGBM) over features of the parse, the
+proposal and its coded parties: the rules propose and type, the model judges whether it is an event
+(:func:`decide`). On the few training events the rules' type beats the model's (measured), so the model does
+not retype.
+
+The model is trained by ``tools/train_events.py`` on the team's PLOVER coding of the UW newswire training
+sentences (``training/uw_plover_train.jsonl``; the gold sets are never used) and shipped in
+``data/models/events.*`` with its feature vocabularies and the thresholds chosen on the dev split.
+:func:`features` is the one definition of a candidate's features, for training and prediction alike.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from spacy.tokens import Span, Token
+
+from brinkwatch.core.ontology import PLOVER_TYPES
+from brinkwatch.core.records import Party
+from brinkwatch.lexicon.eventive import ratio as eventive_ratio
+
+NONE = "NONE"
+CLASSES: tuple[str, ...] = (NONE, *PLOVER_TYPES)
+POLITICAL_SECTORS = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "PTY", "REB", "SPY", "PRM", "PRE", "OPP", "UAF"})
+MODALS = frozenset({"will", "would", "may", "might", "could", "can", "should", "must", "shall", "wo", "ca"})
+MARKS = frozenset({"if", "unless", "whether", "when", "because", "to", "that", "while", "after", "before"})
+BUSINESS_ENTS = frozenset({"MONEY", "PERCENT"})
+ENT_LABELS = ("GPE", "NORP", "ORG", "PERSON", "MONEY", "PERCENT", "CARDINAL", "DATE", "LOC", "FAC")
+SOURCES = ("lexicon", "cameo", "training", "reported", "suspicion")
+
+
+@dataclass(slots=True)
+class Proposal:
+    """What the rule coder knows of one candidate, as the model reads it."""
+
+    tok: Token
+    status_tok: Token
+    event_type: str  # the rule coder's type, after PLOVER's conversions (negated cooperation → REJECT, …)
+    source: str  # lexicon | cameo | reported | suspicion
+    strength: float = 0.5
+    role: str | None = None
+    light: bool = False
+    governor: Token | None = None
+    parent_type: str | None = None
+    n_children: int = 0
+    actors: Sequence[Party] = ()
+    recipients: Sequence[Party] = ()
+    soft_drop: str | None = None  # a rule that would drop it ("bare noun", "weak, no party", "absorbed")
+    senses: tuple[str, ...] = ()  # PLOVER types the CAMEO dictionary proposes for the token
+    sense_pattern: bool = False  # one of them came from a pattern (object/preposition), not a verb default
+    sense_specificity: int = 0
+    status: str = "asserted"
+
+    @property
+    def types(self) -> tuple[str, ...]:
+        """Types the candidate may take: the rule coder's first, then the dictionary's other senses."""
+        return (self.event_type, *(t for t in self.senses if t != self.event_type))
+
+
+@dataclass(slots=True)
+class Vocab:
+    """Categorical values → small integers (0: unknown), learned from the training candidates."""
+
+    values: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def code(self, name: str, value: str | None) -> int:
+        table = self.values.get(name)
+        if table is None or value is None:
+            return 0
+        return table.get(value, 0)
+
+
+CATEGORICAL = (
+    "lemma",
+    "pos",
+    "tag",
+    "dep",
+    "head_lemma",
+    "head_dep",
+    "rule_type",
+    "source",
+    "role",
+    "parent_type",
+    "actor_sector",
+    "recipient_sector",
+    "subj_pos",
+    "subj_ent",
+    "dobj_ent",
+    "modal",
+    "mark",
+    "clause_tag",
+    "status",
+    "soft_drop",
+    "subj_lemma",
+    "dobj_lemma",
+    "prep",
+    "pobj_lemma",
+    "comp_lemma",
+)
+
+
+def _party_features(ps: Sequence[Party], prefix: str) -> dict[str, Any]:
+    coded = [p for p in ps if p.country != "UNK"]
+    sectors = [p.sector for p in ps if p.sector]
+    return {
+        f"{prefix}_n": len(ps),
+        f"{prefix}_coded": len(coded),
+        f"{prefix}_political": int(
+            any(p.sector in POLITICAL_SECTORS or (p.country != "UNK" and not p.sector) for p in ps)
+        ),
+        f"{prefix}_named": int(any(p.name for p in ps)),
+        f"{prefix}_sector": sectors[0] if sectors else None,
+    }
+
+
+def _clause_head(t: Token) -> Token:
+    return t.head if t.dep_ == "acomp" else t
+
+
+def raw_features(p: Proposal, sent: Span) -> dict[str, Any]:
+    """The named features of one candidate (strings for categorical ones)."""
+    t = p.tok
+    h = _clause_head(p.status_tok)
+    kids = list(h.children)
+    subj = next((c for c in kids if c.dep_ in ("nsubj", "nsubjpass")), None)
+    dobj = next((c for c in kids if c.dep_ == "dobj"), None)
+    aux = [c.lower_ for c in kids if c.dep_ in ("aux", "auxpass")]
+    modal = next((a for a in aux if a in MODALS), None)
+    mark = next((c.lower_ for c in kids if c.dep_ == "mark" and c.lower_ in MARKS), None)
+    if mark is None and any(c.dep_ == "aux" and c.lower_ == "to" for c in kids):
+        mark = "to"
+    ancestors = list(h.ancestors)[:8]
+    prep = next((c for c in t.children if c.dep_ in ("prep", "agent")), None)
+    pobj = next((g for g in prep.children if g.dep_ == "pobj"), None) if prep is not None else None
+    comp = next((c for c in kids if c.dep_ in ("xcomp", "ccomp")), None)
+    tobj = dobj if t.i == h.i else next((c for c in t.children if c.dep_ == "dobj"), dobj)
+    ents = [e.label_ for e in sent.ents]
+    eventive, uses = eventive_ratio(t.lemma_.lower(), "NOUN" if t.pos_ in ("NOUN", "PROPN") else "VERB")
+    words = [w for w in sent if not w.is_punct]
+    f: dict[str, Any] = {
+        "lemma": t.lemma_.lower(),
+        "eventive": eventive,
+        "eventive_uses": min(uses, 1000),
+        "pos": t.pos_,
+        "tag": t.tag_,
+        "dep": t.dep_,
+        "head_lemma": t.head.lemma_.lower() if t.head.i != t.i else None,
+        "head_dep": t.head.dep_ if t.head.i != t.i else None,
+        "rule_type": p.event_type,
+        "source": p.source,
+        "role": p.role,
+        "parent_type": p.parent_type,
+        "strength": p.strength,
+        "light": int(p.light),
+        "has_governor": int(p.governor is not None),
+        "n_children": p.n_children,
+        "n_senses": len(p.senses),
+        "sense_agrees": int(p.event_type in p.senses),
+        "sense_pattern": int(p.sense_pattern),
+        "sense_specificity": p.sense_specificity,
+        **{f"sense_{ty}": int(ty in p.senses) for ty in PLOVER_TYPES},
+        **_party_features(p.actors, "actor"),
+        **_party_features(p.recipients, "recipient"),
+        "same_country": int(
+            bool({a.country for a in p.actors if a.country != "UNK"} & {r.country for r in p.recipients})
+        ),
+        "subj_pos": subj.pos_ if subj is not None else None,
+        "subj_ent": subj.ent_type_ or None if subj is not None else None,
+        "subj_bare_plural": int(
+            subj is not None
+            and subj.tag_ in ("NNS", "NNPS")
+            and not any(c.dep_ in ("det", "poss", "nummod") for c in subj.children)
+        ),
+        "dobj_ent": dobj.ent_type_ or None if dobj is not None else None,
+        "subj_lemma": subj.lemma_.lower() if subj is not None else None,
+        "dobj_lemma": tobj.lemma_.lower() if tobj is not None else None,
+        "prep": prep.lower_ if prep is not None else None,
+        "pobj_lemma": pobj.lemma_.lower() if pobj is not None else None,
+        "comp_lemma": comp.lemma_.lower() if comp is not None else None,
+        "has_ccomp": int(any(c.dep_ == "ccomp" for c in kids)),
+        "has_subj": int(subj is not None),
+        "has_dobj": int(dobj is not None),
+        "has_pobj": int(any(c.dep_ == "prep" for c in kids)),
+        "negated": int(any(c.dep_ == "neg" for c in kids)),
+        "modal": modal,
+        "mark": mark,
+        "clause_tag": h.tag_,
+        "passive": int(any(c.dep_ in ("nsubjpass", "auxpass") for c in kids)),
+        "in_relcl": int(any(a.dep_ in ("relcl", "acl") for a in [h, *ancestors])),
+        "in_advcl": int(any(a.dep_ == "advcl" for a in [h, *ancestors])),
+        "in_content": int(any(a.dep_ in ("ccomp", "xcomp") for a in [h, *ancestors])),
+        "depth": len(list(t.ancestors)),
+        "question": int(sent.text.rstrip().endswith("?")),
+        "quoted": int('"' in sent.text or "“" in sent.text),
+        "n_words": len(words),
+        **{f"ents_{lab}": ents.count(lab) for lab in ENT_LABELS},
+        "business": sum(1 for lab in ents if lab in BUSINESS_ENTS),
+        "status": p.status,
+        "soft_drop": p.soft_drop,
+    }
+    return f
+
+
+@dataclass(slots=True)
+class EventModel:
+    """The shipped model: a LightGBM booster, its feature names and vocabularies, and the two thresholds of
+    :func:`decide`."""
+
+    booster: Any
+    names: list[str]
+    vocab: Vocab
+    classes: tuple[str, ...]
+    veto: float
+    rescue: float
+    meta: dict[str, Any]
+
+    def row(self, f: dict[str, Any]) -> list[float]:
+        out: list[float] = []
+        for n in self.names:
+            v = f.get(n)
+            if n in CATEGORICAL:
+                out.append(float(self.vocab.code(n, v)))
+            else:
+                out.append(float(v or 0))
+        return out
+
+    def predict(self, rows: list[list[float]]) -> list[dict[str, float]]:
+        """Class probabilities per row."""
+        if not rows:
+            return []
+        import numpy as np
+
+        probs = self.booster.predict(np.asarray(rows, dtype=np.float64))
+        return [dict(zip(self.classes, map(float, pr), strict=True)) for pr in probs]
+
+
+def political(p: Proposal) -> bool:
+    """Does a coded party of the candidate act for a state, an organisation or an armed or political group?"""
+    return any(
+        q.sector in POLITICAL_SECTORS or (q.country != "UNK" and not q.sector) for q in (*p.actors, *p.recipients)
+    )
+
+
+def decide(p: Proposal, probs: dict[str, float], veto: float, rescue: float) -> tuple[str | None, float]:
+    """(the type to code, the event probability); type None when the candidate is not an event.
+
+    The rules propose and type; the model judges eventness. A candidate the rules keep, with a political party
+    among its arguments, stays unless the model is confident it is no event (probability below ``veto``);
+    one the rules would drop (a bare noun, a weak trigger without a party, a trigger absorbed by another) or
+    one without a political party stays only when the model is confident it is an event (``rescue``)."""
+    event_p = 1.0 - probs.get(NONE, 0.0)
+    return (p.event_type if event_p >= needed(p.soft_drop, political(p), veto, rescue) else None), event_p
+
+
+def needed(soft_drop: str | None, is_political: bool, veto: float, rescue: float) -> float:
+    """The event probability a candidate needs (see :func:`decide`)."""
+    return veto if soft_drop is None and is_political else rescue
+
+
+@functools.cache
+def model() -> EventModel | None:
+    """The packaged model (None when this build ships none: the rules decide alone)."""
+    from brinkwatch.lexicon.loader import read_text
+
+    try:
+        meta = json.loads(read_text("models/events.meta.json"))
+        text = read_text("models/events.lgb.txt")
+    except FileNotFoundError:
+        return None
+    import lightgbm
+
+    booster = lightgbm.Booster(model_str=text)
+    return EventModel(
+        booster=booster,
+        names=list(meta["features"]),
+        vocab=Vocab({k: dict(v) for k, v in meta["vocab"].items()}),
+        classes=tuple(meta["classes"]),
+        veto=float(meta["veto"]),
+        rescue=float(meta["rescue"]),
+        meta=meta,
+    )

@@ -1,0 +1,274 @@
+"""Train the event model (``brinkwatch.coder.eventness``) from the team's PLOVER coding of the UW newswire.
+
+    python tools/train_events.py [--shared ../shared] [--out src/brinkwatch/data/models] [--check]
+
+1. Parse every UW sentence of the train and dev splits (text from ``../shared/training/factuality``) and run
+   the coder with the learned model off, collecting every candidate the rules propose (``extract_doc``'s
+   ``observe`` hook) with its features (``eventness.raw_features``).
+2. Label each candidate by the coded events (``training/uw_plover_*.jsonl``): a candidate whose trigger span
+   overlaps a political event's trigger takes that event's type (one candidate per coded event, same type
+   first, then the candidate nearest the clause root); every other candidate is NONE.
+3. Cross-validate on train (5 folds by sentence) for honest figures; fit on all of train; choose the two
+   thresholds of ``eventness.decide`` on dev (the best F0.5 of type-right events: precision first);
+   write ``events.lgb.txt`` and ``events.meta.json`` (features, vocabularies, classes, thresholds, figures,
+   sha256 of the inputs). Deterministic: one thread, fixed seeds; ``--check`` rebuilds in memory and fails if
+   the shipped files differ.
+
+Gold sets are never read. The UW text never enters the repository: only the trained model and numbers do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import lightgbm as lgb
+import numpy as np
+from spacy.tokens import Span
+
+from brinkwatch.coder import eventness
+from brinkwatch.coder.extract import Cand, extract_doc
+from brinkwatch.coder.parse import load_nlp
+from brinkwatch.core.settings import Settings
+from brinkwatch.dev import newswire
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "src" / "brinkwatch" / "data" / "models"
+MIN_COUNT = 3  # a categorical value seen fewer times in train is "unknown"
+PARAMS: dict[str, Any] = {
+    "objective": "multiclass",
+    "num_class": len(eventness.CLASSES),
+    "learning_rate": 0.05,
+    "num_leaves": 15,
+    "min_data_in_leaf": 10,
+    "feature_fraction": 0.8,
+    "bagging_fraction": 0.8,
+    "bagging_freq": 1,
+    "lambda_l2": 1.0,
+    "max_cat_to_onehot": 8,
+    "cat_smooth": 10,
+    "num_threads": 1,
+    "deterministic": True,
+    "force_row_wise": True,
+    "seed": 20261207,
+    "verbose": -1,
+}
+ROUNDS = 300
+
+
+@dataclass(slots=True)
+class Row:
+    sent_id: str
+    features: dict[str, Any]
+    label: str
+    types: tuple[str, ...]
+
+
+def collect(split: str, shared: Path | None) -> tuple[list[Row], dict[str, int]]:
+    """Every candidate of the split with its features and label; and the count of coded events per sentence."""
+    text_dir = shared / "training" / "factuality" if shared else None
+    sentences = newswire.load(split, text_dir=text_dir)
+    nlp = load_nlp(Settings.from_env().spacy_model)
+    rows: list[Row] = []
+    golds: dict[str, int] = {}
+    for sent_rec in sentences:
+        golds[sent_rec.id] = len(sent_rec.gold)
+        seen: list[tuple[Span, list[Cand], list[eventness.Proposal]]] = []
+
+        def observe(_i: int, sent: Span, cands: list[Cand], props: list[eventness.Proposal]) -> None:
+            seen.append((sent, cands, props))  # noqa: B023 - consumed before the next sentence
+
+        doc = nlp(sent_rec.text)
+        extract_doc(doc, doc_id=sent_rec.id, published=newswire.PUBLISHED, learned=False, observe=observe)
+        for sent, cands, props in seen:
+            labels = label(sent_rec, sent, cands, props)
+            for p, lab in zip(props, labels, strict=True):
+                rows.append(Row(sent_rec.id, eventness.raw_features(p, sent), lab, p.types))
+    return rows, golds
+
+
+def label(sent_rec: newswire.Sentence, sent: Span, cands: list[Cand], props: list[eventness.Proposal]) -> list[str]:
+    doc = sent.doc
+    spans = [sent_rec.span(int(g["trigger"])) for g in sent_rec.gold]
+    out = [eventness.NONE] * len(cands)
+    order = sorted(range(len(cands)), key=lambda k: len(list(cands[k].status_tok.ancestors)))
+    free = set(range(len(sent_rec.gold)))
+    for want_same in (True, False):
+        for k in order:
+            if out[k] != eventness.NONE:
+                continue
+            c = cands[k]
+            start, end = doc[c.first].idx, doc[c.last].idx + len(doc[c.last].text)
+            for g in sorted(free):
+                s, e = spans[g]
+                if s < end and start < e and (not want_same or sent_rec.gold[g]["type"] in props[k].types):
+                    out[k] = sent_rec.gold[g]["type"]
+                    free.discard(g)
+                    break
+    return out
+
+
+def vocab(rows: list[Row]) -> eventness.Vocab:
+    counts: dict[str, Counter[str]] = {n: Counter() for n in eventness.CATEGORICAL}
+    for r in rows:
+        for n in eventness.CATEGORICAL:
+            v = r.features.get(n)
+            if v is not None:
+                counts[n][str(v)] += 1
+    values = {
+        n: {v: i + 1 for i, (v, _k) in enumerate(sorted((v, k) for v, k in c.items() if k >= MIN_COUNT))}
+        for n, c in counts.items()
+    }
+    return eventness.Vocab(values)
+
+
+def names_of(rows: list[Row]) -> list[str]:
+    return sorted({n for r in rows for n in r.features})
+
+
+def matrix(rows: list[Row], names: list[str], voc: eventness.Vocab) -> tuple[np.ndarray, np.ndarray]:
+    m = eventness.EventModel(None, names, voc, eventness.CLASSES, 0.0, 1.0, {})
+    x = np.asarray([m.row(r.features) for r in rows], dtype=np.float64)
+    y = np.asarray([eventness.CLASSES.index(r.label) for r in rows], dtype=np.int32)
+    return x, y
+
+
+def fit(rows: list[Row], names: list[str], voc: eventness.Vocab) -> lgb.Booster:
+    x, y = matrix(rows, names, voc)
+    cats = [i for i, n in enumerate(names) if n in eventness.CATEGORICAL]
+    data = lgb.Dataset(x, y, feature_name=names, categorical_feature=cats, free_raw_data=False)
+    return lgb.train(PARAMS, data, num_boost_round=ROUNDS)
+
+
+def predictions(booster: lgb.Booster, rows: list[Row], names: list[str], voc: eventness.Vocab) -> np.ndarray:
+    x, _ = matrix(rows, names, voc)
+    return np.asarray(booster.predict(x))
+
+
+def figures(rows: list[Row], probs: np.ndarray, golds: dict[str, int], veto: float, rescue: float) -> dict[str, Any]:
+    """Precision / recall of type-right events when ``eventness.decide`` keeps candidates with these thresholds
+    (recall over every coded event, found or not by the rules)."""
+    kept = right = 0
+    for r, pr in zip(rows, probs, strict=True):
+        event_p = 1 - float(pr[0])
+        f = r.features
+        political = bool(f.get("actor_political") or f.get("recipient_political"))
+        if event_p < eventness.needed(f.get("soft_drop"), political, veto, rescue):
+            continue
+        kept += 1
+        right += r.types[0] == r.label
+    n_gold = sum(golds.values())
+    prec = right / kept if kept else 0.0
+    rec = right / n_gold if n_gold else 0.0
+    f05 = 1.25 * prec * rec / (0.25 * prec + rec) if prec + rec else 0.0
+    return {"veto": veto, "rescue": rescue, "kept": kept, "right": right, "gold": n_gold,
+            "precision": round(prec, 4), "recall": round(rec, 4), "f05": round(f05, 4)}  # fmt: skip
+
+
+GRID = [(v / 100, r / 100) for v in (2, 5, 8, 10, 15, 20) for r in (30, 40, 50, 60, 70, 80)]
+
+
+def choose(rows: list[Row], probs: np.ndarray, golds: dict[str, int]) -> tuple[float, float, list[dict[str, Any]]]:
+    """The thresholds with the best F0.5 (precision first) on these rows."""
+    curve = [figures(rows, probs, golds, v, r) for v, r in GRID]
+    best = max(curve, key=lambda c: (c["f05"], c["precision"]))
+    return float(best["veto"]), float(best["rescue"]), curve
+
+
+def cross_validate(rows: list[Row], golds: dict[str, int], folds: int = 5) -> dict[str, Any]:
+    ids = sorted({r.sent_id for r in rows} | set(golds))
+    fold_of = {sid: int(hashlib.sha256(sid.encode()).hexdigest(), 16) % folds for sid in ids}
+    probs = np.zeros((len(rows), len(eventness.CLASSES)))
+    for k in range(folds):
+        train = [r for r in rows if fold_of[r.sent_id] != k]
+        test_idx = [i for i, r in enumerate(rows) if fold_of[r.sent_id] == k]
+        names = names_of(train)
+        voc = vocab(train)
+        booster = fit(train, names, voc)
+        probs[test_idx] = predictions(booster, [rows[i] for i in test_idx], names, voc)
+    return {"curve": [figures(rows, probs, golds, v, r) for v, r in GRID]}
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def collected(split: str, shared: Path | None, cache: Path | None) -> tuple[list[Row], dict[str, int]]:
+    """``collect``, kept in ``cache`` (a pickle outside the repository) while the coder's code is unchanged."""
+    import pickle
+
+    pkg = ROOT / "src" / "brinkwatch"
+    kinds = (".py", ".yaml", ".csv", ".json", ".tsv")
+    inputs = [p for p in sorted(pkg.rglob("*")) if p.is_file() and p.suffix in kinds]
+    code = b"".join(p.read_bytes() for p in inputs if "models" not in p.parts)
+    key = hashlib.sha256(code + split.encode()).hexdigest()[:16]
+    path = cache / f"events-{split}-{key}.pkl" if cache else None
+    if path is not None and path.is_file():
+        with path.open("rb") as fh:
+            got: tuple[list[Row], dict[str, int]] = pickle.load(fh)
+            return got
+    got = collect(split, shared)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as fh:
+            pickle.dump(got, fh)
+    return got
+
+
+def build(shared: Path | None, cache: Path | None = None) -> tuple[str, dict[str, Any]]:
+    train_rows, train_golds = collected("train", shared, cache)
+    dev_rows, dev_golds = collected("dev", shared, cache)
+    cv = cross_validate(train_rows, train_golds)
+    names = names_of(train_rows)
+    voc = vocab(train_rows)
+    booster = fit(train_rows, names, voc)
+    veto, rescue, curve = choose(dev_rows, predictions(booster, dev_rows, names, voc), dev_golds)
+    meta = {
+        "what": "brinkwatch event model: candidate → NONE or a PLOVER type (LightGBM multiclass)",
+        "trained_on": "training/uw_plover_train.jsonl (team PLOVER coding of UW newswire, train split)",
+        "thresholds_chosen_on": "training/uw_plover_dev.jsonl (dev split): the best F0.5 (precision first)",
+        "classes": list(eventness.CLASSES),
+        "features": names,
+        "vocab": voc.values,
+        "veto": veto,
+        "rescue": rescue,
+        "params": PARAMS,
+        "rounds": ROUNDS,
+        "candidates": {"train": len(train_rows), "dev": len(dev_rows)},
+        "labels_train": dict(sorted(Counter(r.label for r in train_rows).items())),
+        "figures": {"cv5_train": cv, "dev_curve": curve},
+        "inputs": {name: sha256(ROOT / "training" / name) for name in ("uw_plover_train.jsonl", "uw_plover_dev.jsonl")},
+    }
+    return booster.model_to_string(), meta
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--shared", type=Path, default=None, help="the shared folder (default: ../shared)")
+    ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--check", action="store_true", help="rebuild in memory; exit 1 if the shipped model differs")
+    ap.add_argument("--cache", type=Path, default=None, help="keep parsed candidates here between runs")
+    args = ap.parse_args()
+    model_text, meta = build(args.shared, args.cache)
+    meta_text = json.dumps(meta, indent=1, sort_keys=True) + "\n"
+    meta_path, model_path = args.out / "events.meta.json", args.out / "events.lgb.txt"
+    if args.check:
+        same = model_path.read_text() == model_text and meta_path.read_text() == meta_text
+        print("the shipped event model is what training gives" if same else "the shipped event model differs")
+        return 0 if same else 1
+    args.out.mkdir(parents=True, exist_ok=True)
+    model_path.write_text(model_text)
+    meta_path.write_text(meta_text)
+    dev = {(c["veto"], c["rescue"]): c for c in meta["figures"]["dev_curve"]}[(meta["veto"], meta["rescue"])]
+    print(json.dumps({"veto": meta["veto"], "rescue": meta["rescue"], "dev": dev}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
