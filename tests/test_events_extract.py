@@ -89,7 +89,7 @@ def test_trigger_phrases(nlp, text, etype, mode, actor, recipient) -> None:  # t
 
 
 def _score(e: Event) -> float:
-    from brinkwatch.coder.triggers import lexicon
+    from brinkwatch.lexicon.events import lexicon
 
     return lexicon().score(e.event_type, e.mode)
 

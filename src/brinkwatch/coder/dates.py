@@ -27,14 +27,12 @@ import datetime as dt
 import functools
 import heapq
 import re
-from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
 from brinkwatch.coder.syntax import TokenTable, token_table, tree_distance_i
-from brinkwatch.lexicon.gazetteer import load_yaml, strings
+from brinkwatch.lexicon.dates import patterns
 
 MAX_CANDIDATES = 8  # nearest candidates (in the text) that are ranked by tree distance and tried
 MAX_CANDIDATE_CHARS = 60  # longer "time expressions" are junk: never handed to dateparser
@@ -73,28 +71,6 @@ _PART_OF_DAY = re.compile(
     r"(?<=day)\s+(?:morning|afternoon|evening|night)$"  # weekdays and "yesterday" all end in "day"
 )
 _AMBIGUOUS_MONTHS = {"may", "march"}  # also a modal / a verb: only dates with a day, year or preposition
-
-
-@dataclass(frozen=True, slots=True)
-class _Patterns:
-    candidates: tuple[re.Pattern[str], ...]
-    strip_prefixes: tuple[str, ...]
-    fuzzy_modifiers: tuple[str, ...]
-    not_dates: frozenset[str]
-
-
-@functools.lru_cache(maxsize=1)
-def patterns() -> _Patterns:
-    """The data file ``data/dates/patterns.yaml``, loaded once."""
-    raw = load_yaml(resources.files("brinkwatch").joinpath("data/dates/patterns.yaml").read_text("utf-8"))
-    prefixes = sorted(strings(raw["strip_prefixes"], "patterns.yaml strip_prefixes"), key=len, reverse=True)
-    modifiers = sorted(strings(raw["fuzzy_modifiers"], "patterns.yaml fuzzy_modifiers"), key=len, reverse=True)
-    return _Patterns(
-        candidates=tuple(re.compile(p, re.IGNORECASE) for p in raw["candidates"]),
-        strip_prefixes=tuple(prefixes),
-        fuzzy_modifiers=tuple(modifiers),
-        not_dates=strings(raw["not_dates"], "patterns.yaml not_dates"),
-    )
 
 
 def parse_published(published: str | None) -> dt.date | None:
