@@ -17,7 +17,8 @@ tree and in the text, and resolves it against the published date:
   (only fully explicit dates with a year still resolve then).
 
 dateparser runs offline, only on short candidate strings, with one cached parser per published date
-(``PREFER_DATES_FROM="past"``, ``RELATIVE_BASE`` = the published date). Junk never raises.
+(``PREFER_DATES_FROM="past"``, ``RELATIVE_BASE`` = the published date). A junk expression is no date, never
+an error (dateparser's failures on junk are caught at its call); an error anywhere else is a bug and raises.
 """
 
 from __future__ import annotations
@@ -113,6 +114,7 @@ class DateResolver:
     def __init__(self, published: str | None) -> None:
         self.published = published
         self.base = parse_published(published)
+        patterns()  # a malformed data file fails here, not as a silently missing date in resolve_text
         self._cache: dict[str, tuple[str, str] | None] = {}
         self._sent_doc: Doc | None = None
         self._sent_key: tuple[int, int] | None = None
@@ -121,13 +123,10 @@ class DateResolver:
 
     def resolve(self, sent: Span, trigger: Token) -> tuple[str | None, str]:
         """(ISO date, precision day|week|month|year|report)."""
-        try:
-            for cand in self.candidates(sent, trigger):
-                found = self.resolve_text(cand.text)
-                if found is not None:
-                    return found
-        except Exception:  # hostile input must never break extraction: fall back to the report date
-            pass
+        for cand in self.candidates(sent, trigger):
+            found = self.resolve_text(cand.text)
+            if found is not None:
+                return found
         return (self.base.isoformat() if self.base else None, "report")
 
     def candidates(self, sent: Span, trigger: Token) -> list[Span]:
@@ -170,7 +169,7 @@ class DateResolver:
         if 0 < len(key) <= MAX_CANDIDATE_CHARS:
             try:
                 result = self._resolve(key)
-            except (ValueError, OverflowError, TypeError, AttributeError, KeyError, IndexError, RecursionError):
+            except (ValueError, OverflowError):  # a date out of range ("year 0" from a hostile anchor): no date
                 result = None
         self._cache[key] = result
         return result
@@ -228,7 +227,10 @@ def _resolve_key(s: str, base: dt.date | None) -> tuple[str, str] | None:
 
 
 def _dateparser(s: str, base: dt.date | None) -> tuple[str, str] | None:
-    data = _parser(base).get_date_data(s)
+    try:
+        data = _parser(base).get_date_data(s)
+    except (ValueError, OverflowError, TypeError, AttributeError, KeyError, IndexError, RecursionError):
+        return None  # dateparser's failures on a junk expression: no date
     when = getattr(data, "date_obj", None)
     if when is None:
         return None
