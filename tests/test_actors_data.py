@@ -12,8 +12,9 @@ import yaml
 from brinkwatch.coder import actors
 from brinkwatch.coder.actors import SECTORS, lexicon
 from brinkwatch.core.errors import DataError
-from brinkwatch.lexicon.actors import Body, NamedRow, Org, PlaceRow, RolesFile
+from brinkwatch.lexicon.actors import Body, NamedRow, Org, RolesFile
 from brinkwatch.lexicon.countries import countries
+from brinkwatch.lexicon.gazetteer import places
 from brinkwatch.lexicon.loader import load_csv, load_yaml, read_text, split_cell
 
 ISO3 = re.compile(r"^[A-Z]{3}$")
@@ -30,9 +31,7 @@ def test_every_data_file_is_known() -> None:
     from importlib import resources
 
     files = {p.name for p in resources.files("brinkwatch").joinpath("data", "actors").iterdir() if p.is_file()}
-    assert files == {"countries.csv", "igos.yaml", "bodies.yaml", "people.csv", "groups.csv", "places.csv"} | {
-        "roles.yaml"
-    }
+    assert files == {"countries.csv", "igos.yaml", "bodies.yaml", "people.csv", "groups.csv", "roles.yaml"}
 
 
 def test_plover_sectors_match_the_ontology(shared_dir: Path) -> None:
@@ -99,9 +98,10 @@ def test_people_and_groups(name: str) -> None:
 
 
 def test_places() -> None:
+    """The places that name actors: rows of the one places table (data/gazetteer/places.csv) with an actor code."""
     iso, _ = _codes()
-    for r in load_csv("actors/places.csv", PlaceRow):
-        assert r.code in iso, r
+    named = [p for p in places() if p.actor is not None]
+    assert named and all(p.actor in iso for p in named)
 
 
 def test_roles() -> None:
@@ -131,9 +131,10 @@ def test_no_surface_form_has_two_codes() -> None:
         for row in load_csv(f"actors/{name}", NamedRow):
             for f in [row.name, *split_cell(row.variants)]:
                 forms[f.lower()].add(row.code)
-    for place in load_csv("actors/places.csv", PlaceRow):
-        for f in [place.name, *split_cell(place.variants)]:
-            forms[f.lower()].add(place.code)
+    for place in places():
+        if place.actor is not None:
+            for f in [place.name, *split_cell(place.aliases)]:
+                forms[f.lower()].add(place.actor)
     conflicts = {f: c for f, c in forms.items() if len(c) > 1}
     assert conflicts == {}
 

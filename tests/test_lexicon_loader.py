@@ -122,6 +122,13 @@ CSV_CASES = [
     ("gazetteer/places.csv", "Kabul,AFG,city,34.53,", "Kabul,AFG,town,34.53,", gazetteer.gazetteer, r"\(Kabul\): kind"),
     ("gazetteer/places.csv", "Kabul,AFG,city,34.53,", "Kabul,AFG,city,north,", gazetteer.gazetteer, r"\(Kabul\): lat"),
     ("gazetteer/places.csv", "Kabul,AFG,", "Kabul,Afghanistan,", gazetteer.gazetteer, r"\(Kabul\): country"),
+    (
+        "gazetteer/places.csv",
+        "Kursk,RUS,city,51.73,36.19,,RUS",
+        "Kursk,RUS,city,51.73,36.19,,Rus",
+        actors.lexicon,
+        "actor",
+    ),
     ("attribution/outlets.csv", "name,aliases,state", "name,aliases,country", sources.source_data, r"country"),
 ]
 

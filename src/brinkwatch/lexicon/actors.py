@@ -1,6 +1,7 @@
-"""The actor lexicon: data/actors (countries, capitals, demonyms, IGOs, bodies, people, groups, places, roles),
-validated and loaded once per process through :mod:`brinkwatch.lexicon.loader`, plus look-ups by surface form
-and code. ``coder.actors`` builds the ruler and the coder on it.
+"""The actor lexicon: data/actors (countries, capitals, demonyms, IGOs, bodies, people, groups, roles) and the
+places table (``data/gazetteer/places.csv``, rows with an ``actor`` code), validated and loaded once per process
+through :mod:`brinkwatch.lexicon.loader`, plus look-ups by surface form and code. ``coder.actors`` builds the
+ruler and the coder on it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pydantic import AfterValidator, Field, StrictBool
 
 from brinkwatch.core.errors import DataError
 from brinkwatch.lexicon.countries import countries
+from brinkwatch.lexicon.gazetteer import places
 from brinkwatch.lexicon.loader import Strict, Word, compiled, load_csv, load_yaml, split_cell
 
 SECTORS: frozenset[str] = frozenset(
@@ -79,15 +81,6 @@ class NamedRow(Strict):
     variants: str | None = None
 
 
-class PlaceRow(Strict):
-    """A row of ``places.csv``: a place whose name stands for an actor."""
-
-    code: Code
-    kind: Literal["city", "region"]
-    name: str
-    variants: str | None = None
-
-
 class Anaphor(Strict):
     """ "the alliance", "member states": the organisation in focus (``kind``), else ``default``."""
 
@@ -149,7 +142,7 @@ class Lexicon:
 
 @compiled
 def lexicon() -> Lexicon:
-    """Everything in data/actors, loaded and checked once per process."""
+    """Everything in data/actors (and the places that name actors), loaded and checked once per process."""
     lex = Lexicon()
     raw: list[Entry] = []
     for country in countries():  # the one countries table, shared with the gazetteer
@@ -172,9 +165,11 @@ def lexicon() -> Lexicon:
         for row in load_csv(fname, NamedRow):
             for key in [row.name, *split_cell(row.variants)]:
                 raw.append(Entry(key, row.code, row.sector, row.name, kind))
-    for place in load_csv("actors/places.csv", PlaceRow):
-        for key in [place.name, *split_cell(place.variants)]:
-            raw.append(Entry(key, place.code, None, place.name, place.kind))
+    for place in places():  # the one places table, shared with the gazetteer: rows that name an actor
+        if place.actor is None:
+            continue
+        for key in [place.name, *split_cell(place.aliases)]:
+            raw.append(Entry(key, place.actor, None, place.name, place.kind))
     for entry in raw:  # first entry of a surface form wins (countries before capitals before places)
         low = entry.key.lower()
         if low not in lex.by_lower:

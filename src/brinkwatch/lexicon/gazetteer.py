@@ -3,8 +3,9 @@
 * countries — the one countries table (``data/actors/countries.csv``, read by :mod:`brinkwatch.lexicon.countries`):
   code, name, variants, demonyms, capital city, centroid lat/lon (every UN member plus a few widely
   reported territories: Palestine, Taiwan, Kosovo, Western Sahara, Hong Kong, Greenland);
-* ``data/gazetteer/places.csv`` — name, country (ISO-3, empty for seas and multinational regions), kind
-  (city | region | sea), lat, lon, aliases (``|``-separated);
+* ``data/gazetteer/places.csv`` — the one places table, shared with the actor lexicon: name, country (ISO-3,
+  empty for seas and multinational regions), kind (city | region | sea), lat, lon, aliases (``|``-separated),
+  actor (the actor code the place's names stand for — :mod:`brinkwatch.lexicon.actors` — or empty);
 * ``spatial.yaml`` — the prepositions and nouns that make a phrase a place (used by ``places``).
 
 Loaded once per process. ``Gazetteer.find(tokens)`` scans capitalised token sequences for the longest known
@@ -38,6 +39,7 @@ class PlaceRow(Strict):
     lat: Annotated[float, Field(ge=-90, le=90)]
     lon: Annotated[float, Field(ge=-180, le=180)]
     aliases: str | None = None
+    actor: Annotated[str, Field(pattern=r"^[A-Z0-9]{2,12}$")] | None = None  # the actor code its names stand for
 
 
 class SpatialFile(Strict):
@@ -48,7 +50,7 @@ class SpatialFile(Strict):
 
 
 def places() -> tuple[PlaceRow, ...]:
-    """The rows of the gazetteer's places table (validated once)."""
+    """The rows of the one places table (validated once)."""
     return load_csv(PLACES, PlaceRow)
 
 
