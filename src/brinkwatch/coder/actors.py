@@ -1,7 +1,8 @@
 """Actors: spans of text → parties {text, country, sector, name}.
 
-Two parts, both fed by the data files in ``data/actors`` (countries, capitals, demonyms, IGOs, government
-bodies, people, groups, places, role nouns):
+Two parts, both fed by the actor lexicon (:mod:`brinkwatch.lexicon.actors`: countries, capitals, demonyms,
+IGOs, government bodies, people, groups, the places of ``data/gazetteer/places.csv`` that name actors, role
+nouns):
 
 * ``add_entity_ruler(nlp)`` adds a phrase-matching component before the statistical NER. It labels
   GPE / NORP / ORG / PERSON spans and stores the code in the entity id (``ent.ent_id_``) as
