@@ -79,3 +79,19 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return str(tmp_path / "store.db")
     return str(request.getfixturevalue("pg_url"))
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Iterator[Path]:
+    """A writable copy of the packaged ``brinkwatch/data``; inside the test the lexicon reads it
+    (``lexicon.loader.data_root``): write a malformed file there and the loader must refuse it."""
+    import shutil
+    from importlib import resources
+
+    from brinkwatch.lexicon.loader import data_root
+
+    root = tmp_path / "data"
+    with resources.as_file(resources.files("brinkwatch").joinpath("data")) as packaged:
+        shutil.copytree(packaged, root)
+    with data_root(root):
+        yield root

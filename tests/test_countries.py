@@ -6,17 +6,21 @@ import csv
 import io
 import re
 from importlib import resources
+from pathlib import Path
 
+import pytest
+
+from brinkwatch.core.errors import DataError
 from brinkwatch.lexicon.actors import lexicon
 from brinkwatch.lexicon.countries import PATH, countries, demonym_plural
 from brinkwatch.lexicon.gazetteer import _key, gazetteer
+from brinkwatch.lexicon.loader import read_text
 
 COLUMNS = ["code", "name", "variants", "demonyms", "capitals", "capital_city", "lat", "lon"]
 
 
 def _raw() -> list[dict[str, str]]:
-    text = resources.files("brinkwatch").joinpath(PATH).read_text("utf-8")
-    return list(csv.DictReader(io.StringIO(text)))
+    return list(csv.DictReader(io.StringIO(read_text(PATH))))
 
 
 def test_one_table_with_every_column() -> None:
@@ -29,7 +33,7 @@ def test_one_table_with_every_column() -> None:
         assert re.fullmatch(r"[A-Z]{3}", r["code"]) and r["name"].strip() == r["name"] != "", r
         assert -90 <= float(r["lat"]) <= 90 and -180 <= float(r["lon"]) <= 180, r
         for col in ("variants", "demonyms", "capitals"):
-            assert "|" not in r[col], (r["code"], col)  # lists are ;-separated
+            assert ";" not in r[col], (r["code"], col)  # lists are |-separated, as in every data table
     by_code = {c.code: c for c in countries()}
     assert by_code["BEL"].capital_city == "Brussels" and "Brussels" not in by_code["BEL"].capitals  # the EU's
     assert by_code["UKR"].capitals == ("Kyiv", "Kiev") and by_code["UKR"].lat > 40
@@ -59,3 +63,25 @@ def test_both_loaders_know_every_name_and_demonym() -> None:
             assert c.capital_city in gaz.capital_names
     assert gaz.demonym(["North", "Koreans"]) == "PRK" and lex.by_lower["north koreans"].code == "PRK"
     assert gaz.demonym(["Afghanis"]) == "AFG" and gaz.names[("czech", "republic")].country == "CZE"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (",33.9,67.7", ",north,67.7", r"countries\.csv line 2 \(Afghanistan\): lat"),
+        ("AFG,Afghanistan", "Afg,Afghanistan", r"countries\.csv line 2 \(Afghanistan\): code"),
+        (",33.9,67.7", ",133.9,67.7", r"countries\.csv line 2 \(Afghanistan\): lat"),
+        ("capital_city,lat,lon", "capital_city,lat,lon,population", r"countries\.csv line 2 .*population.*Extra"),
+    ],
+)
+def test_malformed_country_rows_are_refused(data_copy: Path, old: str, new: str, message: str) -> None:
+    path = data_copy / "actors" / "countries.csv"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    text = text.replace(old, new, 1)
+    if "population" in new:  # a column the model does not know: every row gets a cell
+        head, *rows = text.splitlines()
+        text = "\n".join([head, *[r + ",1" for r in rows]]) + "\n"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DataError, match=message):
+        countries()

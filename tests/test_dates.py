@@ -11,8 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from brinkwatch.coder.dates import DateResolver, parse_published, patterns
+from brinkwatch.coder.dates import DateResolver, parse_published
 from brinkwatch.core.ontology import DATE_PRECISIONS
+from brinkwatch.lexicon.dates import patterns
 
 PUBLISHED = "2025-10-10"  # a Friday, the seed's published date
 

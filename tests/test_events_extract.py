@@ -89,7 +89,7 @@ def test_trigger_phrases(nlp, text, etype, mode, actor, recipient) -> None:  # t
 
 
 def _score(e: Event) -> float:
-    from brinkwatch.coder.triggers import lexicon
+    from brinkwatch.lexicon.events import lexicon
 
     return lexicon().score(e.event_type, e.mode)
 
@@ -233,3 +233,50 @@ def test_extraction_costs_a_fraction_of_the_parse(nlp, seed_path) -> None:  # ty
         t2 = time.perf_counter()
         best_parse, best_extract = min(best_parse, t1 - t0), min(best_extract, t2 - t1)
     assert best_extract < 0.75 * best_parse, (best_parse, best_extract)
+
+
+# ------------------------------------------------------------------------------ one failure policy
+
+
+@pytest.mark.parametrize(
+    ("module", "name", "stage", "field"),
+    [
+        ("brinkwatch.coder.dates", "DateResolver.resolve", "coder.dates", "date"),
+        ("brinkwatch.coder.places", "locate", "coder.places", "location"),
+        ("brinkwatch.coder.attribution", "AttributionTracker.chain", "coder.attribution", "attribution"),
+        ("brinkwatch.coder.modality", "assess", "coder.modality", "status"),
+        ("brinkwatch.coder.actors", "ActorCoder.parties", "coder.arguments", "actors"),
+        ("brinkwatch.coder.triggers", "match", "coder.triggers", "event_type"),
+    ],
+)
+def test_a_bug_in_a_stage_raises_naming_it(  # type: ignore[no-untyped-def]
+    nlp, monkeypatch: pytest.MonkeyPatch, module: str, name: str, stage: str, field: str
+) -> None:
+    """No stage swallows an exception: it surfaces once, at the stage's call in extract_doc, as a StageError
+    naming the stage and the field (the pipeline records the article as failed with it)."""
+    import importlib
+    import pickle
+
+    from brinkwatch.core.errors import StageError
+
+    owner = importlib.import_module(module)
+    attr = name.split(".")
+    if len(attr) == 2:
+        owner = getattr(owner, attr[0])
+
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(owner, attr[-1], broken)
+    with pytest.raises(StageError) as info:
+        run(nlp, "Russian jets violated Estonian airspace over the Gulf of Finland on Friday, NATO said.")
+    err = info.value
+    assert (err.stage, err.field, type(err.cause)) == (stage, field, KeyError)
+    assert not isinstance(err.__cause__, StageError)  # wrapped once, at the boundary
+    back = pickle.loads(pickle.dumps(err))  # worker processes send it back to the pipeline
+    assert (back.stage, back.field, str(back.cause), str(back)) == (stage, field, str(err.cause), str(err))
+
+
+def test_no_date_and_no_place_are_values_not_errors(nlp) -> None:  # type: ignore[no-untyped-def]
+    (e,) = run(nlp, "The rebels attacked the convoy.", published=None)
+    assert (e.date, e.date_precision, e.location) == (None, "report", None)

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import copy
 import time
-from importlib import resources
+from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 from spacy.language import Language
 from spacy.tokens import Token
 
-from brinkwatch.coder.modality import STATUS_ORDER, Modality, assess, lexicon, parse_lexicon
+from brinkwatch.coder.modality import STATUS_ORDER, Modality, assess, lexicon
+from brinkwatch.core.errors import DataError
 from brinkwatch.core.ontology import STATUSES
 
 
@@ -218,16 +219,8 @@ def test_long_sentence_is_bounded(nlp: Language) -> None:
 # ------------------------------------------------------------------------------ the cue data
 
 
-def _shipped() -> dict:  # type: ignore[type-arg]
-    text = resources.files("brinkwatch").joinpath("data/modality/cues.yaml").read_text("utf-8")
-    data = yaml.safe_load(text)
-    assert isinstance(data, dict)
-    return data
-
-
 def test_cue_data_is_valid() -> None:
-    data = _shipped()
-    lex = parse_lexicon(data)
+    lex = lexicon()
     assert set(lex.factuality) == set(STATUS_ORDER) == set(STATUSES)
     # the scores respect the MEANTIME bands: asserted ≥ 2 > uncertain statuses > −2 ≥ negated/denied
     assert lex.factuality["asserted"] == 3.0 and lex.factuality["negated"] == -3.0
@@ -242,32 +235,43 @@ def test_cue_data_is_valid() -> None:
         assert word in lex.modals, word
     assert {"not", "n't", "never"} <= lex.neg_words and "only" in lex.not_before
     assert {"if", "unless"} <= set(lex.markers)
-    assert "say" in data["transparent"] and "say" not in lex.governors
+    assert "say" in lex.transparent and "say" not in lex.governors
 
 
-@pytest.mark.parametrize(
-    ("path", "value"),
-    [
-        (("factuality", "asserted"), 9.0),
-        (("rank",), ["asserted"]),
-        (("modals", "may"), ["unsure"]),
-        (("governors", 0, "via"), ["sideways"]),
-        (("governors", 0, "status"), "perhaps"),
-        (("negation", "words"), "not"),
-    ],
-)
-def test_bad_cue_data_is_refused(path: tuple, value: object) -> None:  # type: ignore[type-arg]
-    data = copy.deepcopy(_shipped())
+def _rewrite_cues(root: Path, path: tuple[Any, ...], value: object) -> None:
+    file = root / "modality" / "cues.yaml"
+    data = yaml.safe_load(file.read_text(encoding="utf-8"))
     target = data
     for key in path[:-1]:
         target = target[key]
     target[path[-1]] = value
-    with pytest.raises(ValueError, match=r"cues\.yaml"):
-        parse_lexicon(data)
+    file.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
-def test_duplicate_governor_is_refused() -> None:
-    data = copy.deepcopy(_shipped())
+@pytest.mark.parametrize(
+    ("path", "value", "where"),
+    [
+        (("factuality", "asserted"), 9.0, r"factuality\.asserted"),
+        (("rank",), ["asserted"], r"rank: every status"),
+        (("modals", "may"), ["unsure"], r"modals\.may"),
+        (("governors", 0, "via"), ["sideways"], r"governors\.0\.via"),
+        (("governors", 0, "status"), "perhaps", r"governors\.0\.status"),
+        (("negation", "words"), "not", r"negation\.words"),
+        (("negation", "words"), ["not", False], r"negation\.words\.1.*quote"),
+        (("negation", "nowords"), ["nein"], r"negation\.nowords.*[Ee]xtra"),
+        (("hedges",), ["sort of"], r"hedges.*[Ee]xtra"),
+    ],
+)
+def test_bad_cue_data_is_refused(data_copy: Path, path: tuple[Any, ...], value: object, where: str) -> None:
+    _rewrite_cues(data_copy, path, value)
+    with pytest.raises(DataError, match=r"data/modality/cues\.yaml: .*" + where):
+        lexicon()
+
+
+def test_duplicate_governor_is_refused(data_copy: Path) -> None:
+    file = data_copy / "modality" / "cues.yaml"
+    data = yaml.safe_load(file.read_text(encoding="utf-8"))
     data["governors"][1]["lemmas"].append(data["governors"][0]["lemmas"][0])
-    with pytest.raises(ValueError, match="listed twice"):
-        parse_lexicon(data)
+    file.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(DataError, match="listed twice"):
+        lexicon()

@@ -190,6 +190,31 @@ def test_one_failing_article_fails_alone(tmp_path: Path, monkeypatch: pytest.Mon
     assert seen and seen[-1][0] == 3
 
 
+def test_a_failing_stage_is_named_and_fails_its_article_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug in one stage (here the dates) is no silently missing field: the article is recorded as failed, with
+    the stage and the field it failed on; the other articles are stored."""
+    from brinkwatch.coder import dates
+
+    real = dates.DateResolver.resolve
+
+    def broken(self, sent, trigger):  # type: ignore[no-untyped-def]
+        if "EXPLODE" in sent.doc.text:
+            raise ValueError("boom")
+        return real(self, sent, trigger)
+
+    monkeypatch.setattr(dates.DateResolver, "resolve", broken)
+    src = tmp_path / "in.jsonl"
+    event = " Russian troops attacked Kharkiv on Monday."
+    write_records(src, [story(12) + event, story(13) + event + " EXPLODE now.", story(14) + event])
+    settings = Settings(db=str(tmp_path / "s.db"), n_process=1)  # the patch lives in this process
+    with Store(settings.db) as store:
+        s = ingest([str(src)], store=store, settings=settings)
+        assert (s.stored, s.failed) == (2, 1)
+        assert s.failures[0].reason == "extraction failed in coder.dates (date): ValueError: boom"
+        assert store.failures()[0]["origin"].endswith("(d1)")
+        assert store.stats()["events"] >= 2  # the others' events (dates included) are stored
+
+
 def _count(db: Path) -> int:
     try:
         with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as conn:

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from brinkwatch.coder.places import locate
 from brinkwatch.core.records import Location
-from brinkwatch.lexicon.gazetteer import KINDS, gazetteer
+from brinkwatch.lexicon.gazetteer import KINDS, _key, gazetteer
 
 # the 193 UN member states (ISO 3166-1 alpha-3)
 _UN_TEXT = """
@@ -107,12 +107,33 @@ def test_place_rows_are_valid_and_capitals_are_in_their_country() -> None:
 def test_names_and_aliases_never_conflict() -> None:
     """A name or alias used twice must denote the same place (or a country and its own capital/region)."""
     seen: dict[str, tuple[str, str]] = {}
-    entries = [(r["name"], r["variants"].split(";"), r["code"], "country") for r in _countries()]
+    entries = [(r["name"], r["variants"].split("|"), r["code"], "country") for r in _countries()]
     entries += [(r["name"], r["aliases"].split("|"), r["country"], r["kind"]) for r in _rows("places.csv")]
     for name, aliases, country, kind in entries:
         for n in [name, *filter(None, aliases)]:
             prev = seen.setdefault(n.lower(), (country, kind))
             assert prev[0] == country, f"{n!r} is both {prev} and {(country, kind)}"
+
+
+def test_one_places_table_for_the_gazetteer_and_the_actor_lexicon() -> None:
+    """data/gazetteer/places.csv is the only places table: its ``actor`` column says which places' names stand
+    for an actor (the actor lexicon reads those rows); there is no second table under data/actors."""
+    from brinkwatch.lexicon.actors import lexicon
+    from brinkwatch.lexicon.gazetteer import places
+
+    assert not resources.files("brinkwatch").joinpath("data/actors/places.csv").is_file()
+    assert _rows("places.csv")[0].keys() == {"name", "country", "kind", "lat", "lon", "aliases", "actor"}
+    lex, gaz = lexicon(), gazetteer()
+    named = [p for p in places() if p.actor is not None]
+    assert len(named) >= 100
+    for p in named:
+        assert p.kind in ("city", "region") and lex.known_code(p.actor), p
+        entry = lex.by_lower[p.name.lower()]
+        assert (entry.name, entry.kind) == (p.name, p.kind) or entry.kind not in ("city", "region"), p
+        assert gaz.names[_key(p.name)].name == p.name  # the same row is a gazetteer place
+    golan = next(p for p in places() if p.name == "Golan Heights")
+    assert (golan.country, golan.actor) == ("SYR", "ISR")  # lies in Syria (recognised), stands for Israel
+    assert lex.by_lower["gaza city"].name == "Gaza City" and gaz.names[("gaza", "city")].kind == "city"
 
 
 def test_sample_coordinates_are_where_they_should_be() -> None:

@@ -8,8 +8,9 @@
 2. Label each candidate by the coded events (``training/uw_plover_*.jsonl``): a candidate whose trigger span
    overlaps a political event's trigger takes that event's type (one candidate per coded event, same type
    first, then the candidate nearest the clause root); every other candidate is NONE.
-3. Cross-validate on train (5 folds by sentence) for honest figures; fit on all of train; choose the two
-   thresholds of ``eventness.decide`` on dev (the best F0.5 of type-right events: precision first);
+3. Cross-validate on train (5 folds by sentence) for honest figures; fit on all of train; choose the three
+   thresholds of ``eventness.decide`` on dev (the best F0.5 of type-right events: precision first; among
+   near-ties the higher recall);
    write ``events.lgb.txt`` and ``events.meta.json`` (features, vocabularies, classes, thresholds, figures,
    sha256 of the inputs). Deterministic: one thread, fixed seeds; ``--check`` rebuilds in memory and fails if
    the shipped files differ.
@@ -20,6 +21,7 @@ Gold sets are never read. The UW text never enters the repository: only the trai
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import json
 import sys
@@ -33,8 +35,9 @@ import numpy as np
 from spacy.tokens import Span
 
 from brinkwatch.coder import eventness
-from brinkwatch.coder.extract import Cand, extract_doc
+from brinkwatch.coder.extract import extract_doc
 from brinkwatch.coder.parse import load_nlp
+from brinkwatch.coder.triggers import Cand
 from brinkwatch.core.settings import Settings
 from brinkwatch.dev import newswire
 
@@ -133,7 +136,7 @@ def names_of(rows: list[Row]) -> list[str]:
 
 
 def matrix(rows: list[Row], names: list[str], voc: eventness.Vocab) -> tuple[np.ndarray, np.ndarray]:
-    m = eventness.EventModel(None, names, voc, eventness.CLASSES, 0.0, 1.0, {})
+    m = eventness.EventModel(None, names, voc, eventness.CLASSES, eventness.Thresholds(0, 0, 0), {})
     x = np.asarray([m.row(r.features) for r in rows], dtype=np.float64)
     y = np.asarray([eventness.CLASSES.index(r.label) for r in rows], dtype=np.int32)
     return x, y
@@ -151,15 +154,16 @@ def predictions(booster: lgb.Booster, rows: list[Row], names: list[str], voc: ev
     return np.asarray(booster.predict(x))
 
 
-def figures(rows: list[Row], probs: np.ndarray, golds: dict[str, int], veto: float, rescue: float) -> dict[str, Any]:
-    """Precision / recall of type-right events when ``eventness.decide`` keeps candidates with these thresholds
+def figures(rows: list[Row], probs: np.ndarray, golds: dict[str, int], t: eventness.Thresholds) -> dict[str, Any]:
+    """Precision / recall of type-right events when ``eventness.decide`` keeps candidates with thresholds ``t``
     (recall over every coded event, found or not by the rules)."""
     kept = right = 0
     for r, pr in zip(rows, probs, strict=True):
-        event_p = 1 - float(pr[0])
         f = r.features
-        political = bool(f.get("actor_political") or f.get("recipient_political"))
-        if event_p < eventness.needed(f.get("soft_drop"), political, veto, rescue):
+        bar = eventness.needed(
+            f.get("soft_drop"), bool(f.get("actor_political")), bool(f.get("recipient_political")), t
+        )
+        if 1 - float(pr[0]) < bar:
             continue
         kept += 1
         right += r.types[0] == r.label
@@ -167,18 +171,28 @@ def figures(rows: list[Row], probs: np.ndarray, golds: dict[str, int], veto: flo
     prec = right / kept if kept else 0.0
     rec = right / n_gold if n_gold else 0.0
     f05 = 1.25 * prec * rec / (0.25 * prec + rec) if prec + rec else 0.0
-    return {"veto": veto, "rescue": rescue, "kept": kept, "right": right, "gold": n_gold,
+    return {**dataclasses.asdict(t), "kept": kept, "right": right, "gold": n_gold,
             "precision": round(prec, 4), "recall": round(rec, 4), "f05": round(f05, 4)}  # fmt: skip
 
 
-GRID = [(v / 100, r / 100) for v in (2, 5, 8, 10, 15, 20) for r in (30, 40, 50, 60, 70, 80)]
+GRID = [
+    eventness.Thresholds(d / 100, v / 100, r / 100)
+    for d in (0, 2, 5, 10, 20)
+    for v in (5, 10, 15, 20, 30, 40)
+    for r in (30, 40, 50, 60, 70, 80)
+    if d <= v <= r
+]
+TIE = 0.005  # F0.5 within this of the best counts as a tie: then the higher recall
 
 
-def choose(rows: list[Row], probs: np.ndarray, golds: dict[str, int]) -> tuple[float, float, list[dict[str, Any]]]:
-    """The thresholds with the best F0.5 (precision first) on these rows."""
-    curve = [figures(rows, probs, golds, v, r) for v, r in GRID]
-    best = max(curve, key=lambda c: (c["f05"], c["precision"]))
-    return float(best["veto"]), float(best["rescue"]), curve
+def choose(
+    rows: list[Row], probs: np.ndarray, golds: dict[str, int]
+) -> tuple[eventness.Thresholds, list[dict[str, Any]]]:
+    """The thresholds with the best F0.5 (precision first) on these rows; among ties, the higher recall."""
+    curve = [figures(rows, probs, golds, t) for t in GRID]
+    top = max(c["f05"] for c in curve)
+    best = max((c for c in curve if c["f05"] >= top - TIE), key=lambda c: (c["recall"], c["f05"]))
+    return eventness.Thresholds(best["dyad"], best["veto"], best["rescue"]), curve
 
 
 def cross_validate(rows: list[Row], golds: dict[str, int], folds: int = 5) -> dict[str, Any]:
@@ -192,7 +206,7 @@ def cross_validate(rows: list[Row], golds: dict[str, int], folds: int = 5) -> di
         voc = vocab(train)
         booster = fit(train, names, voc)
         probs[test_idx] = predictions(booster, [rows[i] for i in test_idx], names, voc)
-    return {"curve": [figures(rows, probs, golds, v, r) for v, r in GRID]}
+    return {"curve": [figures(rows, probs, golds, t) for t in GRID]}
 
 
 def sha256(path: Path) -> str:
@@ -223,21 +237,23 @@ def collected(split: str, shared: Path | None, cache: Path | None) -> tuple[list
 
 def build(shared: Path | None, cache: Path | None = None) -> tuple[str, dict[str, Any]]:
     train_rows, train_golds = collected("train", shared, cache)
+    uds_rows, uds_golds = collected("uds", shared, cache)
+    train_rows, train_golds = train_rows + uds_rows, {**train_golds, **uds_golds}
     dev_rows, dev_golds = collected("dev", shared, cache)
     cv = cross_validate(train_rows, train_golds)
     names = names_of(train_rows)
     voc = vocab(train_rows)
     booster = fit(train_rows, names, voc)
-    veto, rescue, curve = choose(dev_rows, predictions(booster, dev_rows, names, voc), dev_golds)
+    thresholds, curve = choose(dev_rows, predictions(booster, dev_rows, names, voc), dev_golds)
     meta = {
         "what": "brinkwatch event model: candidate → NONE or a PLOVER type (LightGBM multiclass)",
-        "trained_on": "training/uw_plover_train.jsonl (team PLOVER coding of UW newswire, train split)",
+        "trained_on": "training/uw_plover_train.jsonl and uds_plover_train.jsonl (the team's PLOVER coding of the UW "
+        "newswire train split and of 1,078 UDS-IH2 train web sentences)",
         "thresholds_chosen_on": "training/uw_plover_dev.jsonl (dev split): the best F0.5 (precision first)",
         "classes": list(eventness.CLASSES),
         "features": names,
         "vocab": voc.values,
-        "veto": veto,
-        "rescue": rescue,
+        "thresholds": dataclasses.asdict(thresholds),
         "params": PARAMS,
         "rounds": ROUNDS,
         "candidates": {"train": len(train_rows), "dev": len(dev_rows)},
@@ -265,8 +281,9 @@ def main() -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     model_path.write_text(model_text)
     meta_path.write_text(meta_text)
-    dev = {(c["veto"], c["rescue"]): c for c in meta["figures"]["dev_curve"]}[(meta["veto"], meta["rescue"])]
-    print(json.dumps({"veto": meta["veto"], "rescue": meta["rescue"], "dev": dev}, indent=1))
+    t = meta["thresholds"]
+    dev = next(c for c in meta["figures"]["dev_curve"] if all(c[k] == v for k, v in t.items()))
+    print(json.dumps({"thresholds": t, "dev": dev}, indent=1))
     return 0
 
 

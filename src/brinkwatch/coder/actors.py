@@ -1,7 +1,8 @@
 """Actors: spans of text → parties {text, country, sector, name}.
 
-Two parts, both fed by the data files in ``data/actors`` (countries, capitals, demonyms, IGOs, government
-bodies, people, groups, places, role nouns):
+Two parts, both fed by the actor lexicon (:mod:`brinkwatch.lexicon.actors`: countries, capitals, demonyms,
+IGOs, government bodies, people, groups, the places of ``data/gazetteer/places.csv`` that name actors, role
+nouns):
 
 * ``add_entity_ruler(nlp)`` adds a phrase-matching component before the statistical NER. It labels
   GPE / NORP / ORG / PERSON spans and stores the code in the entity id (``ent.ent_id_``) as
@@ -25,7 +26,6 @@ from __future__ import annotations
 import bisect
 import functools
 from dataclasses import dataclass
-from typing import Any
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -35,9 +35,9 @@ from spacy.util import filter_spans
 from brinkwatch.coder.syntax import TokenTable, token_table
 from brinkwatch.core.records import Party
 from brinkwatch.lexicon.actors import (
-    DATA_DIR,
     PLACE_KINDS,
     SECTORS,
+    Anaphor,
     Entry,
     Lexicon,
     code_kind,
@@ -47,12 +47,9 @@ from brinkwatch.lexicon.actors import (
     lexicon,
     lookup,
     parse_ent_id,
-    read_csv,
-    read_yaml,
 )
 
 __all__ = [
-    "DATA_DIR",
     "RULER_NAME",
     "SECTORS",
     "ActorCoder",
@@ -69,8 +66,6 @@ __all__ = [
     "lexicon",
     "lookup",
     "parse_ent_id",
-    "read_csv",
-    "read_yaml",
 ]
 
 RULER_NAME = "brinkwatch_actor_ruler"
@@ -310,7 +305,7 @@ class ActorCoder:
                 return self.doc[nouns[-1]]
         return root
 
-    def _anaphor(self, span: Span, root: Token) -> tuple[Mention | None, dict[str, Any]] | None:
+    def _anaphor(self, span: Span, root: Token) -> tuple[Mention | None, Anaphor] | None:
         for n in (2, 1):
             if root.i - n + 1 < span.start:
                 continue
@@ -326,7 +321,7 @@ class ActorCoder:
                 if kind != "igo":
                     continue
                 rec = self.lex.orgs[m.code]
-                if spec["kind"] == "any" or rec.get(spec["kind"]):
+                if spec.kind == "any" or getattr(rec, spec.kind):
                     return m, spec
             return None, spec
         return None
@@ -394,9 +389,7 @@ class ActorCoder:
             ana = self._anaphor(span, root)
             if ana is not None:
                 m, spec = ana
-                code = m.code if m else spec.get("default")
-                if code:
-                    return [self._party(span, m, code, spec.get("sector") or role, None)]
+                return [self._party(span, m, m.code if m else spec.default, spec.sector or role, None)]
         if root.ent_type_ and root.ent_type_ not in ACTOR_LABELS:
             return []  # a date, number, continent, event …
         named = root.pos_ == "PROPN" or root.ent_type_ in ("PERSON", "ORG")
@@ -577,7 +570,7 @@ class ActorCoder:
                 if child.pos_ == "NOUN" and child.i not in self._at:  # "alliance members" → the IGO in focus
                     subj = self.doc[child.left_edge.i : child.i + 1]
                     ana = next(filter(None, (self._anaphor(subj, t) for t in reversed(subj))), None)
-                    code = (ana[0].code if ana[0] is not None else ana[1].get("default")) if ana else None
+                    code = (ana[0].code if ana[0] is not None else ana[1].default) if ana else None
                     if code and code != exclude:
                         return str(code)
         return None

@@ -72,10 +72,7 @@ class AttributionTracker:
         self.doc = doc
         self.data = source_data()
         self._outlets: list[tuple[int, int, str, str | None]] = []  # (start, end, canonical, state)
-        try:
-            matches = _outlet_matcher(doc.vocab)(doc)
-        except Exception:  # a vocab we cannot match on: no outlet memory
-            matches = []
+        matches = _outlet_matcher(doc.vocab)(doc)
         taken: set[int] = set()
         for match_id, start, end in sorted(matches, key=lambda m: (m[1], -(m[2] - m[1]))):
             if start in taken:
@@ -97,10 +94,7 @@ class AttributionTracker:
 
     def chain(self, trigger: Token) -> list[Attribution]:
         """The attribution chain of the event whose trigger this is, outermost first."""
-        try:
-            frames = self._frames(trigger)
-        except Exception:  # hostile parses must never break extraction
-            return []
+        frames = self._frames(trigger)
         chain: list[Attribution] = []
         for frame in reversed(frames):
             for link in frame:
@@ -307,15 +301,12 @@ class AttributionTracker:
         return country if isinstance(country, str) and country and country != "UNK" else None
 
     def _party(self, toks: list[Token]) -> Any:
-        """Ask the actor coder (if it codes anything yet); never depend on it."""
-        try:
-            if self._actor_coder is None:
-                from brinkwatch.coder.actors import ActorCoder
+        """The party the actor coder makes of the source phrase (None when it codes none)."""
+        if self._actor_coder is None:
+            from brinkwatch.coder.actors import ActorCoder
 
-                self._actor_coder = ActorCoder(self.doc)
-            return self._actor_coder.party(self.doc[toks[0].i : toks[-1].i + 1])
-        except Exception:
-            return None
+            self._actor_coder = ActorCoder(self.doc)
+        return self._actor_coder.party(self.doc[toks[0].i : toks[-1].i + 1])
 
     @staticmethod
     def _gazetteer() -> Any:

@@ -17,7 +17,8 @@ tree and in the text, and resolves it against the published date:
   (only fully explicit dates with a year still resolve then).
 
 dateparser runs offline, only on short candidate strings, with one cached parser per published date
-(``PREFER_DATES_FROM="past"``, ``RELATIVE_BASE`` = the published date). Junk never raises.
+(``PREFER_DATES_FROM="past"``, ``RELATIVE_BASE`` = the published date). A junk expression is no date, never
+an error (dateparser's failures on junk are caught at its call); an error anywhere else is a bug and raises.
 """
 
 from __future__ import annotations
@@ -27,14 +28,12 @@ import datetime as dt
 import functools
 import heapq
 import re
-from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
 from brinkwatch.coder.syntax import TokenTable, token_table, tree_distance_i
-from brinkwatch.lexicon.gazetteer import load_yaml, strings
+from brinkwatch.lexicon.dates import patterns
 
 MAX_CANDIDATES = 8  # nearest candidates (in the text) that are ranked by tree distance and tried
 MAX_CANDIDATE_CHARS = 60  # longer "time expressions" are junk: never handed to dateparser
@@ -73,28 +72,6 @@ _PART_OF_DAY = re.compile(
     r"(?<=day)\s+(?:morning|afternoon|evening|night)$"  # weekdays and "yesterday" all end in "day"
 )
 _AMBIGUOUS_MONTHS = {"may", "march"}  # also a modal / a verb: only dates with a day, year or preposition
-
-
-@dataclass(frozen=True, slots=True)
-class _Patterns:
-    candidates: tuple[re.Pattern[str], ...]
-    strip_prefixes: tuple[str, ...]
-    fuzzy_modifiers: tuple[str, ...]
-    not_dates: frozenset[str]
-
-
-@functools.lru_cache(maxsize=1)
-def patterns() -> _Patterns:
-    """The data file ``data/dates/patterns.yaml``, loaded once."""
-    raw = load_yaml(resources.files("brinkwatch").joinpath("data/dates/patterns.yaml").read_text("utf-8"))
-    prefixes = sorted(strings(raw["strip_prefixes"], "patterns.yaml strip_prefixes"), key=len, reverse=True)
-    modifiers = sorted(strings(raw["fuzzy_modifiers"], "patterns.yaml fuzzy_modifiers"), key=len, reverse=True)
-    return _Patterns(
-        candidates=tuple(re.compile(p, re.IGNORECASE) for p in raw["candidates"]),
-        strip_prefixes=tuple(prefixes),
-        fuzzy_modifiers=tuple(modifiers),
-        not_dates=strings(raw["not_dates"], "patterns.yaml not_dates"),
-    )
 
 
 def parse_published(published: str | None) -> dt.date | None:
@@ -137,6 +114,7 @@ class DateResolver:
     def __init__(self, published: str | None) -> None:
         self.published = published
         self.base = parse_published(published)
+        patterns()  # a malformed data file fails here, not as a silently missing date in resolve_text
         self._cache: dict[str, tuple[str, str] | None] = {}
         self._sent_doc: Doc | None = None
         self._sent_key: tuple[int, int] | None = None
@@ -145,13 +123,10 @@ class DateResolver:
 
     def resolve(self, sent: Span, trigger: Token) -> tuple[str | None, str]:
         """(ISO date, precision day|week|month|year|report)."""
-        try:
-            for cand in self.candidates(sent, trigger):
-                found = self.resolve_text(cand.text)
-                if found is not None:
-                    return found
-        except Exception:  # hostile input must never break extraction: fall back to the report date
-            pass
+        for cand in self.candidates(sent, trigger):
+            found = self.resolve_text(cand.text)
+            if found is not None:
+                return found
         return (self.base.isoformat() if self.base else None, "report")
 
     def candidates(self, sent: Span, trigger: Token) -> list[Span]:
@@ -194,7 +169,7 @@ class DateResolver:
         if 0 < len(key) <= MAX_CANDIDATE_CHARS:
             try:
                 result = self._resolve(key)
-            except (ValueError, OverflowError, TypeError, AttributeError, KeyError, IndexError, RecursionError):
+            except (ValueError, OverflowError):  # a date out of range ("year 0" from a hostile anchor): no date
                 result = None
         self._cache[key] = result
         return result
@@ -252,7 +227,10 @@ def _resolve_key(s: str, base: dt.date | None) -> tuple[str, str] | None:
 
 
 def _dateparser(s: str, base: dt.date | None) -> tuple[str, str] | None:
-    data = _parser(base).get_date_data(s)
+    try:
+        data = _parser(base).get_date_data(s)
+    except (ValueError, OverflowError, TypeError, AttributeError, KeyError, IndexError, RecursionError):
+        return None  # dateparser's failures on a junk expression: no date
     when = getattr(data, "date_obj", None)
     if when is None:
         return None

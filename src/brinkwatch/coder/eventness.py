@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from spacy.tokens import Span, Token
 
+from brinkwatch.coder import modality
+from brinkwatch.coder.triggers import Cand
 from brinkwatch.core.ontology import PLOVER_TYPES
 from brinkwatch.core.records import Party
 from brinkwatch.lexicon.eventive import ratio as eventive_ratio
@@ -212,15 +214,14 @@ def raw_features(p: Proposal, sent: Span) -> dict[str, Any]:
 
 @dataclass(slots=True)
 class EventModel:
-    """The shipped model: a LightGBM booster, its feature names and vocabularies, and the two thresholds of
+    """The shipped model: a LightGBM booster, its feature names and vocabularies, and the thresholds of
     :func:`decide`."""
 
     booster: Any
     names: list[str]
     vocab: Vocab
     classes: tuple[str, ...]
-    veto: float
-    rescue: float
+    thresholds: Thresholds
     meta: dict[str, Any]
 
     def row(self, f: dict[str, Any]) -> list[float]:
@@ -243,27 +244,38 @@ class EventModel:
         return [dict(zip(self.classes, map(float, pr), strict=True)) for pr in probs]
 
 
-def political(p: Proposal) -> bool:
-    """Does a coded party of the candidate act for a state, an organisation or an armed or political group?"""
-    return any(
-        q.sector in POLITICAL_SECTORS or (q.country != "UNK" and not q.sector) for q in (*p.actors, *p.recipients)
-    )
+def political(parties: Sequence[Party]) -> bool:
+    """Does one of the parties act for a state, an organisation or an armed or political group?"""
+    return any(q.sector in POLITICAL_SECTORS or (q.country != "UNK" and not q.sector) for q in parties)
 
 
-def decide(p: Proposal, probs: dict[str, float], veto: float, rescue: float) -> tuple[str | None, float]:
-    """(the type to code, the event probability); type None when the candidate is not an event.
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """The event probability a candidate needs (see :func:`needed`)."""
 
-    The rules propose and type; the model judges eventness. A candidate the rules keep, with a political party
-    among its arguments, stays unless the model is confident it is no event (probability below ``veto``);
-    one the rules would drop (a bare noun, a weak trigger without a party, a trigger absorbed by another) or
-    one without a political party stays only when the model is confident it is an event (``rescue``)."""
+    dyad: float  # the rules keep it and political parties stand on both sides
+    veto: float  # the rules keep it and a political party stands on one side
+    rescue: float  # a soft rule drops it, or no political party takes part
+
+
+def needed(soft_drop: str | None, actor_political: bool, recipient_political: bool, t: Thresholds) -> float:
+    """The rules propose and type; the model judges eventness. An interaction between political parties the
+    rules keep is dropped only when the model is all but sure it is no event (``dyad``); a kept candidate with
+    one political party, when the model rather thinks so (``veto``); one a soft rule drops (a bare noun, a weak
+    trigger without a party, a trigger absorbed by another) or without any political party stays only when the
+    model is confident it is an event (``rescue``)."""
+    if soft_drop is None and actor_political and recipient_political:
+        return t.dyad
+    if soft_drop is None and (actor_political or recipient_political):
+        return t.veto
+    return t.rescue
+
+
+def decide(p: Proposal, probs: dict[str, float], t: Thresholds) -> tuple[str | None, float]:
+    """(the type to code — the rules' —, the event probability); type None when it is no event."""
     event_p = 1.0 - probs.get(NONE, 0.0)
-    return (p.event_type if event_p >= needed(p.soft_drop, political(p), veto, rescue) else None), event_p
-
-
-def needed(soft_drop: str | None, is_political: bool, veto: float, rescue: float) -> float:
-    """The event probability a candidate needs (see :func:`decide`)."""
-    return veto if soft_drop is None and is_political else rescue
+    bar = needed(p.soft_drop, political(p.actors), political(p.recipients), t)
+    return (p.event_type if event_p >= bar else None), event_p
 
 
 @functools.cache
@@ -284,7 +296,83 @@ def model() -> EventModel | None:
         names=list(meta["features"]),
         vocab=Vocab({k: dict(v) for k, v in meta["vocab"].items()}),
         classes=tuple(meta["classes"]),
-        veto=float(meta["veto"]),
-        rescue=float(meta["rescue"]),
+        thresholds=Thresholds(**{k: float(v) for k, v in meta["thresholds"].items()}),
         meta=meta,
     )
+
+
+# ---------------------------------------------------------------- the decision over a sentence's candidates
+
+Observer = Callable[[int, Span, list[Cand], list[Proposal]], None]
+
+
+def proposal(c: Cand) -> Proposal:
+    """What the model reads of a coded candidate (its status is assessed here, once)."""
+    if c.modality is None:
+        c.modality = modality.assess(c.status_tok)
+    return Proposal(
+        tok=c.tok,
+        status_tok=c.status_tok,
+        event_type=c.event_type,
+        source=("suspicion" if c.linked is not None else "reported") if c.synthetic else c.entry.source,
+        strength=c.entry.strength,
+        role=c.entry.role,
+        light=c.light,
+        governor=c.governor,
+        parent_type=c.parent.event_type if c.parent is not None else None,
+        actors=c.actors,
+        recipients=c.recipients,
+        soft_drop=c.soft,
+        senses=tuple(dict.fromkeys(str(m.plover) for m in c.senses)),
+        sense_pattern=any(not m.default for m in c.senses),
+        sense_specificity=max((m.specificity for m in c.senses), default=0),
+        status=c.modality.status,
+    )
+
+
+def events_of(
+    keep: list[Cand],
+    cands: list[Cand],
+    sent: Span,
+    model: EventModel | None,
+    observe: Observer | None = None,
+    index: int = 0,
+) -> list[Cand]:
+    """The candidates that are events: the learned model's call (see :func:`decide`); without a model, the
+    rules' (every soft mark drops). Children of a dropped candidate lose their parent."""
+    proposals = [proposal(c) for c in keep]
+    for p, c in zip(proposals, keep, strict=True):
+        p.n_children = sum(1 for k in keep if k.parent is c)
+    if observe is not None:
+        observe(index, sent, keep, proposals)
+    if model is None:
+        out = [c for c in keep if c.soft is None]
+    else:
+        probs = model.predict([model.row(raw_features(p, sent)) for p in proposals])
+        out = []
+        for c, p, pr in zip(keep, proposals, probs, strict=True):
+            chosen, c.p_event = decide(p, pr, model.thresholds)
+            if chosen is not None:
+                out.append(c)
+        out = one_happening(out)
+    kept = {id(c) for c in out}
+    for c in cands:
+        if c.parent is not None and id(c.parent) not in kept:
+            c.parent = None
+    return out
+
+
+def one_happening(kept: list[Cand]) -> list[Cand]:
+    """An absorbed trigger kept beside the trigger that absorbs it, with the same type, is the same happening
+    ("the bombing killed 20", "shelled the town, killing 20"): the more probable one stays."""
+    drop: set[int] = set()
+    for x in kept:
+        if not x.absorbed:
+            continue
+        for y in kept:
+            if y is x or y.event_type != x.event_type or id(y) in drop:
+                continue
+            if x.tok.is_ancestor(y.tok) or y.tok.is_ancestor(x.tok) or x.tok.head.i == y.tok.head.i:
+                drop.add(id(x) if (x.p_event or 0.0) <= (y.p_event or 0.0) else id(y))
+                break
+    return [c for c in kept if id(c) not in drop]

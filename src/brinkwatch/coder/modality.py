@@ -11,24 +11,23 @@
 
 The strongest status found decides (ranking in ``data/modality/cues.yaml``); every cue word is recorded in
 ``Modality.cues``. The governing word itself stays asserted (Moscow's denial happened) unless it is itself
-modalized. Cue words are data: ``data/modality/cues.yaml``.
+modalized. Cue words are data: ``data/modality/cues.yaml``, compiled by :mod:`brinkwatch.lexicon.cues`.
 """
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 from spacy.tokens import Token
 
 from brinkwatch.coder.syntax import token_table
 from brinkwatch.core.ontology import STATUSES
-from brinkwatch.lexicon.gazetteer import load_yaml
+from brinkwatch.lexicon.cues import Governor, Lexicon, lexicon
+
+__all__ = ["STATUS_ORDER", "Modality", "assess", "lexicon"]
 
 STATUS_ORDER = STATUSES  # every status a cue may set (their precedence is data: cues.yaml "rank")
-VIAS = ("comp", "prep", "obj", "subj")
 _MAX_STEPS = 12
 
 
@@ -37,115 +36,6 @@ class Modality:
     status: str
     factuality: float  # −3 … +3
     cues: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class _Gov:
-    status: str
-    via: frozenset[str]
-    preps: frozenset[str] | None
-    factuality: float | None
-
-
-@dataclass(frozen=True, slots=True)
-class Lexicon:
-    factuality: dict[str, float]
-    rank: dict[str, int]
-    neg_words: frozenset[str]
-    not_before: frozenset[str]
-    neg_adverbs: frozenset[str]
-    neg_preps: frozenset[str]
-    modals: dict[str, tuple[str, float | None]]
-    markers: dict[str, str]
-    adverbs: dict[str, tuple[str, float | None]]
-    modifiers: dict[str, tuple[str, float | None]]
-    governors: dict[str, tuple[_Gov, ...]]
-    raising: dict[str, tuple[str, float | None]]
-    copula_infinitive: tuple[str, float | None]
-    light_verbs: frozenset[str]
-    pp_light_verbs: frozenset[str]
-    containers: frozenset[str]
-    claim_nouns: frozenset[str]
-    ruling_out: frozenset[str]
-
-
-def _pair(value: Any, where: str) -> tuple[str, float | None]:
-    if not isinstance(value, list) or not 1 <= len(value) <= 2 or value[0] not in STATUS_ORDER:
-        raise ValueError(f"cues.yaml {where}: expected [status] or [status, score], got {value!r}")
-    score = float(value[1]) if len(value) == 2 else None
-    if score is not None and not -3.0 <= score <= 3.0:
-        raise ValueError(f"cues.yaml {where}: score {score} outside -3..3")
-    return str(value[0]), score
-
-
-def _status(value: Any, where: str) -> str:
-    if value not in STATUS_ORDER:
-        raise ValueError(f"cues.yaml {where}: unknown status {value!r}")
-    return str(value)
-
-
-def _words(value: Any, where: str) -> frozenset[str]:
-    if not isinstance(value, list) or not all(isinstance(w, str) and w for w in value):
-        raise ValueError(f"cues.yaml {where}: expected a list of words")
-    return frozenset(w.lower() for w in value)
-
-
-def parse_lexicon(data: Any) -> Lexicon:
-    """Validate and compile the cue data (raises ValueError naming the bad entry)."""
-    if not isinstance(data, dict):
-        raise ValueError("cues.yaml: expected a mapping")
-    fact = data.get("factuality")
-    if not isinstance(fact, dict) or set(fact) != set(STATUS_ORDER):
-        raise ValueError("cues.yaml factuality: one score per status required")
-    factuality = {k: float(v) for k, v in fact.items()}
-    if any(not -3.0 <= v <= 3.0 for v in factuality.values()):
-        raise ValueError("cues.yaml factuality: scores must be within -3..3")
-    rank_list = data.get("rank")
-    if not isinstance(rank_list, list) or sorted(rank_list) != sorted(STATUS_ORDER):
-        raise ValueError("cues.yaml rank: every status exactly once")
-    neg = data.get("negation") or {}
-    governors: dict[str, list[_Gov]] = {}
-    for i, entry in enumerate(data.get("governors") or []):
-        where = f"governors[{i}]"
-        if not isinstance(entry, dict):
-            raise ValueError(f"cues.yaml {where}: expected a mapping")
-        via = _words(entry.get("via"), where + ".via")
-        if not via <= set(VIAS):
-            raise ValueError(f"cues.yaml {where}.via: unknown link in {sorted(via)}")
-        preps = _words(entry["preps"], where + ".preps") if entry.get("preps") is not None else None
-        score = entry.get("factuality")
-        gov = _Gov(_status(entry.get("status"), where), via, preps, float(score) if score is not None else None)
-        for lemma in _words(entry.get("lemmas"), where + ".lemmas"):
-            if lemma in governors:
-                raise ValueError(f"cues.yaml {where}: {lemma!r} is listed twice")
-            governors[lemma] = [gov]
-    return Lexicon(
-        factuality=factuality,
-        rank={s: i for i, s in enumerate(rank_list)},
-        neg_words=_words(neg.get("words"), "negation.words"),
-        not_before=_words(neg.get("not_before"), "negation.not_before"),
-        neg_adverbs=_words(neg.get("adverbs"), "negation.adverbs"),
-        neg_preps=_words(neg.get("prepositions"), "negation.prepositions"),
-        modals={str(k).lower(): _pair(v, f"modals.{k}") for k, v in (data.get("modals") or {}).items()},
-        markers={str(k).lower(): _status(v, f"markers.{k}") for k, v in (data.get("markers") or {}).items()},
-        adverbs={str(k).lower(): _pair(v, f"adverbs.{k}") for k, v in (data.get("adverbs") or {}).items()},
-        modifiers={str(k).lower(): _pair(v, f"modifiers.{k}") for k, v in (data.get("modifiers") or {}).items()},
-        governors={k: tuple(v) for k, v in governors.items()},
-        raising={str(k).lower(): _pair(v, f"raising.{k}") for k, v in (data.get("raising") or {}).items()},
-        copula_infinitive=_pair(data.get("copula_infinitive"), "copula_infinitive"),
-        light_verbs=_words(data.get("light_verbs"), "light_verbs"),
-        pp_light_verbs=_words(data.get("pp_light_verbs"), "pp_light_verbs"),
-        containers=_words(data.get("containers"), "containers"),
-        claim_nouns=_words(data.get("claim_nouns"), "claim_nouns"),
-        ruling_out=_words(data.get("ruling_out"), "ruling_out"),
-    )
-
-
-@functools.lru_cache(maxsize=1)
-def lexicon() -> Lexicon:
-    """The cue lexicon shipped in ``data/modality/cues.yaml`` (loaded once)."""
-    text = resources.files("brinkwatch").joinpath("data/modality/cues.yaml").read_text("utf-8")
-    return parse_lexicon(load_yaml(text))
 
 
 # ----------------------------------------------------------------------------------------- the walk
@@ -274,7 +164,7 @@ def _has_condition(verb: Token, lex: Lexicon) -> bool:
     return any(c.dep_ == "advcl" and _has_marker(c, ("if", "unless")) for c in verb.children)
 
 
-def _parenthetical(tok: Token, lex: Lexicon) -> _Gov | None:
+def _parenthetical(tok: Token, lex: Lexicon) -> Governor | None:
     """ ", which Moscow has denied" / ", Moscow claimed": a reporting clause about the trigger's clause."""
     gov = _governor(tok, "comp", lex)
     if gov is None or gov.status not in ("alleged", "denied", "speculated"):
@@ -287,7 +177,7 @@ def _parenthetical(tok: Token, lex: Lexicon) -> _Gov | None:
     return None if has_content else gov
 
 
-def _governor(head: Token, via: str, lex: Lexicon, prep: str | None = None) -> _Gov | None:
+def _governor(head: Token, via: str, lex: Lexicon, prep: str | None = None) -> Governor | None:
     entries = lex.governors.get(_lemma(head))
     if not entries:
         return None

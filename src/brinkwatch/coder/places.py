@@ -48,10 +48,7 @@ class _Mention:
 
 def locate(sent: Span, trigger: Token) -> Location | None:
     """The most specific place named in the trigger's clause, or None."""
-    try:
-        mentions = _mentions(sent, trigger, gazetteer())
-    except Exception:  # hostile input must never break extraction
-        return None
+    mentions = _mentions(sent, trigger, gazetteer())
     if not mentions:
         return None
     best = min(

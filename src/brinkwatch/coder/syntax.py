@@ -1,4 +1,5 @@
-"""Dependency-tree helpers shared by the context stages (dates, places) and per-document token tables."""
+"""Dependency-tree helpers shared by the coder's stages (triggers, arguments, dates, places): per-document token
+tables, subjects, objects, prepositional objects, clause heads, negation and future marking, depth."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from typing import Any
 import numpy
 from spacy.attrs import DEP, HEAD, IS_ALPHA, LEMMA, LOWER, ORTH, POS
 from spacy.tokens import Doc, Span, Token
+
+from brinkwatch.lexicon.events import Lexicon, lexicon
 
 
 def tree_distance(a: Token, b: Token, limit: int) -> int:
@@ -156,3 +159,119 @@ class DocIndex:
         if (self.alpha[b] - self.alpha[a]) * 10 < n * 4:
             return "mostly numbers or symbols"
         return None
+
+
+# ---------------------------------------------------------------- dependency helpers
+
+SUBJ_DEPS = frozenset({"nsubj", "csubj", "nsubjpass"})
+OTHER_CLAUSES = frozenset({"conj", "cc", "advcl", "ccomp", "xcomp", "parataxis", "relcl", "punct"})
+CONTENT_DEPS = frozenset({"ccomp", "xcomp"})
+
+
+def subject_sources(tok: Token) -> list[Token]:
+    """The children of a verb and, for a conjoined verb without its own subject, of the verb it joins."""
+    kids = list(tok.children)
+    if tok.dep_ == "conj" and not any(c.dep_ in SUBJ_DEPS for c in kids):
+        kids.extend(tok.head.children)
+    return kids
+
+
+def children_by_dep(tok: Token, deps: frozenset[str] | set[str] | tuple[str, ...]) -> list[Token]:
+    table = token_table(tok.doc)  # labels from the document's table: only the matching children are built
+    doc, dep = tok.doc, table.dep
+    return [doc[k] for k in table.kids[tok.i] if dep[k] in deps]
+
+
+def with_conjuncts(tok: Token) -> list[Token]:
+    return [tok, *tok.conjuncts] if tok.conjuncts else [tok]
+
+
+def pobjs(tok: Token, preps: tuple[str, ...] | frozenset[str]) -> list[Token]:
+    """Objects of ``tok``'s prepositions whose lemma is in ``preps`` (ordered as ``preps``)."""
+    table = token_table(tok.doc)
+    kids, dep, lower = table.kids, table.dep, table.lower
+    found: list[tuple[int, int]] = []
+    for c in kids[tok.i]:
+        if dep[c] in ("prep", "agent", "dative") and lower[c] in preps:
+            rank = preps.index(lower[c]) if isinstance(preps, tuple) else 0
+            for gc in kids[c]:
+                if dep[gc] in ("pobj", "pcomp"):
+                    found.append((rank, gc))
+    found.sort()
+    doc = tok.doc
+    return [doc[i] for _, i in found]
+
+
+def is_passive(verb: Token) -> bool:
+    """A passive clause (not a stative one: "Israel is opposed to …" has Israel as its actor)."""
+    table = token_table(verb.doc)
+    if table.lemma[verb.i] in lexicon().rules.stative_passives:
+        return False
+    dep = table.dep
+    return any(dep[k] in ("nsubjpass", "auxpass", "agent") for k in table.kids[verb.i])
+
+
+def clause_head(tok: Token) -> Token:
+    """For a predicative adjective (is willing, is opposed), the copula; else the token."""
+    if tok.dep_ == "acomp" and tok.pos_ in ("ADJ", "VERB"):
+        return tok.head
+    return tok
+
+
+def negated(anchor: Token, lex: Lexicon) -> bool:
+    heads = {anchor, clause_head(anchor)}
+    for h in heads:
+        for c in h.children:
+            if c.dep_ == "neg" or (c.dep_ in ("advmod", "det") and c.lower_ in lex.rules.negators):
+                return True
+    return False
+
+
+def future(anchor: Token, lex: Lexicon) -> bool:
+    """Will/would/shall, "going to", or the complement of a promise verb (pledged to, offered to)."""
+    h = clause_head(anchor)
+    for c in h.children:
+        if c.dep_ == "aux" and c.lower_ in lex.rules.future_aux:
+            return True
+    if h.dep_ in ("xcomp", "ccomp") and h.head.i != h.i:
+        head = h.head
+        if head.lemma_.lower() in lex.rules.promise_verbs or head.lower_ in ("willing", "ready", "prepared"):
+            return True
+        if head.lemma_.lower() == "go" and head.tag_ == "VBG":
+            return True
+    return False
+
+
+def depth(tok: Token) -> int:
+    heads = token_table(tok.doc).heads
+    i, d = tok.i, 0
+    while heads[i] != i and d < 60:
+        i = heads[i]
+        d += 1
+    return d
+
+
+def context_lemmas(tok: Token) -> list[str]:
+    """Lemmas of the trigger, its dependents and theirs (bounded: two levels)."""
+    table = token_table(tok.doc)
+    kids, dep, lemma = table.kids, table.dep, table.lemma
+    out = [lemma[tok.i]]
+    for c in kids[tok.i]:
+        if dep[c] in OTHER_CLAUSES:
+            continue
+        out.append(lemma[c])
+        for gc in kids[c]:
+            out.append(lemma[gc])
+            if dep[gc] == "pobj":
+                out.extend(lemma[g] for g in kids[gc] if dep[g] in ("amod", "compound"))
+    return out
+
+
+def has_argument(tok: Token) -> bool:
+    """An object, a prepositional object, a particle or a possessor (needs_arg triggers)."""
+    for c in tok.children:
+        if c.dep_ in ("dobj", "dative", "prt", "poss", "nsubjpass", "attr"):
+            return True
+        if c.dep_ in ("prep", "agent") and any(gc.dep_ in ("pobj", "pcomp") for gc in c.children):
+            return True
+    return False

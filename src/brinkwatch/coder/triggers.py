@@ -1,232 +1,77 @@
-"""Event triggers and their arguments: lexicon (data/events) → PLOVER type, mode, contexts, quad, score.
+"""Trigger matching and candidate finding: the tokens of a sentence whose lemma is in the event lexicon
+(:mod:`brinkwatch.lexicon.events`) → :class:`Cand` candidates, one per trigger that may be an event.
 
-The lexicon is data: ``verbs.yaml`` and ``nouns.yaml`` (lemma-keyed triggers, with particles, prepositions
-or objects where a phrase decides: "call for", "open fire", "hunger strike"), ``types.yaml`` (quad class,
-scores, mode scores), ``mode_cues.yaml``, ``contexts.yaml``, ``rules.yaml`` (light verbs, reporting
-verbs, control verbs, recipient prepositions) and ``cameo.yaml`` (CAMEO root crosswalk).
+* :func:`match` — the lexicon entry a token triggers (longest phrase first: "call for", "open fire");
+* :func:`candidates` — a sentence's candidates: a noun governed by a light verb carries the event ("held
+  talks"); a noun that is an argument of a verb trigger is part of that event; the content of a claim is its
+  own candidate whose ``parent`` is the claim; "X speculated that … related to Y" and "X said Y attacked it"
+  add synthetic ACCUSE / REQUEST candidates (:func:`_suspicions`, :func:`_reported`);
+* :func:`mode_for_cand`, :func:`contexts_for` — the PLOVER mode and contexts from the trigger's words;
+* :func:`doc_index` — which tokens of a document may start an event (hashes, no token objects built).
 
-This module matches triggers and finds (and codes, with ActorCoder) the syntactic heads of their arguments;
-:mod:`brinkwatch.coder.extract` turns them into :class:`~brinkwatch.core.records.Event` records.
+The candidates' parties are found and coded by :mod:`brinkwatch.coder.arguments`.
 """
 
 from __future__ import annotations
 
 import functools
-import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import resources
-from typing import Any, TypeVar
+from typing import Any
 
 from spacy.strings import hash_string  # type: ignore[attr-defined]
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
-from brinkwatch.coder import actors
-from brinkwatch.coder.syntax import DocIndex, token_table
-from brinkwatch.core.records import Party
-from brinkwatch.lexicon.gazetteer import load_yaml
-from brinkwatch.lexicon.ontology import PLOVER_TYPES
-
-log = logging.getLogger("brinkwatch.coder.extract")
-T = TypeVar("T")
-
-ROLES = ("claim", "absorb", "enabler")
-RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
-SELF_PRONOUNS = frozenset(
-    {"it", "they", "we", "us", "them", "i", "me", "he", "him", "she", "her", "itself", "themselves", "ourselves"}
+from brinkwatch.coder import cameo
+from brinkwatch.coder.modality import Modality
+from brinkwatch.coder.syntax import (
+    CONTENT_DEPS,
+    SUBJ_DEPS,
+    DocIndex,
+    children_by_dep,
+    clause_head,
+    has_argument,
+    pobjs,
+    subject_sources,
+    token_table,
+    with_conjuncts,
 )
-SUBJ_DEPS = frozenset({"nsubj", "csubj", "nsubjpass"})
+from brinkwatch.core.records import Party
+from brinkwatch.lexicon.cameo import Candidate as CameoSense
+from brinkwatch.lexicon.events import Entry, Lexicon, lexicon
+
 VERB_POS = frozenset({"VERB", "AUX", "ADJ"})
 NOUN_POS = frozenset({"NOUN", "PROPN"})
 NOT_COMPANIONS = frozenset({"conj", "cc", "punct", "appos", "nsubj", "nsubjpass", "advcl", "ccomp", "xcomp"})
-OTHER_CLAUSES = frozenset({"conj", "cc", "advcl", "ccomp", "xcomp", "parataxis", "relcl", "punct"})
 NAME_LABELS = frozenset({"ORG", "GPE", "PERSON", "NORP", "LOC", "FAC", "WORK_OF_ART", "LAW"})
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """One lexicon entry: a trigger lemma plus the words that must accompany it."""
-
-    key: str
-    lemma: str
-    extra: tuple[str, ...]
-    pos: str  # "verb" | "noun"
-    type: str
-    mode: str | None = None
-    contexts: tuple[str, ...] = ()
-    strength: float = 0.8
-    role: str | None = None
-    needs_arg: bool = False
-    needs_content: bool = False
-    light_only: bool = False
-    ignore: bool = False  # a phrase that is no event ("defend against": not SUPPORT)
-    neg_type: str | None = None  # type when negated and future ("will not allow" → THREATEN)
-    said_type: str | None = None  # type when it reports a clause ("a rights group protested that …")
-    subjects: frozenset[str] = frozenset()  # an event only with one of these subjects ("protesters gathered")
-    source: str = "lexicon"  # lexicon | cameo (PETRARCH-2's verb dictionary, or a noun derived from it) | training
-
-
-@dataclass(frozen=True, slots=True)
-class TypeInfo:
-    quad: int
-    score: float
-    modes: dict[str, float] = field(default_factory=dict)
+ARG_DEPS = frozenset({"dobj", "dative", "attr", "oprd", "nsubjpass"})
+CLAUSE_BOUNDARY = frozenset({"relcl", "advcl", "parataxis"})
 
 
 @dataclass(slots=True)
-class Rules:
-    light_verbs: frozenset[str]
-    stative_passives: frozenset[str]
-    type_recipient_preps: dict[str, tuple[str, ...]]
-    reporting_verbs: frozenset[str]
-    obligation_aux: frozenset[str]
-    object_control: frozenset[str]
-    recipient_preps: tuple[str, ...]
-    actor_preps: frozenset[str]
-    future_aux: frozenset[str]
-    promise_verbs: frozenset[str]
-    negators: frozenset[str]
-    cooperative_types: frozenset[str]
-    threat_types: dict[str, str]
-    peacekeeping_words: frozenset[str]
-    force_verbs: frozenset[str]
-    suspicion_verbs: frozenset[str] = frozenset()  # "speculated that …", "suspect that …"
-    link_verbs: frozenset[str] = frozenset()  # "… may be related to Russia", "linked to", "behind"
-    compound_heads: frozenset[str] = frozenset()  # "a sanctions package": the trigger lends the head its role
+class Cand:
+    """A trigger on its way to becoming an Event."""
 
-
-@dataclass(slots=True)
-class Lexicon:
-    verbs: dict[str, list[Entry]]  # by the verb's lemma, longest phrase first
-    nouns: dict[str, list[Entry]]  # by each word of the phrase, longest phrase first
-    types: dict[str, TypeInfo]
-    contexts: dict[str, tuple[str, ...]]
-    mode_cues: dict[str, dict[str, str]]
-    rules: Rules
-    cameo_roots: dict[str, tuple[str, ...]]  # PLOVER type → CAMEO roots ("18", "19", "20")
-    trigger_lemmas: frozenset[str] = frozenset()
-
-    def type_info(self, event_type: str) -> TypeInfo:
-        return self.types[event_type]
-
-    def score(self, event_type: str, mode: str | None) -> float:
-        info = self.types[event_type]
-        if mode and mode in info.modes:
-            return float(info.modes[mode])
-        return float(info.score)
-
-
-def _read_yaml(name: str) -> Any:
-    text = resources.files("brinkwatch").joinpath("data", "events", name).read_text(encoding="utf-8")
-    return load_yaml(text)
-
-
-def _entries(raw: dict[str, Any], pos: str) -> list[Entry]:
-    out: list[Entry] = []
-    for key, spec in raw.items():
-        words = str(key).lower().split()
-        if not words or not isinstance(spec, dict):
-            raise ValueError(f"bad {pos} trigger entry: {key!r}")
-        etype = spec.get("type")
-        if spec.get("ignore"):
-            etype = etype or "SUPPORT"
-        if etype not in PLOVER_TYPES:
-            raise ValueError(f"{pos} trigger {key!r}: unknown PLOVER type {etype!r}")
-        role = spec.get("role")
-        if role is not None and role not in ROLES:
-            raise ValueError(f"{pos} trigger {key!r}: unknown role {role!r}")
-        for extra_type in ("neg_type", "said_type"):
-            if spec.get(extra_type) is not None and spec[extra_type] not in PLOVER_TYPES:
-                raise ValueError(f"{pos} trigger {key!r}: unknown {extra_type} {spec[extra_type]!r}")
-        strength = float(spec.get("strength", 0.8))
-        if not 0.0 < strength <= 1.0:
-            raise ValueError(f"{pos} trigger {key!r}: strength out of (0, 1]")
-        out.append(
-            Entry(
-                key=" ".join(words),
-                lemma=words[0],
-                extra=tuple(words[1:]),
-                pos=pos,
-                type=etype,
-                mode=spec.get("mode"),
-                contexts=tuple(spec.get("contexts") or ()),
-                strength=strength,
-                role=role,
-                needs_arg=bool(spec.get("needs_arg", False)),
-                needs_content=bool(spec.get("needs_content", False)),
-                light_only=bool(spec.get("light_only", False)),
-                ignore=bool(spec.get("ignore", False)),
-                neg_type=spec.get("neg_type"),
-                said_type=spec.get("said_type"),
-                subjects=frozenset(str(w).lower() for w in spec.get("subjects") or ()),
-                source=str(spec.get("source", "lexicon")).split(":")[0],
-            )
-        )
-    return out
-
-
-@functools.lru_cache(maxsize=1)
-def lexicon() -> Lexicon:
-    """The event lexicon, loaded once per process from ``brinkwatch/data/events``."""
-    types_raw = _read_yaml("types.yaml")
-    types = {
-        name: TypeInfo(
-            quad=int(spec["quad"]),
-            score=float(spec["score"]),
-            modes={str(k): float(v) for k, v in (spec.get("modes") or {}).items()},
-        )
-        for name, spec in types_raw.items()
-    }
-    if set(types) != set(PLOVER_TYPES):
-        raise ValueError("types.yaml must list exactly the 16 PLOVER types")
-    verbs: dict[str, list[Entry]] = {}
-    for e in _entries(_read_yaml("verbs.yaml"), "verb"):
-        verbs.setdefault(e.lemma, []).append(e)
-    nouns: dict[str, list[Entry]] = {}
-    for e in [*_entries(_read_yaml("nouns.yaml"), "noun"), *_entries(_read_yaml("nouns_derived.yaml"), "noun")]:
-        for word in {e.lemma, *e.extra}:
-            nouns.setdefault(word, []).append(e)
-    for table in (verbs, nouns):
-        for lst in table.values():
-            lst.sort(key=lambda e: -len(e.extra))
-    rr = _read_yaml("rules.yaml")
-    for k, v in rr.items():
-        if isinstance(v, list) and any(not isinstance(w, str) for w in v):
-            raise ValueError(f"rules.yaml {k}: every word must be a string (quote on/off/no/yes)")
-    rules = Rules(
-        light_verbs=frozenset(rr["light_verbs"]),
-        stative_passives=frozenset(rr["stative_passives"]),
-        type_recipient_preps={str(k): tuple(v) for k, v in rr["type_recipient_preps"].items()},
-        reporting_verbs=frozenset(rr["reporting_verbs"]),
-        obligation_aux=frozenset(rr["obligation_aux"]),
-        object_control=frozenset(rr["object_control"]),
-        recipient_preps=tuple(rr["recipient_preps"]),
-        actor_preps=frozenset(rr["actor_preps"]),
-        future_aux=frozenset(rr["future_aux"]),
-        promise_verbs=frozenset(rr["promise_verbs"]),
-        negators=frozenset(rr["negators"]),
-        cooperative_types=frozenset(rr["cooperative_types"]),
-        threat_types=dict(rr["threat_types"]),
-        peacekeeping_words=frozenset(rr["peacekeeping_words"]),
-        force_verbs=frozenset(rr["force_verbs"]),
-        suspicion_verbs=frozenset(rr.get("suspicion_verbs") or ()),
-        link_verbs=frozenset(rr.get("link_verbs") or ()),
-        compound_heads=frozenset(rr.get("compound_heads") or ()),
-    )
-    contexts = {str(k).lower(): tuple(v) for k, v in _read_yaml("contexts.yaml").items()}
-    mode_cues = {str(k): {str(w): str(m) for w, m in v.items()} for k, v in _read_yaml("mode_cues.yaml").items()}
-    cameo = {str(k): tuple(str(r) for r in v) for k, v in _read_yaml("cameo.yaml")["plover_to_cameo"].items()}
-    lex = Lexicon(
-        verbs=verbs,
-        nouns=nouns,
-        types=types,
-        contexts=contexts,
-        mode_cues=mode_cues,
-        rules=rules,
-        cameo_roots=cameo,
-    )
-    lex.trigger_lemmas = frozenset(verbs) | frozenset(nouns)
-    return lex
+    tok: Token
+    entry: Entry
+    event_type: str
+    status_tok: Token  # the token whose status modality.assess decides
+    governor: Token | None = None  # verb lending its subject to a noun trigger
+    light: bool = False
+    first: int = 0  # token span of the trigger text
+    last: int = 0
+    parent: Cand | None = None
+    synthetic: bool = False
+    content: Token | None = None  # the reported clause of a synthetic ACCUSE / REQUEST
+    actors: list[Party] = field(default_factory=list)
+    recipients: list[Party] = field(default_factory=list)
+    recipient_heads: list[Token] = field(default_factory=list)
+    own_party: bool = False  # a noun trigger's own arguments (by, possessor, modifiers, objects) code a party
+    linked: Token | None = None  # the party a suspicion ties its content to ("… related to Russia")
+    senses: tuple[CameoSense, ...] = ()  # the CAMEO dictionary's readings of the trigger token
+    soft: str | None = None  # a rule that would drop it without the learned model ("bare noun", …)
+    absorbed: bool = False  # the rules count it as part of another candidate's event
+    p_event: float | None = None  # the learned model's event probability
+    modality: Modality | None = None  # its status, once assessed
 
 
 # ---------------------------------------------------------------- matching
@@ -285,108 +130,6 @@ def match(tok: Token, lex: Lexicon | None = None) -> Entry | None:
     return None
 
 
-# ---------------------------------------------------------------- syntax helpers
-
-
-def subject_sources(tok: Token) -> list[Token]:
-    """The children of a verb and, for a conjoined verb without its own subject, of the verb it joins."""
-    kids = list(tok.children)
-    if tok.dep_ == "conj" and not any(c.dep_ in SUBJ_DEPS for c in kids):
-        kids.extend(tok.head.children)
-    return kids
-
-
-def children_by_dep(tok: Token, deps: frozenset[str] | set[str] | tuple[str, ...]) -> list[Token]:
-    table = token_table(tok.doc)  # labels from the document's table: only the matching children are built
-    doc, dep = tok.doc, table.dep
-    return [doc[k] for k in table.kids[tok.i] if dep[k] in deps]
-
-
-def with_conjuncts(tok: Token) -> list[Token]:
-    return [tok, *tok.conjuncts] if tok.conjuncts else [tok]
-
-
-def pobjs(tok: Token, preps: tuple[str, ...] | frozenset[str]) -> list[Token]:
-    """Objects of ``tok``'s prepositions whose lemma is in ``preps`` (ordered as ``preps``)."""
-    table = token_table(tok.doc)
-    kids, dep, lower = table.kids, table.dep, table.lower
-    found: list[tuple[int, int]] = []
-    for c in kids[tok.i]:
-        if dep[c] in ("prep", "agent", "dative") and lower[c] in preps:
-            rank = preps.index(lower[c]) if isinstance(preps, tuple) else 0
-            for gc in kids[c]:
-                if dep[gc] in ("pobj", "pcomp"):
-                    found.append((rank, gc))
-    found.sort()
-    doc = tok.doc
-    return [doc[i] for _, i in found]
-
-
-def is_passive(verb: Token) -> bool:
-    """A passive clause (not a stative one: "Israel is opposed to …" has Israel as its actor)."""
-    table = token_table(verb.doc)
-    if table.lemma[verb.i] in lexicon().rules.stative_passives:
-        return False
-    dep = table.dep
-    return any(dep[k] in ("nsubjpass", "auxpass", "agent") for k in table.kids[verb.i])
-
-
-def clause_head(tok: Token) -> Token:
-    """For a predicative adjective (is willing, is opposed), the copula; else the token."""
-    if tok.dep_ == "acomp" and tok.pos_ in ("ADJ", "VERB"):
-        return tok.head
-    return tok
-
-
-def negated(anchor: Token, lex: Lexicon) -> bool:
-    heads = {anchor, clause_head(anchor)}
-    for h in heads:
-        for c in h.children:
-            if c.dep_ == "neg" or (c.dep_ in ("advmod", "det") and c.lower_ in lex.rules.negators):
-                return True
-    return False
-
-
-def future(anchor: Token, lex: Lexicon) -> bool:
-    """Will/would/shall, "going to", or the complement of a promise verb (pledged to, offered to)."""
-    h = clause_head(anchor)
-    for c in h.children:
-        if c.dep_ == "aux" and c.lower_ in lex.rules.future_aux:
-            return True
-    if h.dep_ in ("xcomp", "ccomp") and h.head.i != h.i:
-        head = h.head
-        if head.lemma_.lower() in lex.rules.promise_verbs or head.lower_ in ("willing", "ready", "prepared"):
-            return True
-        if head.lemma_.lower() == "go" and head.tag_ == "VBG":
-            return True
-    return False
-
-
-def depth(tok: Token) -> int:
-    heads = token_table(tok.doc).heads
-    i, d = tok.i, 0
-    while heads[i] != i and d < 60:
-        i = heads[i]
-        d += 1
-    return d
-
-
-def context_lemmas(tok: Token) -> list[str]:
-    """Lemmas of the trigger, its dependents and theirs (bounded: two levels)."""
-    table = token_table(tok.doc)
-    kids, dep, lemma = table.kids, table.dep, table.lemma
-    out = [lemma[tok.i]]
-    for c in kids[tok.i]:
-        if dep[c] in OTHER_CLAUSES:
-            continue
-        out.append(lemma[c])
-        for gc in kids[c]:
-            out.append(lemma[gc])
-            if dep[gc] == "pobj":
-                out.extend(lemma[g] for g in kids[gc] if dep[g] in ("amod", "compound"))
-    return out
-
-
 def contexts_for(entry: Entry, lemmas: list[str], lex: Lexicon) -> list[str]:
     seen: list[str] = list(entry.contexts)
     for w in lemmas:
@@ -409,14 +152,12 @@ def mode_for(event_type: str, entry: Entry, lemmas: list[str], lex: Lexicon) -> 
     return None
 
 
-def has_argument(tok: Token) -> bool:
-    """An object, a prepositional object, a particle or a possessor (needs_arg triggers)."""
-    for c in tok.children:
-        if c.dep_ in ("dobj", "dative", "prt", "poss", "nsubjpass", "attr"):
-            return True
-        if c.dep_ in ("prep", "agent") and any(gc.dep_ in ("pobj", "pcomp") for gc in c.children):
-            return True
-    return False
+def mode_for_cand(c: Cand, lemmas: list[str], lex: Lexicon) -> str | None:
+    if c.event_type == "THREATEN" and c.entry.type != "THREATEN":
+        return lex.rules.threat_types.get(c.entry.type) or mode_for("THREATEN", c.entry, lemmas, lex)
+    if c.synthetic:
+        return "allege" if c.event_type == "ACCUSE" else None
+    return mode_for(c.event_type, c.entry, lemmas, lex)
 
 
 def doc_index(doc: Doc, lex: Lexicon) -> DocIndex:
@@ -448,293 +189,331 @@ def trigger_hashes(lex: Lexicon) -> frozenset[int]:
     return _trigger_hashes(lex.trigger_lemmas | lex.rules.reporting_verbs | lex.rules.suspicion_verbs)
 
 
-# ---------------------------------------------------------------- arguments
+# ---------------------------------------------------------------- candidates
 
 
-def guard(what: str, fn: Callable[[], T], default: T) -> T:
-    """Run another stage's function; a failure there costs that field, never the article."""
-    try:
-        return fn()
-    except Exception as exc:  # pragma: no cover - depends on other stages' bugs
-        log.warning("extract: %s failed: %s: %s", what, type(exc).__name__, exc)
-        return default
-
-
-CONTENT_DEPS = frozenset({"ccomp", "xcomp"})
-CLIMB_DEPS = frozenset({"xcomp", "conj", "advcl", "ccomp", "pcomp", "acl", "relcl", "prep", "pobj"})
-GIVING_TYPES = frozenset({"AID", "AGREE"})
-DESCENT_PREPS = ("of", "by", "from", "against", "on", "to", "with", "between", "for", "in")
-ENTITY_LABELS = frozenset({"NORP", "GPE", "ORG", "LOC", "FAC", "PERSON"})
-NOUN_PREPS = (
-    "against",
-    "on",
-    "upon",
-    "to",
-    "toward",
-    "towards",
-    "at",
-    "into",
-    "of",
-    "with",
-    "between",
-    "for",
-    "over",
-    "in",
-)
-
-
-class Arguments:
-    """Finds and codes actor and recipient heads of triggers within one document."""
-
-    def __init__(self, doc: Doc, lex: Lexicon) -> None:
-        self.lex = lex
-        self.coder = guard("ActorCoder", lambda: actors.ActorCoder(doc), None)
-        self._cache: dict[int, list[Party]] = {}
-
-    def parties(self, head: Token) -> list[Party]:
-        if self.coder is None:
-            return []
-        got = self._cache.get(head.i)
-        if got is None:
-            coder = self.coder
-            no_parties: list[Party] = []
-            got = list(guard("ActorCoder.parties", lambda: coder.parties(head), no_parties))
-            self._cache[head.i] = got
-        return got
-
-    def first_coded(self, heads: list[Token], skip: frozenset[str] = frozenset()) -> tuple[list[Party], Token | None]:
-        """The parties of the first head that codes to any, looking inside a head that does not
-        ("an Indian proposal", "calls by Belarus's rulers", "restrictions against German goods").
-        ``skip``: the actor's countries — a recipient written "its troops" is the actor's own."""
-        fallback: tuple[list[Party], Token | None] = ([], None)
-        for h in heads:
-            own = bool(skip) and pronominal(h)
-            ps = self._descend(h, inside_only=own)
-            if own and (not ps or all(p.country in skip for p in ps)):
-                ps = self.antecedent(h, skip)  # "accused Russian aircraft of entering its airspace"
-            if ps and own and all(p.country in skip for p in ps):
-                continue
-            if ps and skip and h.pos_ != "PROPN" and all(p.country in skip for p in ps):
-                # "withdraw (UN) inspectors from Iraq": prefer a recipient other than the actor itself
-                if fallback[1] is None:
-                    fallback = (ps, h)
-                continue
-            if ps:
-                return ps, h
-        return fallback
-
-    def antecedent(self, h: Token, skip: frozenset[str]) -> list[Party]:
-        """The owner of "its"/"their" on a recipient noun: the subject of a governing clause that is not the
-        actor ("Estonia said Russian jets violated its airspace" → Estonia)."""
-        if not any(c.dep_ == "poss" and c.lower_ in ("its", "their") for c in h.children):
-            return []
-        inside = {t.i for t in h.subtree}
-        t = h
-        for _ in range(12):
-            if t.head.i == t.i:
-                break
+def _governor(n: Token, objects_only: bool = False) -> Token | None:
+    """The verb a noun trigger is the object of (held talks, engaged in a firefight)."""
+    t = n
+    heads = lexicon().rules.compound_heads
+    if t.dep_ == "compound" and t.head.lemma_.lower() in heads and t.head.i > t.i:  # "approved the sanctions package"
+        t = t.head
+    for _ in range(3):
+        if t.dep_ == "conj" and t.head.i != t.i:
             t = t.head
-            if t.pos_ not in ("VERB", "AUX"):
-                continue
-            for s in children_by_dep(t, SUBJ_DEPS):
-                if s.i in inside or s.pos_ == "PRON":
-                    continue
-                ps = [p for p in self._descend(s) if p.country not in skip and p.country != "UNK"]
-                if ps:
-                    return ps
-        return []
-
-    def _descend(self, head: Token, inside_only: bool = False) -> list[Party]:
-        """Breadth-first into modifiers, prepositional objects and possessors (``inside_only``: not the
-        head itself nor its pronoun possessor — "his commitment to the Zambian people")."""
-        doc = head.doc
-        table = token_table(doc)
-        kids, dep, pos = table.kids, table.dep, table.pos
-        queue: list[tuple[int, int]] = [(head.i, 0)]
-        seen = 0
-        while queue and seen < 12:
-            i, d = queue.pop(0)
-            seen += 1
-            tok = doc[i]
-            ps = [] if (inside_only and d == 0) else self.parties(tok)
-            if ps:
-                return ps
-            if d >= 3 or pos[i] not in ("NOUN", "PROPN", "NUM", "PRON", "ADJ"):
-                continue
-            poss = [] if (inside_only and d == 0) else [c for c in kids[i] if dep[c] == "poss"]
-            subs = [c for c in kids[i] if dep[c] in ("amod", "compound") and doc[c].ent_type_ in ENTITY_LABELS]
-            subs += [c for c in poss if pos[c] != "PRON"]
-            subs += [t.i for t in pobjs(tok, DESCENT_PREPS)]
-            subs += [c for c in poss if pos[c] == "PRON"]
-            for acl in kids[i]:
-                if dep[acl] == "acl":
-                    subs.extend(t.i for t in pobjs(doc[acl], ("in", "on", "against", "by")))
-            for clause in kids[i]:
-                if dep[clause] in ("acl", "ccomp"):
-                    subs.extend(c for c in kids[clause] if dep[c] == "nsubj")
-            queue.extend((x, d + 1) for x in subs)
-        return []
-
-    # actor heads --------------------------------------------------------
-    def verb_actor_heads(self, v: Token) -> list[Token]:
-        heads: list[Token] = []
-        h = clause_head(v)
-        via_conj = False
-        for _ in range(5):
-            own = self._own_subjects(h, grammatical=via_conj)
-            heads.extend(own)
-            # "approve a plan that will not allow …": an antecedent that is no party passes to the approver
-            uncoded_relative = h.dep_ == "relcl" and [t.i for t in own] == [h.head.i] and not self._descend(h.head)
-            if own and not all(pronominal(s) for s in own) and not uncoded_relative:
-                break
-            if not via_conj and is_passive(h) and not own:
-                # "were killed in Israeli tank shelling": the attack's modifier; else the actor is unknown
-                heads.extend(
-                    t
-                    for t in pobjs(h, ("in", "during", "from"))
-                    if any(c.dep_ in ("amod", "compound") and c.ent_type_ in ENTITY_LABELS for c in t.children)
-                )
-                break
-            if h.dep_ in ("xcomp", "ccomp") and h.head.lemma_.lower() in self.lex.rules.object_control:
-                heads.extend(children_by_dep(h.head, {"dobj"}))
-            if h.dep_ == "pcomp" and h.head.dep_ == "prep":
-                owner = h.head.head
-                if owner.pos_ in ("NOUN", "PROPN"):  # "accused Russian aircraft of entering …"
-                    heads.append(owner)
-                else:
-                    heads.extend(children_by_dep(owner, {"dobj"}))
-            if h.dep_ in ("acl", "relcl") and h.head.pos_ in ("NOUN", "PROPN", "PRON"):
-                patient = existential_patient(h)  # "there were 10 soldiers killed": the noun underwent it
-                gerund_of_event = h.tag_ == "VBG" and match(h.head, self.lex) is not None  # "weapons …, lowering"
-                if (not is_passive(h) or h.dep_ == "relcl") and not patient and not gerund_of_event:
-                    heads.append(h.head)  # not an event noun ("weapons …, lowering the threshold"): no agent
-                # "issued a declaration demanding …": the issuer
-                noun = h.head
-                if noun.dep_ in ("dobj", "pobj") and noun.head.pos_ in ("VERB", "ADP"):
-                    h = noun.head if noun.head.pos_ == "VERB" else noun.head.head
-                    h = clause_head(h)
-                    via_conj = False
-                    continue
-                break
-            if h.dep_ not in CLIMB_DEPS or h.head.i == h.i:
-                break
-            via_conj = h.dep_ in ("conj", "xcomp")  # shared subject / subject control, even of a passive
-            h = h.head
-            if h.dep_ == "prep":
-                h = h.head
-            h = clause_head(h)
-        return heads
-
-    def _own_subjects(self, h: Token, grammatical: bool = False) -> list[Token]:
-        """Actor heads of a clause: the passive agent or the subject (``grammatical``: the subject
-        even of a passive, as shared with a conjoined verb: "was indicted … and will resign")."""
-        out: list[Token] = []
-        passive = is_passive(h) and not grammatical
-        if passive:
-            out.extend(pobjs(h, ("by",)))
-        table = token_table(h.doc)
-        dep, lower = table.dep, table.lower
-        for k in table.kids[h.i]:
-            if dep[k] in SUBJ_DEPS and not (passive and dep[k] == "nsubjpass"):
-                if lower[k] in RELATIVE_PRONOUNS and dep[h.i] == "relcl":
-                    out.append(h.head)
-                else:
-                    out.append(h.doc[k])
-        return out
-
-    def noun_actor_heads(self, n: Token, governor: Token | None) -> list[Token]:
-        heads = pobjs(n, ("by",)) + children_by_dep(n, {"poss"})
-        if governor is not None:
-            heads.extend(self.verb_actor_heads(governor))
-        elif n.dep_ == "pobj":  # "threw stones during demonstrations", "is at war": the clause's subject
-            t = n.head
-            for _ in range(3):
-                if t.pos_ in ("VERB", "AUX"):
-                    heads.extend(self.verb_actor_heads(t))
-                    break
-                if t.head.i == t.i:
-                    break
-                t = t.head
-        if any(c.dep_ in ("amod", "compound") and c.ent_type_ in ENTITY_LABELS for c in n.children):
-            heads.insert(0, n)  # "the Russian invasion", "Israeli air raids"
-        return heads
-
-    # recipient heads ----------------------------------------------------
-    def verb_recipient_heads(self, v: Token, entry: Entry) -> list[Token]:
-        heads: list[Token] = []
-        h = clause_head(v)
-        if is_passive(h):
-            heads.extend(children_by_dep(h, {"nsubjpass"}))
-        if existential_patient(h):
-            heads.append(h.head)
-        force = entry.lemma in self.lex.rules.force_verbs  # "dispatched bombers": the object is the force
-        objects = children_by_dep(h, {"dative"} if force else {"dobj", "dative"})
-        preps = self.lex.rules.type_recipient_preps.get(entry.type, ()) + self.lex.rules.recipient_preps
-        obliques = [t for t in pobjs(h, preps) if t.dep_ == "pobj"]
-        if entry.type in GIVING_TYPES:  # "offered its troops to Lebanon": the recipient is the "to"
-            heads.extend(obliques + objects)
         else:
-            heads.extend(objects + obliques)
-        content_is_recipient = entry.role == "absorb" or (entry.role == "claim" and entry.type == "ACCUSE")
-        if content_is_recipient or entry.key in self.lex.rules.object_control:
-            comps = clauses(v)
-            comps += [x for c in comps for x in clauses(c)]
-            for c in comps:
-                heads.extend(children_by_dep(c, {"nsubj", "nsubjpass"}))
-                heads.extend(children_by_dep(c, {"dobj"}))
-                heads.extend(t for t in pobjs(c, self.lex.rules.recipient_preps) if t.dep_ == "pobj")
-        heads.extend(self.purpose_heads(h))
-        return heads
-
-    def purpose_heads(self, h: Token) -> list[Token]:
-        """Objects of a purpose clause ("opened fire to disperse demonstrators"), a last resort."""
-        out: list[Token] = []
-        table = token_table(h.doc)
-        kids, dep, lower = table.kids, table.dep, table.lower
-        for k in kids[h.i]:
-            if dep[k] in ("advcl", "xcomp") and any(dep[a] == "aux" and lower[a] == "to" for a in kids[k]):
-                c = h.doc[k]
-                out.extend(children_by_dep(c, {"dobj"}))
-                out.extend(t for t in pobjs(c, self.lex.rules.recipient_preps) if t.dep_ == "pobj")
-        return out
-
-    def noun_recipient_heads(self, n: Token, governor: Token | None) -> list[Token]:
-        heads = [t for t in pobjs(n, NOUN_PREPS) if t.dep_ == "pobj"]
-        if n.dep_ == "compound" and n.head.lemma_.lower() in self.lex.rules.compound_heads:  # "a sanctions package"
-            heads.extend(t for t in pobjs(n.head, NOUN_PREPS) if t.dep_ == "pobj")
-        if governor is not None:
-            heads.extend(children_by_dep(governor, {"dative"}))
-            heads.extend(t for t in pobjs(governor, self.lex.rules.recipient_preps) if t.dep_ == "pobj" and t.i != n.i)
-            for d in children_by_dep(governor, {"dobj"}):  # "heightening tensions on Russia's borders with …"
-                if d.i != n.i:
-                    heads.extend(
-                        t for t in pobjs(d, ("on", "against", "along", "toward", "towards")) if t.dep_ == "pobj"
-                    )
-            heads.extend(self.purpose_heads(governor))
-        return heads
+            break
+    if t.dep_ in ARG_DEPS and t.head.pos_ in ("VERB", "AUX"):
+        return t.head
+    if (
+        not objects_only
+        and t.dep_ == "pobj"
+        and t.head.dep_ == "prep"
+        and t.head.lower_ in ("in", "into", "for", "with")
+    ):
+        g = t.head.head
+        if g.pos_ == "VERB":
+            return g
+    return None
 
 
-def existential_patient(h: Token) -> bool:
-    """ "There were 10 soldiers killed": the participle's noun is what underwent the event."""
-    noun = h.head
-    return (
-        h.dep_ == "acl"
-        and h.tag_ == "VBN"
-        and noun.dep_ == "attr"
-        and any(c.dep_ == "expl" for c in noun.head.children)
+def _arg_nouns(v: Token) -> list[Token]:
+    """Nouns that are arguments of a verb (object, attribute, objects of its prepositions), with conjuncts."""
+    table = token_table(v.doc)
+    doc, kids, dep = v.doc, table.kids, table.dep
+    out: list[Token] = []
+    for c in kids[v.i]:
+        if dep[c] in ARG_DEPS:
+            out.extend(with_conjuncts(doc[c]))
+        elif dep[c] in ("prep", "agent"):
+            for gc in kids[c]:
+                if dep[gc] == "pobj":
+                    out.extend(with_conjuncts(doc[gc]))
+    return out
+
+
+def _complements(v: Token) -> list[Token]:
+    table = token_table(v.doc)
+    doc, kids, dep, lower, pos = v.doc, table.kids, table.dep, table.lower, table.pos
+    out: list[Token] = []
+    h = clause_head(v)
+    for c in [*kids[v.i], *(kids[h.i] if h.i != v.i else ())]:
+        if dep[c] in CONTENT_DEPS:
+            out.extend(with_conjuncts(doc[c]))
+        elif dep[c] == "prep" and lower[c] in ("of", "for", "to"):
+            for gc in kids[c]:
+                if dep[gc] == "pcomp" or (dep[gc] == "pobj" and pos[gc] in ("NOUN", "VERB")):
+                    out.extend(with_conjuncts(doc[gc]))
+    return out
+
+
+def _existential(tok: Token) -> bool:
+    """ "There were 10 soldiers killed": the participle is the clause's event."""
+    noun = tok.head
+    return tok.dep_ == "acl" and noun.dep_ == "attr" and any(c.dep_ == "expl" for c in noun.head.children)
+
+
+def _subtree_triggers(root: Token, raw: dict[int, tuple[Token, Entry]], skip: Token | None = None) -> list[int]:
+    """Triggers inside a claim's content: its subtree without relative/adverbial clauses hung on it
+    ("… airspace, which Moscow has denied, when Estonia accused …" are not part of the claim)."""
+    table = token_table(root.doc)
+    kids, dep = table.kids, table.dep
+    skip_i = -1 if skip is None else skip.i
+    out: list[int] = []
+    stack = [root.i]
+    while stack:
+        t = stack.pop()
+        if t in raw:
+            out.append(t)
+        stack.extend(c for c in kids[t] if dep[c] not in CLAUSE_BOUNDARY and c != skip_i)
+    return sorted(out)
+
+
+def cameo_senses(sent: Span) -> dict[int, list[CameoSense]]:
+    """The CAMEO dictionary's PLOVER readings of the sentence's verbs, by token."""
+    out: dict[int, list[CameoSense]] = {}
+    for m in cameo.match(sent):
+        if m.plover is not None:
+            out.setdefault(m.i, []).append(m)
+    return out
+
+
+CAMEO_STRENGTH = (0.4, 0.6)  # a verb's default sense (no pattern matched), a pattern's
+
+
+def cameo_entry(found: list[CameoSense]) -> Entry:
+    """A trigger the CAMEO dictionary proposes and the lexicon lacks: its most specific sense."""
+    best = max(found, key=lambda m: (m.specificity, not m.default))
+    return Entry(
+        key=f"{best.lemma} {best.particle}".strip(),
+        lemma=best.lemma,
+        extra=(),
+        pos="verb",
+        type=str(best.plover),
+        mode=best.mode,
+        contexts=best.contexts,
+        strength=CAMEO_STRENGTH[0] if best.default else CAMEO_STRENGTH[1],
+        source="cameo",
     )
 
 
-def pronominal(tok: Token) -> bool:
-    if tok.pos_ == "PRON":
-        return True
-    return any(c.dep_ == "poss" and c.pos_ == "PRON" for c in tok.children)
+def candidates(sent: Span, lex: Lexicon, tokens: list[Token]) -> list[Cand]:
+    """Trigger candidates of one sentence; ``tokens``: its tokens whose lemma is a trigger word."""
+    raw: dict[int, tuple[Token, Entry]] = {}
+    for tok in tokens:
+        e = match(tok, lex)
+        if e is not None:
+            if (
+                e.pos == "verb"
+                and not _existential(tok)
+                and (
+                    tok.dep_ == "amod"
+                    or (tok.dep_ == "acl" and (tok.tag_ == "VBN" or (tok.tag_ == "VBG" and e.role != "absorb")))
+                )
+            ):
+                continue  # "the banned movement", "property seized by …": background, not an event
+            raw[tok.i] = (tok, e)
+    senses = cameo_senses(sent)
+    for i, found in senses.items():
+        if i not in raw:
+            tok = sent.doc[i]
+            if tok.dep_ == "amod" or (tok.dep_ == "acl" and tok.tag_ == "VBN" and not _existential(tok)):
+                continue  # background, as for lexicon verbs
+            raw[i] = (tok, cameo_entry(found))
+    cands: dict[int, Cand] = {}
+    absorbed: set[int] = set()
+    dropped: set[int] = set()
+    # nouns first: a light verb yields to the noun it governs
+    governors: dict[int, Token] = {}
+    for i, (tok, e) in raw.items():
+        if e.pos != "noun":
+            continue
+        g = _governor(tok, objects_only=e.light_only)
+        if g is None:
+            continue
+        governors[i] = g
+        ge = raw.get(g.i)
+        if ge is not None and ge[1].pos == "verb":
+            if not ge[1].extra and g.lemma_.lower() in lex.rules.light_verbs:
+                dropped.add(g.i)
+            else:
+                absorbed.add(i)
+    # verbs absorb their argument nouns and, for absorb/enabler/claim roles, see to their complements
+    parents: dict[int, int] = {}
+    for i, (tok, e) in raw.items():
+        if e.pos != "verb" or i in dropped:
+            continue
+        for n in _arg_nouns(clause_head(tok)):
+            if n.i in raw and raw[n.i][1].pos == "noun":
+                absorbed.add(n.i)
+        comps = [c for c in _complements(tok) if c.i in raw]
+        if e.role == "absorb":
+            stack = list(_complements(tok))
+            seen: set[int] = set()
+            while stack and len(seen) < 40:
+                c = stack.pop()
+                if c.i in seen:
+                    continue
+                seen.add(c.i)
+                if c.i in raw:
+                    absorbed.add(c.i)
+                stack.extend(_arg_nouns(c))
+                stack.extend(_complements(c))
+        elif e.role == "enabler" and comps:
+            dropped.add(i)
+        elif e.role == "claim":
+            roots = _complements(tok)
+            for d in children_by_dep(tok, {"dobj"}):
+                roots.extend(x for x in _complements(d) if x.pos_ in ("VERB", "NOUN"))
+            inside = [j for r in roots for j in _subtree_triggers(r, raw) if j != i]
+            for j in inside:
+                parents.setdefault(j, i)
+            if e.needs_content and not inside:
+                dropped.add(i)
+    # nouns absorb what hangs on them (suspension of air links, call for sanctions)
+    for i, (tok, e) in raw.items():
+        if e.pos == "noun" and i not in absorbed:
+            for c in tok.children:
+                if c.dep_ in ("compound", "amod", "nmod"):
+                    absorbed.add(c.i)
+                elif c.dep_ == "prep":
+                    for gc in c.children:
+                        if gc.dep_ in ("pobj", "pcomp"):
+                            absorbed.update(x.i for x in with_conjuncts(gc))
+    governing = {g.i for i, g in governors.items() if i not in absorbed}
+    for i, (tok, e) in raw.items():
+        if e.pos != "verb":
+            continue
+        purpose = tok.dep_ == "advcl" and any(a.dep_ == "aux" and a.lower_ == "to" for a in tok.children)
+        if purpose and tok.head.i in governing:  # "began a hunger strike to demand …"
+            absorbed.add(i)
+            continue
+        if tok.head.i not in raw or tok.head.i in dropped:
+            continue
+        same = raw[tok.head.i][1].type == e.type
+        if same and (tok.dep_ == "conj" or (tok.dep_ == "advcl" and tok.tag_ == "VBG")):
+            absorbed.add(i)  # "shelled Juba, killing 20", "killed one and wounded two": one attack
+        elif purpose:
+            absorbed.add(i)  # purpose: "began a hunger strike to demand …", "opened the bridge to allow …"
+    # a verb carries at most one noun event: its object first ("completed its investigation into …")
+    by_governor: dict[int, list[int]] = {}
+    for i, g in governors.items():
+        if i not in absorbed:
+            by_governor.setdefault(g.i, []).append(i)
+    for members in by_governor.values():
+        if len(members) > 1:
+            members.sort(key=lambda i: (raw[i][0].dep_ not in ARG_DEPS, i))
+            absorbed.update(members[1:])
+    inner: list[Cand] = []  # absorbed triggers: part of another event for the rules; the model may keep them
+    for i, (tok, e) in raw.items():
+        if i in dropped or e.ignore:
+            continue
+        if e.needs_arg and not has_argument(clause_head(tok)):
+            continue
+        g = governors.get(i)
+        if e.pos == "noun":
+            if e.light_only and g is None:
+                continue
+            light = g is not None and g.lemma_.lower() in lex.rules.light_verbs
+            status_tok = g if (light and g is not None) else tok
+            first, last = (g.i, tok.i) if (light and g is not None and 0 < tok.i - g.i <= 8) else (tok.i, tok.i)
+            cand = Cand(tok, e, e.type, status_tok, governor=g, light=light, first=first, last=last)
+        else:
+            first, last = tok.i, tok.i
+            for c in tok.children:
+                if c.dep_ == "prt" and c.lower_ in e.extra:
+                    last = max(last, c.i)
+                if c.dep_ == "dobj" and c.lemma_.lower() in e.extra and c.i - tok.i <= 3:
+                    last = max(last, c.i)
+            cand = Cand(tok, e, e.type, tok, first=first, last=last)
+        if i in absorbed:
+            cand.soft, cand.absorbed = "absorbed", True
+            inner.append(cand)
+        else:
+            cands[i] = cand
+    for child, parent in parents.items():
+        if child in cands and parent in cands:
+            cands[child].parent = cands[parent]
+    for cand in [*cands.values(), *inner]:
+        cand.senses = tuple(senses.get(cand.tok.i, ()))
+    out = [*cands.values(), *inner]
+    out.extend(_suspicions(tokens, lex, raw, cands))
+    done = {c.tok.i for c in out if c.synthetic}
+    out.extend(_reported([t for t in tokens if t.i not in done], lex, raw, cands))
+    return out
 
 
-def clauses(v: Token) -> list[Token]:
-    """Clausal complements (xcomp/ccomp) of a verb or predicative adjective and of its copula."""
-    h = clause_head(v)
-    seen = [c for c in v.children if c.dep_ in CONTENT_DEPS]
-    if h.i != v.i:
-        seen += [c for c in h.children if c.dep_ in CONTENT_DEPS]
-    return seen
+def _link_target(c: Token, lex: Lexicon) -> Token | None:
+    """The party a clause ties its subject to: "… may be related / linked to Russia", "… was behind it"."""
+    lemma = c.lemma_.lower()
+    if lemma in lex.rules.link_verbs:
+        found = [t for t in pobjs(c, ("to", "with")) if t.dep_ == "pobj"]
+        return found[0] if found else None
+    if lemma == "be":
+        found = [t for t in pobjs(c, ("behind",)) if t.dep_ == "pobj"]
+        return found[0] if found else None
+    return None
+
+
+def _suspicions(
+    tokens: list[Token], lex: Lexicon, raw: dict[int, tuple[Token, Entry]], cands: dict[int, Cand]
+) -> list[Cand]:
+    """ "X speculated that the drone incidents may be related to Russia" → an ACCUSE by X toward Russia
+    whose child is the happening in the clause's subject (its actor: the party it is tied to)."""
+    out: list[Cand] = []
+    acc = lex.verbs.get("accuse", [None])[0]
+    if acc is None:
+        return out
+    for tok in tokens:
+        if tok.pos_ != "VERB" or tok.i in raw or tok.lemma_.lower() not in lex.rules.suspicion_verbs:
+            continue
+        if not children_by_dep(tok, SUBJ_DEPS):
+            continue
+        for c in children_by_dep(tok, {"ccomp"}):
+            target = _link_target(c, lex)
+            if target is None:
+                continue
+            cand = Cand(tok, acc, "ACCUSE", tok, first=tok.i, last=tok.i, synthetic=True, content=c, linked=target)
+            for subj in children_by_dep(c, {"nsubj", "nsubjpass"}):
+                for j in _subtree_triggers(subj, raw):
+                    kid = cands.get(j)
+                    if kid is not None and kid.parent is None:
+                        kid.parent = cand
+            out.append(cand)
+            break
+    return out
+
+
+def _reported(
+    tokens: list[Token], lex: Lexicon, raw: dict[int, tuple[Token, Entry]], cands: dict[int, Cand]
+) -> list[Cand]:
+    """ "X said Y must …" → REQUEST by X; "X said Y attacked it" → ACCUSE by X with the attack as child."""
+    out: list[Cand] = []
+    for tok in tokens:
+        if tok.pos_ != "VERB" or tok.i in raw or tok.lemma_.lower() not in lex.rules.reporting_verbs:
+            continue
+        if not children_by_dep(tok, SUBJ_DEPS):
+            continue
+        contents = [c for c in children_by_dep(tok, {"ccomp"}) if c.i > tok.i]
+        if tok.dep_ == "ccomp" and tok.head.i > tok.i:
+            contents.append(tok.head)  # an inverted parse: "Peskov stressed that … the alliance is at war"
+        for c in contents:
+            if any(a.dep_ == "aux" and a.lower_ in lex.rules.obligation_aux for a in c.children):
+                req = lex.verbs.get("demand", [None])[0]
+                if req is not None:
+                    out.append(Cand(tok, req, "REQUEST", tok, first=tok.i, last=tok.i, synthetic=True, content=c))
+                    for x in (c, *[n for n in _arg_nouns(c)]):
+                        if x.i in cands:
+                            del cands[x.i]
+                    break
+            inside = [cands[j] for j in _subtree_triggers(c, raw, skip=tok) if j in cands]
+            conflict = [k for k in inside if lex.types[k.event_type].quad == 4 and k.parent is None]
+            child = conflict[0] if conflict else None
+            if child is not None:
+                acc = lex.verbs.get("accuse", [None])[0]
+                if acc is not None:
+                    cand = Cand(tok, acc, "ACCUSE", tok, first=tok.i, last=tok.i, synthetic=True, content=c)
+                    child.parent = cand
+                    out.append(cand)
+                    break
+    return out

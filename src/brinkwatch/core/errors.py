@@ -25,3 +25,7 @@ class StageError(BrinkwatchError):
     def __init__(self, stage: str, field: str, cause: BaseException) -> None:
         self.stage, self.field, self.cause = stage, field, cause
         super().__init__(f"{stage} failed on {field} ({type(cause).__name__}: {cause})")
+
+    def __reduce__(self) -> tuple[type[StageError], tuple[str, str, BaseException]]:
+        """Pickled with its parts (worker processes send it back to the pipeline)."""
+        return (type(self), (self.stage, self.field, self.cause))

@@ -20,15 +20,14 @@ import json
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from spacy.language import Language
 
 from brinkwatch.core.records import Event, Party
 from brinkwatch.lexicon.ontology import cameo_roots
+from brinkwatch.lexicon.scoring import scoring_codes
 
 ExtractFn = Callable[[str], list[Event]]
 
@@ -43,16 +42,6 @@ LABELS = ("asserted", "uncertain", "denied")
 
 
 # --------------------------------------------------------------------------------------------- data
-
-
-@functools.lru_cache(maxsize=1)
-def scoring_codes() -> dict[str, Any]:
-    """``data/modality/scoring.yaml``: legacy gold-code aliases and the codes that constrain no party."""
-    text = resources.files("brinkwatch").joinpath("data/modality/scoring.yaml").read_text("utf-8")
-    data = yaml.safe_load(text)
-    if not isinstance(data, dict):
-        raise ValueError("data/modality/scoring.yaml: expected a mapping")
-    return data
 
 
 @functools.lru_cache(maxsize=1)
@@ -110,13 +99,12 @@ def default_extract_fn(nlp: Language | None = None) -> ExtractFn:
 
 
 def _norm_code(code: str) -> str:
-    aliases: dict[str, str] = scoring_codes()["gold_code_aliases"]
-    return aliases.get(code, code)
+    return scoring_codes().gold_code_aliases.get(code, code)
 
 
 def _party_matches(party: Party, gold_code: str) -> bool:
     code = _norm_code(gold_code)
-    if code in set(scoring_codes()["unconstrained_codes"]):
+    if code in scoring_codes().unconstrained_codes:
         return True
     if code == "IGO" or code.startswith("IGO"):
         return party.country in igo_codes()

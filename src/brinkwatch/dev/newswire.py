@@ -31,7 +31,8 @@ from brinkwatch.core.records import Event, Party
 
 ExtractFn = Callable[[str], list[Event]]
 PUBLISHED = "2000-01-01"  # the UW sentences carry no date; any fixed day keeps runs comparable
-SPLITS = ("train", "dev")
+SPLITS = ("train", "dev", "uds")  # uds: web sentences of UDS-IH2 train the team coded (training only)
+TEXT_FILES = {"train": "uw_train", "dev": "uw_dev", "uds": "uds_ih2_train"}
 ROOT = Path(__file__).resolve().parents[3]
 
 
@@ -85,12 +86,13 @@ def load(split: str, text_dir: Path | None = None, coding_dir: Path | None = Non
         raise FileNotFoundError("../shared/training/factuality not found (the UW sentences are not shipped)")
     coding_dir = coding_dir or ROOT / "training"
     texts = {}
-    with open(text_dir / f"uw_{split}.jsonl", encoding="utf-8") as fh:
+    with open(text_dir / f"{TEXT_FILES[split]}.jsonl", encoding="utf-8") as fh:
         for line in fh:
             rec = json.loads(line)
             texts[rec["id"]] = rec["text"].split(" ")
     out: list[Sentence] = []
-    with open(coding_dir / f"uw_plover_{split}.jsonl", encoding="utf-8") as fh:
+    coding = "uds_plover_train" if split == "uds" else f"uw_plover_{split}"
+    with open(coding_dir / f"{coding}.jsonl", encoding="utf-8") as fh:
         for line in fh:
             rec = json.loads(line)
             evs = rec["events"]

@@ -1,21 +1,23 @@
-"""The actor lexicon: data/actors (countries, capitals, demonyms, IGOs, bodies, people, groups, places, roles)
-loaded once per process, plus look-ups by surface form and code. ``actors`` builds the ruler and the coder on it.
+"""The actor lexicon: data/actors (countries, capitals, demonyms, IGOs, bodies, people, groups, roles) and the
+places table (``data/gazetteer/places.csv``, rows with an ``actor`` code), validated and loaded once per process
+through :mod:`brinkwatch.lexicon.loader`, plus look-ups by surface form and code. ``coder.actors`` builds the
+ruler and the coder on it.
 """
 
 from __future__ import annotations
 
-import csv
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import Annotated, Literal
 
-import yaml
+from pydantic import AfterValidator, Field, StrictBool
 
+from brinkwatch.core.errors import DataError
 from brinkwatch.lexicon.countries import countries
+from brinkwatch.lexicon.gazetteer import places
+from brinkwatch.lexicon.loader import Strict, Word, compiled, load_csv, load_yaml, split_cell
 
-DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "actors"
 SECTORS: frozenset[str] = frozenset(
     {"COP", "GOV", "JUD", "LEG", "MIL", "PRM", "PTY", "REB", "SPY", "UAF", "UNK", "AGR", "BUS"}
     | {"CRM", "CVL", "EDU", "ELI", "JRN", "LAB", "MED", "REF", "OPP", "PRE", "REL", "SOC"}
@@ -35,6 +37,65 @@ LABELS = {
     "person": "PERSON",
 }
 PLACE_KINDS = frozenset({"city", "region"})
+
+
+def _sector(value: str) -> str:
+    if value not in SECTORS:
+        raise ValueError(f"{value!r} is not a PLOVER sector ({', '.join(sorted(SECTORS))})")
+    return value
+
+
+Sector = Annotated[str, AfterValidator(_sector)]
+Code = Annotated[str, Field(pattern=r"^[A-Z0-9]{2,12}$")]
+Names = Annotated[list[Annotated[str, Field(min_length=1)]], Field(min_length=1)]
+
+
+class Org(Strict):
+    """An international organisation (``igos.yaml``) with its own actor code."""
+
+    code: Code
+    name: str
+    kind: Literal["igo", "ngo", "west", "img"]
+    names: Names  # one-word names match case-sensitively, longer ones case-insensitively
+    sector: Sector | None = None  # the sector of a bare mention (None: the organisation as such)
+    alliance: StrictBool = False  # what "the alliance" can refer to
+    bloc: StrictBool = False  # what "the bloc" can refer to
+    exact: StrictBool = False  # every name matches case-sensitively
+
+
+class Body(Strict):
+    """A named government body, institution or metonym (``bodies.yaml``)."""
+
+    code: Code
+    sector: Sector
+    name: str
+    names: Names
+
+
+class NamedRow(Strict):
+    """A row of ``people.csv`` / ``groups.csv``."""
+
+    code: Code
+    sector: Sector
+    name: str
+    variants: str | None = None
+
+
+class Anaphor(Strict):
+    """ "the alliance", "member states": the organisation in focus (``kind``), else ``default``."""
+
+    kind: Literal["alliance", "bloc", "any"]
+    default: Code
+    sector: Sector | None = None
+
+
+class RolesFile(Strict):
+    sectors: dict[Sector, list[Word]]
+    places: list[Word]
+    relational: list[Word]
+    anaphors: dict[Word, Anaphor]
+    partitives: list[Word]
+    ethnic: list[Word]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,12 +123,12 @@ class Lexicon:
     entries: list[Entry] = field(default_factory=list)
     by_lower: dict[str, Entry] = field(default_factory=dict)
     iso: dict[str, str] = field(default_factory=dict)  # ISO-3 code → country name
-    orgs: dict[str, dict[str, Any]] = field(default_factory=dict)  # IGO/NGO/WST/IMG code → its record
+    orgs: dict[str, Org] = field(default_factory=dict)  # IGO/NGO/WST/IMG code → its record
     roles: dict[tuple[str, ...], str] = field(default_factory=dict)
     max_role_len: int = 1
     places: frozenset[str] = frozenset()
     relational: frozenset[str] = frozenset()
-    anaphors: dict[tuple[str, ...], dict[str, Any]] = field(default_factory=dict)
+    anaphors: dict[tuple[str, ...], Anaphor] = field(default_factory=dict)
     ethnic: frozenset[str] = frozenset()
     partitives: frozenset[str] = frozenset()
 
@@ -76,26 +137,12 @@ class Lexicon:
 
     def org_kind(self, code: str) -> str | None:
         rec = self.orgs.get(code)
-        return str(rec["kind"]) if rec else None
+        return rec.kind if rec else None
 
 
-def _split(value: str | None) -> list[str]:
-    return [v.strip() for v in (value or "").split(";") if v.strip()]
-
-
-def read_csv(name: str) -> list[dict[str, str]]:
-    with (DATA_DIR / name).open(encoding="utf-8", newline="") as fh:
-        return [dict(row) for row in csv.DictReader(fh)]
-
-
-def read_yaml(name: str) -> Any:
-    with (DATA_DIR / name).open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
-
-
-@functools.lru_cache(maxsize=1)
+@compiled
 def lexicon() -> Lexicon:
-    """Everything in data/actors, loaded once per process."""
+    """Everything in data/actors (and the places that name actors), loaded and checked once per process."""
     lex = Lexicon()
     raw: list[Entry] = []
     for country in countries():  # the one countries table, shared with the gazetteer
@@ -107,35 +154,44 @@ def lexicon() -> Lexicon:
             raw.append(Entry(dem, code, None, name, "demonym"))
         for cap in country.capitals:
             raw.append(Entry(cap, code, "GOV", name, "capital"))
-    for rec in read_yaml("igos.yaml"):
-        lex.orgs[rec["code"]] = rec
-        for key in rec["names"]:
-            raw.append(Entry(key, rec["code"], rec.get("sector"), rec["name"], rec["kind"], bool(rec.get("exact"))))
-    for rec in read_yaml("bodies.yaml"):
-        for key in rec["names"]:
-            raw.append(Entry(key, rec["code"], rec["sector"], rec["name"], "body"))
-    for fname, kind in (("people.csv", "person"), ("groups.csv", "group")):
-        for row in read_csv(fname):
-            for key in [row["name"], *_split(row["variants"])]:
-                raw.append(Entry(key, row["code"], row["sector"] or None, row["name"], kind))
-    for row in read_csv("places.csv"):
-        for key in [row["name"], *_split(row["variants"])]:
-            raw.append(Entry(key, row["code"], None, row["name"], row["kind"]))
+    for org in load_yaml("actors/igos.yaml", list[Org]):
+        lex.orgs[org.code] = org
+        for key in org.names:
+            raw.append(Entry(key, org.code, org.sector, org.name, org.kind, org.exact))
+    for body in load_yaml("actors/bodies.yaml", list[Body]):
+        for key in body.names:
+            raw.append(Entry(key, body.code, body.sector, body.name, "body"))
+    for fname, kind in (("actors/people.csv", "person"), ("actors/groups.csv", "group")):
+        for row in load_csv(fname, NamedRow):
+            for key in [row.name, *split_cell(row.variants)]:
+                raw.append(Entry(key, row.code, row.sector, row.name, kind))
+    for place in places():  # the one places table, shared with the gazetteer: rows that name an actor
+        if place.actor is None:
+            continue
+        for key in [place.name, *split_cell(place.aliases)]:
+            raw.append(Entry(key, place.actor, None, place.name, place.kind))
     for entry in raw:  # first entry of a surface form wins (countries before capitals before places)
         low = entry.key.lower()
         if low not in lex.by_lower:
             lex.by_lower[low] = entry
             lex.entries.append(entry)
-    roles = read_yaml("roles.yaml")
-    for sector, words in roles["sectors"].items():
+    roles = load_yaml("actors/roles.yaml", RolesFile)
+    for sector, words in roles.sectors.items():
         for word in words:
-            lex.roles.setdefault(tuple(str(word).lower().split()), sector)
+            lex.roles.setdefault(tuple(word.split()), sector)
     lex.max_role_len = max(len(k) for k in lex.roles)
-    lex.places = frozenset(roles["places"])
-    lex.relational = frozenset(roles["relational"])
-    lex.anaphors = {tuple(k.split()): v for k, v in roles["anaphors"].items()}
-    lex.ethnic = frozenset(roles["ethnic"])
-    lex.partitives = frozenset(roles["partitives"])
+    lex.places = frozenset(roles.places)
+    lex.relational = frozenset(roles.relational)
+    lex.anaphors = {tuple(k.split()): v for k, v in roles.anaphors.items()}
+    lex.ethnic = frozenset(roles.ethnic)
+    lex.partitives = frozenset(roles.partitives)
+    known = set(lex.iso) | set(lex.orgs)
+    unknown = sorted({e.code for e in lex.entries} - known)
+    if unknown:
+        raise DataError(f"data/actors: actor codes that are neither a country nor an organisation: {unknown}")
+    bad = sorted({a.default for a in lex.anaphors.values()} - set(lex.orgs))
+    if bad:
+        raise DataError(f"data/actors/roles.yaml: anaphors: default(s) {bad} are not organisations of igos.yaml")
     return lex
 
 
@@ -165,7 +221,7 @@ def country_name(code: str) -> str | None:
     if code in lex.iso:
         return lex.iso[code]
     rec = lex.orgs.get(code)
-    return str(rec["name"]) if rec else None
+    return rec.name if rec else None
 
 
 @functools.lru_cache(maxsize=4096)

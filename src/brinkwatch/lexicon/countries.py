@@ -4,19 +4,43 @@ Columns: ``code`` (ISO-3; XKX for Kosovo), ``name``, ``variants`` (other names o
 ``demonyms`` (singular, plus plurals the rule of :func:`demonym_plural` cannot make: "North Koreans"),
 ``capitals`` (names that stand for the government: Moscow, Kiev → RUS GOV / UKR GOV), ``capital_city``
 (the capital's row in ``data/gazetteer/places.csv``; may differ from ``capitals``: Brussels is the EU's),
-``lat``/``lon`` (approximate centroid, decimal degrees). Lists are ``;``-separated.
-Validated by tests/test_actors_data.py and tests/test_places.py.
+``lat``/``lon`` (approximate centroid, decimal degrees). Lists are ``|``-separated, as in every data table.
+Read through :mod:`brinkwatch.lexicon.loader` (:class:`CountryRow`); also checked by tests/test_actors_data.py
+and tests/test_places.py.
 """
 
 from __future__ import annotations
 
-import csv
-import functools
-import io
+import re
 from dataclasses import dataclass
-from importlib import resources
+from typing import Annotated
 
-PATH = "data/actors/countries.csv"
+from pydantic import AfterValidator, Field
+
+from brinkwatch.lexicon.loader import Strict, compiled, load_csv, split_cell
+
+PATH = "actors/countries.csv"
+
+
+def _iso3(value: str) -> str:
+    if not re.fullmatch(r"[A-Z]{3}", value):
+        raise ValueError(f"{value!r} is not an ISO-3 code (three capital letters)")
+    return value
+
+
+#: an ISO 3166-1 alpha-3 code (XKX for Kosovo)
+ISO3 = Annotated[str, AfterValidator(_iso3)]
+
+
+class CountryRow(Strict):
+    code: ISO3
+    name: str
+    variants: str | None = None
+    demonyms: str | None = None
+    capitals: str | None = None
+    capital_city: str | None = None
+    lat: Annotated[float, Field(ge=-90, le=90)]
+    lon: Annotated[float, Field(ge=-180, le=180)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,24 +74,19 @@ def demonym_plural(demonym: str) -> str | None:
     return demonym + "s"
 
 
-def split(cell: str | None) -> tuple[str, ...]:
-    return tuple(v.strip() for v in (cell or "").split(";") if v.strip())
-
-
-@functools.lru_cache(maxsize=1)
+@compiled
 def countries() -> tuple[Country, ...]:
     """Every row of the countries table, in file order."""
-    text = resources.files("brinkwatch").joinpath(PATH).read_text(encoding="utf-8")
     return tuple(
         Country(
-            code=row["code"],
-            name=row["name"],
-            variants=split(row["variants"]),
-            demonyms=split(row["demonyms"]),
-            capitals=split(row["capitals"]),
-            capital_city=row["capital_city"] or None,
-            lat=float(row["lat"]),
-            lon=float(row["lon"]),
+            code=row.code,
+            name=row.name,
+            variants=tuple(split_cell(row.variants)),
+            demonyms=tuple(split_cell(row.demonyms)),
+            capitals=tuple(split_cell(row.capitals)),
+            capital_city=row.capital_city,
+            lat=row.lat,
+            lon=row.lon,
         )
-        for row in csv.DictReader(io.StringIO(text))
+        for row in load_csv(PATH, CountryRow)
     )

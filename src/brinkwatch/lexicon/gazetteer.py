@@ -3,8 +3,9 @@
 * countries — the one countries table (``data/actors/countries.csv``, read by :mod:`brinkwatch.lexicon.countries`):
   code, name, variants, demonyms, capital city, centroid lat/lon (every UN member plus a few widely
   reported territories: Palestine, Taiwan, Kosovo, Western Sahara, Hong Kong, Greenland);
-* ``data/gazetteer/places.csv`` — name, country (ISO-3, empty for seas and multinational regions), kind
-  (city | region | sea), lat, lon, aliases;
+* ``data/gazetteer/places.csv`` — the one places table, shared with the actor lexicon: name, country (ISO-3,
+  empty for seas and multinational regions), kind (city | region | sea), lat, lon, aliases (``|``-separated),
+  actor (the actor code the place's names stand for — :mod:`brinkwatch.lexicon.actors` — or empty);
 * ``spatial.yaml`` — the prepositions and nouns that make a phrase a place (used by ``places``).
 
 Loaded once per process. ``Gazetteer.find(tokens)`` scans capitalised token sequences for the longest known
@@ -14,21 +15,43 @@ attribution data's government bodies and IGO words.
 
 from __future__ import annotations
 
-import csv
-import functools
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
-from typing import Any
+from typing import Annotated, Literal
 
-import yaml
+from pydantic import Field
 
-from brinkwatch.lexicon.countries import countries
+from brinkwatch.lexicon.countries import ISO3, countries
+from brinkwatch.lexicon.loader import Strict, Word, compiled, load_csv, load_yaml, split_cell
 from brinkwatch.lexicon.sources import source_data
 
 KINDS: tuple[str, ...] = ("country", "city", "region", "sea")
+PLACES = "gazetteer/places.csv"
 _CONNECTORS = frozenset({"the", "of", "and", "de", "al", "el", "la", "ez", "-", "on", "del", "della"})
+
+
+class PlaceRow(Strict):
+    """A row of ``data/gazetteer/places.csv``."""
+
+    name: str
+    country: ISO3 | None = None  # where it lies; empty for seas and multinational regions
+    kind: Literal["city", "region", "sea"]
+    lat: Annotated[float, Field(ge=-90, le=90)]
+    lon: Annotated[float, Field(ge=-180, le=180)]
+    aliases: str | None = None
+    actor: Annotated[str, Field(pattern=r"^[A-Z0-9]{2,12}$")] | None = None  # the actor code its names stand for
+
+
+class SpatialFile(Strict):
+    strong_preps: list[Word]
+    weak_preps: list[Word]
+    area_nouns: list[Word]
+    line_nouns: list[Word]
+
+
+def places() -> tuple[PlaceRow, ...]:
+    """The rows of the one places table (validated once)."""
+    return load_csv(PLACES, PlaceRow)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,22 +68,6 @@ class Match:
     start: int  # index in the token sequence given to ``find``
     end: int
     place: Place
-
-
-_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built in: ~10x faster
-
-
-def load_yaml(text: str) -> Any:
-    """``yaml.safe_load`` with the C loader when PyYAML has it (the same safe constructors and results)."""
-    return yaml.load(text, Loader=_YAML_LOADER)  # a safe loader (CSafeLoader / SafeLoader)
-
-
-def _read(name: str) -> str:
-    return resources.files("brinkwatch").joinpath(f"data/gazetteer/{name}").read_text("utf-8")
-
-
-def _split(cell: str | None) -> list[str]:
-    return [p.strip() for p in (cell or "").split("|") if p.strip()]
 
 
 def _key(text: str) -> tuple[str, ...]:
@@ -85,17 +92,15 @@ class Gazetteer:
                 self.names.setdefault(_key(n), place)
             for d in country.demonym_forms:
                 self.demonyms.setdefault(_key(d), country.code)
-        for row in csv.DictReader(io.StringIO(_read("places.csv"))):
-            lat = float(row["lat"]) if row["lat"] else None
-            lon = float(row["lon"]) if row["lon"] else None
-            place = Place(row["name"], row["country"] or None, row["kind"], lat, lon)
-            for n in [row["name"], *_split(row["aliases"])]:
+        for row in places():
+            place = Place(row.name, row.country, row.kind, row.lat, row.lon)
+            for n in [row.name, *split_cell(row.aliases)]:
                 self.names.setdefault(_key(n), place)
-        spatial = load_yaml(_read("spatial.yaml"))
-        self.strong_preps = strings(spatial["strong_preps"], "spatial.yaml strong_preps")
-        self.weak_preps = strings(spatial["weak_preps"], "spatial.yaml weak_preps")
-        self.area_nouns = strings(spatial["area_nouns"], "spatial.yaml area_nouns")
-        self.line_nouns = strings(spatial["line_nouns"], "spatial.yaml line_nouns")
+        spatial = load_yaml("gazetteer/spatial.yaml", SpatialFile)
+        self.strong_preps = frozenset(spatial.strong_preps)
+        self.weak_preps = frozenset(spatial.weak_preps)
+        self.area_nouns = frozenset(spatial.area_nouns)
+        self.line_nouns = frozenset(spatial.line_nouns)
         self.capital_names = frozenset(self.capitals.values())
         self.max_len = max(len(k) for k in [*self.names, *self.demonyms])
         self._longest: dict[str, int] = {}  # first word of a name → words of the longest name it starts
@@ -149,18 +154,11 @@ class Gazetteer:
         return None
 
 
-def strings(items: object, where: str) -> frozenset[str]:
-    """A data list that must hold only strings (YAML turns a bare ``on``/``off``/``no`` into a boolean)."""
-    if not isinstance(items, list) or not all(isinstance(w, str) for w in items):
-        raise ValueError(f"{where}: expected a list of strings (quote words such as 'on', 'off', 'no')")
-    return frozenset(w.lower() for w in items)
-
-
 def _capitalised(words: Sequence[str]) -> bool:
     return all(w[:1].isupper() or w.lower() in _CONNECTORS or not w[:1].isalpha() for w in words)
 
 
-@functools.lru_cache(maxsize=1)
+@compiled
 def gazetteer() -> Gazetteer:
     """The gazetteer, loaded once per process."""
     return Gazetteer()

@@ -5,7 +5,10 @@ file and the entry — never a silently ignored key.
 * :func:`load_yaml` (``path``, model) — a YAML mapping or list validated as ``model``;
 * :func:`load_csv` (``path``, row model) — a CSV file as a tuple of rows (cells are strings; empty cells are
   ``None``; list cells use ``|`` between items — :func:`split_cell`);
-* :class:`Strict` — the base of every data model (unknown keys forbidden, frozen).
+* :class:`Strict` — the base of every data model (unknown keys forbidden, frozen);
+* :func:`compiled` — the cache of a module's compile step (``lexicon()``, ``gazetteer()`` …), kept per data root;
+* :func:`data_root` — a context manager that reads ``data/`` from another directory (tests write malformed
+  copies of a file there and see the error).
 
 YAML quirks are handled once: ``on``/``off``/``no``/``yes`` stay strings only when quoted, so word lists are
 typed ``list[Word]`` and reject a bare boolean with a message saying to quote it.
@@ -13,11 +16,14 @@ typed ``list[Word]`` and reject a bare boolean with a message saying to quote it
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import io
-from collections.abc import Hashable
+import threading
+from collections.abc import Callable, Hashable, Iterator
 from importlib import resources
+from pathlib import Path
 from typing import Annotated, Any, TypeVar, cast
 
 import yaml
@@ -26,6 +32,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, TypeAdapter, Valida
 from brinkwatch.core.errors import DataError
 
 M = TypeVar("M")
+T = TypeVar("T")
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -46,21 +53,58 @@ def _word(value: Any) -> str:
 Word = Annotated[str, BeforeValidator(_word)]
 
 
+_root: Path | None = None  # None: the packaged ``brinkwatch/data``; else the directory data_root() points at
+_lock = threading.RLock()  # re-entrant: one compile step calls another
+
+
+@contextlib.contextmanager
+def data_root(path: str | Path) -> Iterator[Path]:
+    """Read ``data/`` from ``path`` inside the block — a seam for tests: a malformed copy of a data file must
+    raise DataError naming it. Inside the block nothing is cached (every call reads and compiles afresh), so
+    the packaged data's caches are neither used nor disturbed."""
+    global _root
+    old = _root
+    _root = Path(path)
+    try:
+        yield _root
+    finally:
+        _root = old
+
+
+def compiled(fn: Callable[[], T]) -> Callable[[], T]:
+    """The cache of a module's compile step (``lexicon()``, ``gazetteer()`` …): built once per process from the
+    packaged data; built afresh on every call inside :func:`data_root`."""
+    done: list[T] = []
+
+    @functools.wraps(fn)
+    def wrapper() -> T:
+        if _root is not None:
+            return fn()
+        if done:
+            return done[0]
+        with _lock:
+            if not done:
+                done.append(fn())
+        return done[0]
+
+    return wrapper
+
+
 def read_text(path: str) -> str:
     """The text of ``data/<path>`` (UTF-8)."""
+    if _root is not None:
+        return _root.joinpath(*path.split("/")).read_text(encoding="utf-8")
     return resources.files("brinkwatch").joinpath("data", *path.split("/")).read_text(encoding="utf-8")
 
 
-@functools.cache
-def _yaml(path: str) -> Any:
+def _parse_yaml(path: str) -> Any:
     try:
         return yaml.load(read_text(path), Loader=_YAML_LOADER)  # a safe loader (CSafeLoader / SafeLoader)
     except yaml.YAMLError as exc:
         raise DataError(f"data/{path}: not valid YAML: {exc}") from None
 
 
-@functools.cache
-def _csv(path: str) -> tuple[dict[str, str | None], ...]:
+def _parse_csv(path: str) -> tuple[dict[str, str | None], ...]:
     rows = csv.DictReader(io.StringIO(read_text(path)))
     out = []
     for row in rows:
@@ -76,34 +120,43 @@ def _first_error(exc: ValidationError) -> str:
     return f"{where}: {err['msg']}"
 
 
-@functools.cache
-def _validated(path: str, model: Any) -> Any:
+def _validate_yaml(path: str, model: Any) -> Any:
     try:
-        return TypeAdapter(model).validate_python(_yaml(path))
+        return TypeAdapter(model).validate_python(_parse_yaml(path))
     except ValidationError as exc:
         raise DataError(f"data/{path}: {_first_error(exc)} ({exc.error_count()} error(s))") from None
 
 
-def load_yaml(path: str, model: type[M]) -> M:
-    """``data/<path>`` parsed once and validated as ``model`` (cached: the same object on every call)."""
-    return cast(M, _validated(path, cast(Hashable, model)))
-
-
-@functools.cache
-def _rows(path: str, model: Any) -> Any:
+def _validate_rows(path: str, model: Any) -> Any:
     adapter = TypeAdapter(model)
     out = []
-    for i, row in enumerate(_csv(path), start=2):
+    for i, row in enumerate(_parse_csv(path), start=2):
         try:
             out.append(adapter.validate_python({k: v for k, v in row.items() if v is not None}))
         except ValidationError as exc:
-            raise DataError(f"data/{path} line {i}: {_first_error(exc)}") from None
+            name = row.get("name") or row.get("code")
+            entry = f" ({name})" if name else ""
+            raise DataError(f"data/{path} line {i}{entry}: {_first_error(exc)}") from None
     return tuple(out)
+
+
+_validate_yaml_once = functools.cache(_validate_yaml)
+_validate_rows_once = functools.cache(_validate_rows)
+
+
+def load_yaml(path: str, model: type[M]) -> M:
+    """``data/<path>`` parsed once and validated as ``model`` (cached: the same object on every call).
+    ``model``: a pydantic model or any type pydantic validates (``dict[str, Spec]``, ``list[Row]``)."""
+    if _root is not None:
+        return cast(M, _validate_yaml(path, model))
+    return cast(M, _validate_yaml_once(path, cast(Hashable, model)))
 
 
 def load_csv(path: str, model: type[M]) -> tuple[M, ...]:
     """The rows of ``data/<path>``, each validated as ``model`` (empty cells left out: the model's default)."""
-    return cast("tuple[M, ...]", _rows(path, cast(Hashable, model)))
+    if _root is not None:
+        return cast("tuple[M, ...]", _validate_rows(path, model))
+    return cast("tuple[M, ...]", _validate_rows_once(path, cast(Hashable, model)))
 
 
 def split_cell(cell: str | None) -> list[str]:

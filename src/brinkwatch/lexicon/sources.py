@@ -4,14 +4,13 @@ gazetteer's government bodies and IGO words."""
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 from pydantic import field_validator
 
 from brinkwatch.core.errors import DataError
 from brinkwatch.core.ontology import ATTRIBUTION_KINDS
-from brinkwatch.lexicon.loader import Strict, Word, load_csv, load_yaml, split_cell
+from brinkwatch.lexicon.loader import Strict, Word, compiled, load_csv, load_yaml, split_cell
 
 
 class OutletRow(Strict):
@@ -52,7 +51,7 @@ class SourceData:
     quote_verbs: frozenset[str]
 
 
-@functools.cache
+@compiled
 def source_data() -> SourceData:
     """Outlets and source cues, loaded once and checked."""
     outlets: dict[str, tuple[str, str | None]] = {}

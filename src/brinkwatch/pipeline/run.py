@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from brinkwatch.core.errors import PipelineError
+from brinkwatch.core.errors import PipelineError, StageError
 from brinkwatch.core.records import Article, Event, IngestSummary, InputFailure, Sentence
 from brinkwatch.core.settings import Settings
 from brinkwatch.ingest import dedup
@@ -355,7 +355,7 @@ class _Run:
         if p.action in ("extract", "replace") and p.reason is None:
             res = results.get(id(art))
             if isinstance(res, Exception) or res is None:
-                self.fail(_where(art), f"extraction failed ({type(res).__name__}: {_short(str(res))})")
+                self.fail(_where(art), _extraction_failure(res))
                 return
             _, sentences, events = res
             events = _unique_events(events)
@@ -407,6 +407,14 @@ class _Run:
         self.summary.duplicates += item.status == "duplicate"
         self.summary.skipped += item.status == "skipped"
         self.summary.events += len(events)
+
+
+def _extraction_failure(res: BaseException | None) -> str:
+    """The failures table's reason: where the extractor failed (``coder.dates (date)``) and the cause."""
+    if isinstance(res, StageError):
+        cause = res.cause
+        return f"extraction failed in {res.stage} ({res.field}): {type(cause).__name__}: {_short(str(cause))}"
+    return f"extraction failed ({type(res).__name__}: {_short(str(res))})"
 
 
 def _unique_events(events: list[Event]) -> list[Event]:

@@ -1,0 +1,451 @@
+"""Arguments: the actor and recipient of each candidate event, found in the dependency tree and coded by
+the actor coder (:mod:`brinkwatch.coder.actors`), then the PLOVER coding rules and the choice of the
+candidates that are events.
+
+* :class:`Arguments` — finds and codes the heads of a trigger's arguments: actor = subject, passive agent,
+  controller of an infinitive; recipient = object, passive subject, object of against/on/with/to/at/…;
+* :func:`code` — a candidate's parties and the PLOVER coding rules on its clause: future or promised
+  cooperation is AGREE, refused or negated cooperation is REJECT, a future material-conflict act is a THREATEN;
+* :func:`settle` — a sentence's coded candidates that are events, main-clause event first: a bare mention or
+  a weak trigger needs a party; a suspicion needs a speaker and a party; "X said Y attacked it" is an ACCUSE
+  only when the attack falls on X.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+from brinkwatch.coder import actors
+from brinkwatch.coder.syntax import (
+    CONTENT_DEPS,
+    SUBJ_DEPS,
+    children_by_dep,
+    clause_head,
+    context_lemmas,
+    depth,
+    future,
+    is_passive,
+    negated,
+    pobjs,
+    token_table,
+)
+from brinkwatch.coder.triggers import Cand, match
+from brinkwatch.core.records import Party
+from brinkwatch.lexicon.events import Entry, Lexicon
+
+WEAK = 0.5  # lexicon strength at or below which a trigger is an event only with a coded (non-UNK) party
+RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
+SELF_PRONOUNS = frozenset(
+    {"it", "they", "we", "us", "them", "i", "me", "he", "him", "she", "her", "itself", "themselves", "ourselves"}
+)
+CLIMB_DEPS = frozenset({"xcomp", "conj", "advcl", "ccomp", "pcomp", "acl", "relcl", "prep", "pobj"})
+GIVING_TYPES = frozenset({"AID", "AGREE"})
+DESCENT_PREPS = ("of", "by", "from", "against", "on", "to", "with", "between", "for", "in")
+ENTITY_LABELS = frozenset({"NORP", "GPE", "ORG", "LOC", "FAC", "PERSON"})
+NOUN_PREPS = (
+    "against",
+    "on",
+    "upon",
+    "to",
+    "toward",
+    "towards",
+    "at",
+    "into",
+    "of",
+    "with",
+    "between",
+    "for",
+    "over",
+    "in",
+)
+
+
+class Arguments:
+    """Finds and codes actor and recipient heads of triggers within one document."""
+
+    def __init__(self, doc: Doc, lex: Lexicon) -> None:
+        self.lex = lex
+        self.coder = actors.ActorCoder(doc)
+        self._cache: dict[int, list[Party]] = {}
+
+    def parties(self, head: Token) -> list[Party]:
+        got = self._cache.get(head.i)
+        if got is None:
+            got = self._cache[head.i] = list(self.coder.parties(head))
+        return got
+
+    def first_coded(self, heads: list[Token], skip: frozenset[str] = frozenset()) -> tuple[list[Party], Token | None]:
+        """The parties of the first head that codes to any, looking inside a head that does not
+        ("an Indian proposal", "calls by Belarus's rulers", "restrictions against German goods").
+        ``skip``: the actor's countries — a recipient written "its troops" is the actor's own."""
+        fallback: tuple[list[Party], Token | None] = ([], None)
+        for h in heads:
+            own = bool(skip) and pronominal(h)
+            ps = self._descend(h, inside_only=own)
+            if own and (not ps or all(p.country in skip for p in ps)):
+                ps = self.antecedent(h, skip)  # "accused Russian aircraft of entering its airspace"
+            if ps and own and all(p.country in skip for p in ps):
+                continue
+            if ps and skip and h.pos_ != "PROPN" and all(p.country in skip for p in ps):
+                # "withdraw (UN) inspectors from Iraq": prefer a recipient other than the actor itself
+                if fallback[1] is None:
+                    fallback = (ps, h)
+                continue
+            if ps:
+                return ps, h
+        return fallback
+
+    def antecedent(self, h: Token, skip: frozenset[str]) -> list[Party]:
+        """The owner of "its"/"their" on a recipient noun: the subject of a governing clause that is not the
+        actor ("Estonia said Russian jets violated its airspace" → Estonia)."""
+        if not any(c.dep_ == "poss" and c.lower_ in ("its", "their") for c in h.children):
+            return []
+        inside = {t.i for t in h.subtree}
+        t = h
+        for _ in range(12):
+            if t.head.i == t.i:
+                break
+            t = t.head
+            if t.pos_ not in ("VERB", "AUX"):
+                continue
+            for s in children_by_dep(t, SUBJ_DEPS):
+                if s.i in inside or s.pos_ == "PRON":
+                    continue
+                ps = [p for p in self._descend(s) if p.country not in skip and p.country != "UNK"]
+                if ps:
+                    return ps
+        return []
+
+    def _descend(self, head: Token, inside_only: bool = False) -> list[Party]:
+        """Breadth-first into modifiers, prepositional objects and possessors (``inside_only``: not the
+        head itself nor its pronoun possessor — "his commitment to the Zambian people")."""
+        doc = head.doc
+        table = token_table(doc)
+        kids, dep, pos = table.kids, table.dep, table.pos
+        queue: list[tuple[int, int]] = [(head.i, 0)]
+        seen = 0
+        while queue and seen < 12:
+            i, d = queue.pop(0)
+            seen += 1
+            tok = doc[i]
+            ps = [] if (inside_only and d == 0) else self.parties(tok)
+            if ps:
+                return ps
+            if d >= 3 or pos[i] not in ("NOUN", "PROPN", "NUM", "PRON", "ADJ"):
+                continue
+            poss = [] if (inside_only and d == 0) else [c for c in kids[i] if dep[c] == "poss"]
+            subs = [c for c in kids[i] if dep[c] in ("amod", "compound") and doc[c].ent_type_ in ENTITY_LABELS]
+            subs += [c for c in poss if pos[c] != "PRON"]
+            subs += [t.i for t in pobjs(tok, DESCENT_PREPS)]
+            subs += [c for c in poss if pos[c] == "PRON"]
+            for acl in kids[i]:
+                if dep[acl] == "acl":
+                    subs.extend(t.i for t in pobjs(doc[acl], ("in", "on", "against", "by")))
+            for clause in kids[i]:
+                if dep[clause] in ("acl", "ccomp"):
+                    subs.extend(c for c in kids[clause] if dep[c] == "nsubj")
+            queue.extend((x, d + 1) for x in subs)
+        return []
+
+    # actor heads --------------------------------------------------------
+    def verb_actor_heads(self, v: Token) -> list[Token]:
+        heads: list[Token] = []
+        h = clause_head(v)
+        via_conj = False
+        for _ in range(5):
+            own = self._own_subjects(h, grammatical=via_conj)
+            heads.extend(own)
+            # "approve a plan that will not allow …": an antecedent that is no party passes to the approver
+            uncoded_relative = h.dep_ == "relcl" and [t.i for t in own] == [h.head.i] and not self._descend(h.head)
+            if own and not all(pronominal(s) for s in own) and not uncoded_relative:
+                break
+            if not via_conj and is_passive(h) and not own:
+                # "were killed in Israeli tank shelling": the attack's modifier; else the actor is unknown
+                heads.extend(
+                    t
+                    for t in pobjs(h, ("in", "during", "from"))
+                    if any(c.dep_ in ("amod", "compound") and c.ent_type_ in ENTITY_LABELS for c in t.children)
+                )
+                break
+            if h.dep_ in ("xcomp", "ccomp") and h.head.lemma_.lower() in self.lex.rules.object_control:
+                heads.extend(children_by_dep(h.head, {"dobj"}))
+            if h.dep_ == "pcomp" and h.head.dep_ == "prep":
+                owner = h.head.head
+                if owner.pos_ in ("NOUN", "PROPN"):  # "accused Russian aircraft of entering …"
+                    heads.append(owner)
+                else:
+                    heads.extend(children_by_dep(owner, {"dobj"}))
+            if h.dep_ in ("acl", "relcl") and h.head.pos_ in ("NOUN", "PROPN", "PRON"):
+                patient = existential_patient(h)  # "there were 10 soldiers killed": the noun underwent it
+                gerund_of_event = h.tag_ == "VBG" and match(h.head, self.lex) is not None  # "weapons …, lowering"
+                if (not is_passive(h) or h.dep_ == "relcl") and not patient and not gerund_of_event:
+                    heads.append(h.head)  # not an event noun ("weapons …, lowering the threshold"): no agent
+                # "issued a declaration demanding …": the issuer
+                noun = h.head
+                if noun.dep_ in ("dobj", "pobj") and noun.head.pos_ in ("VERB", "ADP"):
+                    h = noun.head if noun.head.pos_ == "VERB" else noun.head.head
+                    h = clause_head(h)
+                    via_conj = False
+                    continue
+                break
+            if h.dep_ not in CLIMB_DEPS or h.head.i == h.i:
+                break
+            via_conj = h.dep_ in ("conj", "xcomp")  # shared subject / subject control, even of a passive
+            h = h.head
+            if h.dep_ == "prep":
+                h = h.head
+            h = clause_head(h)
+        return heads
+
+    def _own_subjects(self, h: Token, grammatical: bool = False) -> list[Token]:
+        """Actor heads of a clause: the passive agent or the subject (``grammatical``: the subject
+        even of a passive, as shared with a conjoined verb: "was indicted … and will resign")."""
+        out: list[Token] = []
+        passive = is_passive(h) and not grammatical
+        if passive:
+            out.extend(pobjs(h, ("by",)))
+        table = token_table(h.doc)
+        dep, lower = table.dep, table.lower
+        for k in table.kids[h.i]:
+            if dep[k] in SUBJ_DEPS and not (passive and dep[k] == "nsubjpass"):
+                if lower[k] in RELATIVE_PRONOUNS and dep[h.i] == "relcl":
+                    out.append(h.head)
+                else:
+                    out.append(h.doc[k])
+        return out
+
+    def noun_actor_heads(self, n: Token, governor: Token | None) -> list[Token]:
+        heads = pobjs(n, ("by",)) + children_by_dep(n, {"poss"})
+        if governor is not None:
+            heads.extend(self.verb_actor_heads(governor))
+        elif n.dep_ == "pobj":  # "threw stones during demonstrations", "is at war": the clause's subject
+            t = n.head
+            for _ in range(3):
+                if t.pos_ in ("VERB", "AUX"):
+                    heads.extend(self.verb_actor_heads(t))
+                    break
+                if t.head.i == t.i:
+                    break
+                t = t.head
+        if any(c.dep_ in ("amod", "compound") and c.ent_type_ in ENTITY_LABELS for c in n.children):
+            heads.insert(0, n)  # "the Russian invasion", "Israeli air raids"
+        return heads
+
+    # recipient heads ----------------------------------------------------
+    def verb_recipient_heads(self, v: Token, entry: Entry) -> list[Token]:
+        heads: list[Token] = []
+        h = clause_head(v)
+        if is_passive(h):
+            heads.extend(children_by_dep(h, {"nsubjpass"}))
+        if existential_patient(h):
+            heads.append(h.head)
+        force = entry.lemma in self.lex.rules.force_verbs  # "dispatched bombers": the object is the force
+        objects = children_by_dep(h, {"dative"} if force else {"dobj", "dative"})
+        preps = self.lex.rules.type_recipient_preps.get(entry.type, ()) + self.lex.rules.recipient_preps
+        obliques = [t for t in pobjs(h, preps) if t.dep_ == "pobj"]
+        if entry.type in GIVING_TYPES:  # "offered its troops to Lebanon": the recipient is the "to"
+            heads.extend(obliques + objects)
+        else:
+            heads.extend(objects + obliques)
+        content_is_recipient = entry.role == "absorb" or (entry.role == "claim" and entry.type == "ACCUSE")
+        if content_is_recipient or entry.key in self.lex.rules.object_control:
+            comps = clauses(v)
+            comps += [x for c in comps for x in clauses(c)]
+            for c in comps:
+                heads.extend(children_by_dep(c, {"nsubj", "nsubjpass"}))
+                heads.extend(children_by_dep(c, {"dobj"}))
+                heads.extend(t for t in pobjs(c, self.lex.rules.recipient_preps) if t.dep_ == "pobj")
+        heads.extend(self.purpose_heads(h))
+        return heads
+
+    def purpose_heads(self, h: Token) -> list[Token]:
+        """Objects of a purpose clause ("opened fire to disperse demonstrators"), a last resort."""
+        out: list[Token] = []
+        table = token_table(h.doc)
+        kids, dep, lower = table.kids, table.dep, table.lower
+        for k in kids[h.i]:
+            if dep[k] in ("advcl", "xcomp") and any(dep[a] == "aux" and lower[a] == "to" for a in kids[k]):
+                c = h.doc[k]
+                out.extend(children_by_dep(c, {"dobj"}))
+                out.extend(t for t in pobjs(c, self.lex.rules.recipient_preps) if t.dep_ == "pobj")
+        return out
+
+    def noun_recipient_heads(self, n: Token, governor: Token | None) -> list[Token]:
+        heads = [t for t in pobjs(n, NOUN_PREPS) if t.dep_ == "pobj"]
+        if n.dep_ == "compound" and n.head.lemma_.lower() in self.lex.rules.compound_heads:  # "a sanctions package"
+            heads.extend(t for t in pobjs(n.head, NOUN_PREPS) if t.dep_ == "pobj")
+        if governor is not None:
+            heads.extend(children_by_dep(governor, {"dative"}))
+            heads.extend(t for t in pobjs(governor, self.lex.rules.recipient_preps) if t.dep_ == "pobj" and t.i != n.i)
+            for d in children_by_dep(governor, {"dobj"}):  # "heightening tensions on Russia's borders with …"
+                if d.i != n.i:
+                    heads.extend(
+                        t for t in pobjs(d, ("on", "against", "along", "toward", "towards")) if t.dep_ == "pobj"
+                    )
+            heads.extend(self.purpose_heads(governor))
+        return heads
+
+
+def existential_patient(h: Token) -> bool:
+    """ "There were 10 soldiers killed": the participle's noun is what underwent the event."""
+    noun = h.head
+    return (
+        h.dep_ == "acl"
+        and h.tag_ == "VBN"
+        and noun.dep_ == "attr"
+        and any(c.dep_ == "expl" for c in noun.head.children)
+    )
+
+
+def pronominal(tok: Token) -> bool:
+    if tok.pos_ == "PRON":
+        return True
+    return any(c.dep_ == "poss" and c.pos_ == "PRON" for c in tok.children)
+
+
+def clauses(v: Token) -> list[Token]:
+    """Clausal complements (xcomp/ccomp) of a verb or predicative adjective and of its copula."""
+    h = clause_head(v)
+    seen = [c for c in v.children if c.dep_ in CONTENT_DEPS]
+    if h.i != v.i:
+        seen += [c for c in h.children if c.dep_ in CONTENT_DEPS]
+    return seen
+
+
+def code(c: Cand, args: Arguments, lex: Lexicon) -> None:
+    tok = c.tok
+    if c.synthetic:
+        actor_heads = args.verb_actor_heads(tok)
+        content = c.content
+        rec_heads: list[Token] = []
+        if c.linked is not None:
+            rec_heads = [c.linked]
+        elif content is not None:
+            rec_heads = children_by_dep(content, {"nsubj", "nsubjpass"})
+        c.actors, _ = args.first_coded(actor_heads)
+        c.recipients, _ = args.first_coded(rec_heads)
+        return
+    if c.entry.pos == "noun":
+        actor_heads = args.noun_actor_heads(tok, c.governor)
+        rec_heads = args.noun_recipient_heads(tok, c.governor)
+        if c.governor is None:
+            own = [*pobjs(tok, ("by",)), *children_by_dep(tok, {"poss"}), tok, *rec_heads]
+            c.own_party = bool(args.first_coded(own)[0])
+    else:
+        actor_heads = args.verb_actor_heads(tok)
+        rec_heads = args.verb_recipient_heads(tok, c.entry)
+    c.actors, ahead = args.first_coded(actor_heads)
+    rec_heads = [h for h in rec_heads if ahead is None or h.i != ahead.i]
+    c.recipient_heads = rec_heads
+    recips, _ = args.first_coded(rec_heads, skip=frozenset(p.country for p in c.actors))
+    taken = {(p.start, p.country) for p in c.actors}
+    c.recipients = [p for p in recips if (p.start, p.country) not in taken]
+    # PLOVER coding rules on the clause's own syntax
+    anchor = c.status_tok
+    if c.entry.said_type and children_by_dep(tok, {"ccomp"}):
+        c.event_type = c.entry.said_type
+    if c.event_type in ("MOBILIZE", "CONSULT") and _peacekeeping(c, lex):
+        c.event_type = "AID"
+    if c.event_type in lex.rules.cooperative_types or c.event_type == "AGREE":
+        if negated(anchor, lex):
+            neg_future = c.entry.neg_type and future(anchor, lex)
+            c.event_type = c.entry.neg_type if (neg_future and c.entry.neg_type) else "REJECT"
+        elif c.event_type != "AGREE" and future(anchor, lex):
+            c.event_type = "AGREE"
+    elif c.event_type in lex.rules.threat_types and future(anchor, lex) and not negated(anchor, lex):
+        c.event_type = "THREATEN"
+
+
+def _peacekeeping(c: Cand, lex: Lexicon) -> bool:
+    words = lex.rules.peacekeeping_words
+    if any(w in words for w in context_lemmas(c.tok)):
+        return True
+    return any(w in words for p in c.actors for w in p.text.lower().split())
+
+
+def _self_accusation(child: Cand, speakers: list[Party]) -> bool:
+    """Does the reported attack fall on the speaker ("X said Y attacked it")? Not when the speaker
+    reports its own act ("the farmers said they would blockade Paris")."""
+    mine = {p.country for p in speakers if p.country != "UNK"}
+    if mine & {p.country for p in child.actors}:
+        return False
+    if any(s.pos_ == "PRON" for s in children_by_dep(clause_head(child.tok), {"nsubj"})):
+        return False
+    for h in child.recipient_heads:
+        if h.lower_ in SELF_PRONOUNS:
+            return True
+    return bool(mine & {p.country for p in child.recipients})
+
+
+def settle(cands: list[Cand], args: Arguments, lex: Lexicon) -> list[Cand]:
+    """Code a sentence's candidates (:func:`code`) and keep those that may be events, in reading order with the
+    main-clause event (nearest the root) first. Hard rules drop; soft rules only mark (``Cand.soft``): the event
+    decision (:mod:`brinkwatch.coder.eventness`) reads the marks."""
+    for c in cands:
+        code(c, args, lex)
+    for c in cands:  # the happening a suspicion ties to a party: that party did it
+        if c.parent is not None and c.parent.linked is not None and c.parent.recipients:
+            c.actors = [p for p in c.parent.recipients]
+            c.recipients = [p for p in c.recipients if p.country not in {a.country for a in c.actors}]
+            c.own_party = True
+    keep: list[Cand] = []
+    for c in cands:  # soft rules: the learned model may overrule them (coder.eventness)
+        if c.absorbed:
+            pass
+        elif c.entry.pos == "noun" and c.governor is None and not c.own_party:
+            c.soft = "bare noun"  # a bare mention ("the talks", "the fighting"): no event without a party
+        elif c.entry.strength <= WEAK and not any(p.country != "UNK" for p in (*c.actors, *c.recipients)):
+            c.soft = "weak, no party"  # "a precautionary measure", "released an application"
+        if c.linked is not None and not (c.actors and c.recipients):
+            for k in cands:
+                if k.parent is c:
+                    k.parent = None
+            continue  # a suspicion with no speaker or no party it points at is no accusation
+        if c.synthetic and c.event_type == "ACCUSE" and c.linked is None:
+            kids = [k for k in cands if k.parent is c]
+            speakers = children_by_dep(c.tok, {"nsubj"})
+            if (
+                not c.actors
+                or all(s.pos_ == "PRON" for s in speakers)
+                or not any(_self_accusation(k, c.actors) for k in kids)
+            ):
+                for k in kids:
+                    k.parent = None
+                continue
+            accused = [p for k in kids for p in k.actors if p.country not in {a.country for a in c.actors}]
+            if accused:  # "Israel said a bomb was fired at it from Gaza": the accused is the attacker
+                c.recipients = accused
+        keep.append(c)
+    return main_first(_one_per_event(keep, cands))
+
+
+def main_first(keep: list[Cand]) -> list[Cand]:
+    """Reading order, with the main-clause event (nearest the root) first."""
+    keep = sorted(keep, key=lambda c: c.first)
+    if keep:
+        main = min(keep, key=lambda c: (depth(c.status_tok), c.first))
+        keep.remove(main)
+        keep.insert(0, main)
+    return keep
+
+
+def _one_per_event(keep: list[Cand], cands: list[Cand]) -> list[Cand]:
+    """One candidate per (trigger start, type) — the event id's key: a second one (a noun event whose light
+    verb is itself a trigger of the same type) is the same event; its children move to the one kept."""
+    first: dict[tuple[int, str], Cand] = {}
+    out: list[Cand] = []
+    for c in keep:
+        key = (c.first, c.event_type)
+        kept = first.get(key)
+        if kept is None:
+            first[key] = c
+            out.append(c)
+            continue
+        if not kept.actors and c.actors:
+            kept.actors = c.actors
+        if not kept.recipients and c.recipients:
+            kept.recipients = c.recipients
+        for k in cands:
+            if k.parent is c:
+                k.parent = kept
+    return out
