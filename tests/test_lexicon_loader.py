@@ -12,8 +12,22 @@ from typing import Any
 import pytest
 import yaml
 
+from brinkwatch.coder import eventness
 from brinkwatch.core.errors import DataError
-from brinkwatch.lexicon import actors, cues, dates, events, gazetteer, groups, loader, ontology, scoring, sources
+from brinkwatch.lexicon import (
+    actors,
+    cameo,
+    cues,
+    dates,
+    eventive,
+    events,
+    gazetteer,
+    groups,
+    loader,
+    ontology,
+    scoring,
+    sources,
+)
 
 PKG = Path(__file__).resolve().parents[1] / "src" / "brinkwatch"
 
@@ -28,6 +42,9 @@ def _compile_everything() -> None:
     groups.groups_file()
     scoring.scoring_codes()
     ontology.cameo_roots()
+    cameo.model()
+    eventive.table()
+    eventness.model()
 
 
 def test_only_the_loader_parses_files() -> None:

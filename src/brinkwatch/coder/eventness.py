@@ -16,7 +16,6 @@ sentences (``training/uw_plover_train.jsonl``; the gold sets are never used) and
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -28,7 +27,9 @@ from brinkwatch.coder import modality
 from brinkwatch.coder.triggers import Cand
 from brinkwatch.core.ontology import PLOVER_TYPES
 from brinkwatch.core.records import Party
+from brinkwatch.lexicon import loader
 from brinkwatch.lexicon.eventive import ratio as eventive_ratio
+from brinkwatch.lexicon.loader import compiled
 
 NONE = "NONE"
 CLASSES: tuple[str, ...] = (NONE, *PLOVER_TYPES)
@@ -278,14 +279,12 @@ def decide(p: Proposal, probs: dict[str, float], t: Thresholds) -> tuple[str | N
     return (p.event_type if event_p >= bar else None), event_p
 
 
-@functools.cache
+@compiled
 def model() -> EventModel | None:
     """The packaged model (None when this build ships none: the rules decide alone)."""
-    from brinkwatch.lexicon.loader import read_text
-
     try:
-        meta = json.loads(read_text("models/events.meta.json"))
-        text = read_text("models/events.lgb.txt")
+        meta = json.loads(loader.read_text("models/events.meta.json"))
+        text = loader.read_text("models/events.lgb.txt")
     except FileNotFoundError:
         return None
     import lightgbm

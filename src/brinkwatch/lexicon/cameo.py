@@ -4,7 +4,6 @@ indexed for :mod:`brinkwatch.coder.cameo`, which matches them on the dependency 
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -13,7 +12,8 @@ from typing import Any
 
 from brinkwatch.core.errors import DataError
 from brinkwatch.core.ontology import PLOVER_TYPES
-from brinkwatch.lexicon.loader import read_text
+from brinkwatch.lexicon import loader
+from brinkwatch.lexicon.loader import compiled
 
 DATA_NAME = "cameo_patterns.json"
 SCHEMA = 1
@@ -162,11 +162,11 @@ def _slot(raw: Any, where: str, synsets: dict[str, list[Term]]) -> Slot:
 
 def load(path: str | Path | None = None) -> Model:
     """Read and validate the derived file (``path``: another copy, for tests)."""
-    text = read_text(f"events/{DATA_NAME}") if path is None else Path(path).read_text(encoding="utf-8")
+    text = loader.read_text(f"events/{DATA_NAME}") if path is None else Path(path).read_text(encoding="utf-8")
     return build_model(json.loads(text))
 
 
-@functools.lru_cache(maxsize=1)
+@compiled
 def model() -> Model:
     """The packaged model, loaded once per process."""
     return load()

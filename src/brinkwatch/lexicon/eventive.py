@@ -4,19 +4,18 @@ annotators marked as events (bombing 0.86 of its uses, attack 0.5, stock 0). A f
 
 from __future__ import annotations
 
-import functools
-
 from brinkwatch.core.errors import DataError
-from brinkwatch.lexicon.loader import read_text
+from brinkwatch.lexicon import loader
+from brinkwatch.lexicon.loader import compiled
 
 PATH = "events/eventive.tsv"
 
 
-@functools.cache
+@compiled
 def table() -> dict[tuple[str, str], tuple[int, int]]:
     """(lemma, POS) → (uses, event uses)."""
     out: dict[tuple[str, str], tuple[int, int]] = {}
-    lines = [ln for ln in read_text(PATH).splitlines() if ln and not ln.startswith("#")]
+    lines = [ln for ln in loader.read_text(PATH).splitlines() if ln and not ln.startswith("#")]
     if not lines or lines[0].split("\t") != ["lemma", "pos", "uses", "events"]:
         raise DataError(f"data/{PATH}: expected the header lemma, pos, uses, events")
     for n, line in enumerate(lines[1:], start=2):

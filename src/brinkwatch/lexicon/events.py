@@ -38,6 +38,9 @@ def _plover_type(value: str) -> str:
 TypeName = Annotated[str, AfterValidator(_plover_type)]
 
 
+SOURCE_PATTERN = r"^(cameo|cameo-object|plover|training|attested|exclusion):?"
+
+
 class TriggerSpec(Strict):
     """One trigger entry of ``verbs.yaml`` / ``nouns.yaml`` (the fields are described at the top of the files)."""
 
@@ -53,7 +56,10 @@ class TriggerSpec(Strict):
     neg_type: TypeName | None = None
     said_type: TypeName | None = None
     subjects: list[Word] = Field(default_factory=list)
-    source: str | None = None  # where the entry comes from: "cameo:<verb> <code>", "training:<n>", …
+    # where the entry comes from (tools/source_lexicon.py, tools/derive_event_nouns.py): a general resource
+    # (cameo:…, cameo-object:…, plover:…), the training data (training:<n>), n >= 3 independent training
+    # sentences (attested:<n>), or — for a phrase that is NO event — exclusion
+    source: Annotated[str, Field(pattern=SOURCE_PATTERN)]
 
     @model_validator(mode="after")
     def _typed(self) -> TriggerSpec:
@@ -172,6 +178,12 @@ class Lexicon:
         return float(info.score)
 
 
+def _origin(source: str) -> str:
+    """What the event model reads of an entry's source: cameo, training, or lexicon (hand-made)."""
+    kind = source.split(":")[0]
+    return "cameo" if kind.startswith("cameo") else "training" if kind == "training" else "lexicon"
+
+
 def _entries(path: str, pos: str, types: dict[str, PloverType], contexts: frozenset[str]) -> list[Entry]:
     out: list[Entry] = []
     for key, spec in load_yaml(path, TriggerFile).items():
@@ -201,7 +213,7 @@ def _entries(path: str, pos: str, types: dict[str, PloverType], contexts: frozen
                 neg_type=spec.neg_type,
                 said_type=spec.said_type,
                 subjects=frozenset(spec.subjects),
-                source=(spec.source or "lexicon").split(":")[0],
+                source=_origin(spec.source),
             )
         )
     return out
