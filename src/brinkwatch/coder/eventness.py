@@ -1,4 +1,4 @@
-"""Is a candidate a political event, and of which PLOVER type? A small learned model decides.
+"""Is a candidate a political event? A small learned model decides.
 
 The rule coder proposes candidates — lexicon triggers, CAMEO verb senses, reported accusations and demands —
 and codes their arguments. Many are not events on real news: everyday senses ("asked why"), idioms ("a price
@@ -31,8 +31,6 @@ from brinkwatch.lexicon import loader
 from brinkwatch.lexicon.eventive import ratio as eventive_ratio
 from brinkwatch.lexicon.loader import compiled
 
-NONE = "NONE"
-CLASSES: tuple[str, ...] = (NONE, *PLOVER_TYPES)
 POLITICAL_SECTORS = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "PTY", "REB", "SPY", "PRM", "PRE", "OPP", "UAF"})
 MODALS = frozenset({"will", "would", "may", "might", "could", "can", "should", "must", "shall", "wo", "ca"})
 MARKS = frozenset({"if", "unless", "whether", "when", "because", "to", "that", "while", "after", "before"})
@@ -221,7 +219,6 @@ class EventModel:
     booster: Any
     names: list[str]
     vocab: Vocab
-    classes: tuple[str, ...]
     thresholds: Thresholds
     meta: dict[str, Any]
 
@@ -235,14 +232,13 @@ class EventModel:
                 out.append(float(v or 0))
         return out
 
-    def predict(self, rows: list[list[float]]) -> list[dict[str, float]]:
-        """Class probabilities per row."""
+    def predict(self, rows: list[list[float]]) -> list[float]:
+        """The event probability of each row."""
         if not rows:
             return []
         import numpy as np
 
-        probs = self.booster.predict(np.asarray(rows, dtype=np.float64))
-        return [dict(zip(self.classes, map(float, pr), strict=True)) for pr in probs]
+        return [float(x) for x in self.booster.predict(np.asarray(rows, dtype=np.float64), num_threads=1)]
 
 
 def political(parties: Sequence[Party]) -> bool:
@@ -272,9 +268,8 @@ def needed(soft_drop: str | None, actor_political: bool, recipient_political: bo
     return t.rescue
 
 
-def decide(p: Proposal, probs: dict[str, float], t: Thresholds) -> tuple[str | None, float]:
+def decide(p: Proposal, event_p: float, t: Thresholds) -> tuple[str | None, float]:
     """(the type to code — the rules' —, the event probability); type None when it is no event."""
-    event_p = 1.0 - probs.get(NONE, 0.0)
     bar = needed(p.soft_drop, political(p.actors), political(p.recipients), t)
     return (p.event_type if event_p >= bar else None), event_p
 
@@ -294,7 +289,6 @@ def model() -> EventModel | None:
         booster=booster,
         names=list(meta["features"]),
         vocab=Vocab({k: dict(v) for k, v in meta["vocab"].items()}),
-        classes=tuple(meta["classes"]),
         thresholds=Thresholds(**{k: float(v) for k, v in meta["thresholds"].items()}),
         meta=meta,
     )
@@ -329,36 +323,46 @@ def proposal(c: Cand) -> Proposal:
     )
 
 
-def events_of(
-    keep: list[Cand],
-    cands: list[Cand],
-    sent: Span,
-    model: EventModel | None,
-    observe: Observer | None = None,
-    index: int = 0,
-) -> list[Cand]:
-    """The candidates that are events: the learned model's call (see :func:`decide`); without a model, the
+@dataclass(slots=True)
+class Pending:
+    """One sentence's coded candidates waiting for the decision."""
+
+    index: int
+    sent: Span
+    cands: list[Cand]  # every candidate (parents may point at any)
+    keep: list[Cand]  # those the hard rules let through
+    proposals: list[Proposal] = field(default_factory=list)
+
+
+def events_of(pending: list[Pending], model: EventModel | None, observe: Observer | None = None) -> None:
+    """Decide which candidates of a document are events — one model call for the whole document — and leave
+    them in each sentence's ``keep``: the learned model's call (see :func:`decide`); without a model, the
     rules' (every soft mark drops). Children of a dropped candidate lose their parent."""
-    proposals = [proposal(c) for c in keep]
-    for p, c in zip(proposals, keep, strict=True):
-        p.n_children = sum(1 for k in keep if k.parent is c)
-    if observe is not None:
-        observe(index, sent, keep, proposals)
-    if model is None:
-        out = [c for c in keep if c.soft is None]
-    else:
-        probs = model.predict([model.row(raw_features(p, sent)) for p in proposals])
-        out = []
-        for c, p, pr in zip(keep, proposals, probs, strict=True):
-            chosen, c.p_event = decide(p, pr, model.thresholds)
-            if chosen is not None:
-                out.append(c)
-        out = one_happening(out)
-    kept = {id(c) for c in out}
-    for c in cands:
-        if c.parent is not None and id(c.parent) not in kept:
-            c.parent = None
-    return out
+    rows: list[list[float]] = []
+    for p in pending:
+        p.proposals = [proposal(c) for c in p.keep]
+        for pr, c in zip(p.proposals, p.keep, strict=True):
+            pr.n_children = sum(1 for k in p.keep if k.parent is c)
+        if observe is not None:
+            observe(p.index, p.sent, p.keep, p.proposals)
+        if model is not None:
+            rows.extend(model.row(raw_features(pr, p.sent)) for pr in p.proposals)
+    probs = iter(model.predict(rows)) if model is not None else None
+    for p in pending:
+        if probs is None or model is None:
+            out = [c for c in p.keep if c.soft is None]
+        else:
+            out = []
+            for c, pr in zip(p.keep, p.proposals, strict=True):
+                chosen, c.p_event = decide(pr, next(probs), model.thresholds)
+                if chosen is not None:
+                    out.append(c)
+            out = one_happening(out)
+        kept = {id(c) for c in out}
+        for c in p.cands:
+            if c.parent is not None and id(c.parent) not in kept:
+                c.parent = None
+        p.keep = out
 
 
 def one_happening(kept: list[Cand]) -> list[Cand]:

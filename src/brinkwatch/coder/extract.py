@@ -115,6 +115,7 @@ def extract_doc(
     with EVENTNESS:
         model = eventness.model() if learned else None
     out: list[Event] = []
+    pending: list[eventness.Pending] = []
     for index, sent in enumerate(sents):
         with TRIGGERS:
             reason = index_.codable(sent, settings.max_sentence_tokens)
@@ -127,9 +128,11 @@ def extract_doc(
         if not cands:
             continue
         with ARGUMENTS:
-            keep = arguments.settle(cands, args, lex)
-        with EVENTNESS:
-            keep = arguments.main_first(eventness.events_of(keep, cands, sent, model, observe, index))
+            pending.append(eventness.Pending(index, sent, cands, arguments.settle(cands, args, lex)))
+    with EVENTNESS:
+        eventness.events_of(pending, model, observe)
+    for p in pending:
+        index, sent, keep = p.index, p.sent, arguments.main_first(p.keep)
         made: dict[int, Event] = {}
         for c in keep:
             made[id(c)] = _event(c, doc, sent, sentences[index].text, index, doc_id, lex, tracker, resolver)
