@@ -12,6 +12,9 @@
 The strongest status found decides (ranking in ``data/modality/cues.yaml``); every cue word is recorded in
 ``Modality.cues``. The governing word itself stays asserted (Moscow's denial happened) unless it is itself
 modalized. Cue words are data: ``data/modality/cues.yaml``.
+
+``learned_factuality(trigger)`` gives the learned model's score (:mod:`brinkwatch.factmodel`, which reads
+``assess`` among its features) beside the constant per status that ``assess`` returns.
 """
 
 from __future__ import annotations
@@ -314,6 +317,15 @@ def assess(trigger: Token) -> Modality:
             break
         node, negation, modals, came_via_content = step
     return found.result()
+
+
+def learned_factuality(trigger: Token, reading: Modality | None = None) -> float:
+    """The learned model's factuality (−3 … +3) of the event whose trigger word is ``trigger``
+    (:mod:`brinkwatch.factmodel`; ``reading``: this token's ``assess`` result, when already known). The status
+    stays the rules'; for many events of one document, ``factmodel.score_many`` makes one prediction call."""
+    from .factmodel import score
+
+    return score(trigger, reading).factuality
 
 
 def _step(node: Token, found: _Found, came_via_content: bool) -> tuple[Token, str, bool, bool] | None:
