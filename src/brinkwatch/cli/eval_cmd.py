@@ -44,7 +44,7 @@ def factuality_command(
     rules: Annotated[bool, typer.Option("--rules", help="The rules' score per status, not the learned model.")] = False,
 ) -> None:
     """Factuality (−3 … +3) and label asserted | uncertain | denied for each event of each record (the learned
-    model; ``status`` is the rule system's)."""
+    model; the status is the rule system's)."""
     from ..evaluate import factuality_predictions, read_jsonl
 
     try:
