@@ -6,15 +6,18 @@
 
 Features of one trigger (``features``), read from the spaCy parse of its sentence:
 
-- the trigger itself: lemma, part of speech, tag, dependency label, morphology (tense, aspect, mood, verb form);
+- the trigger itself: lemma, part of speech, tag, dependency label, morphology (tense, aspect, mood, verb form),
+  its own dependents (determiner, possessive, preposition, pronoun subject, date words);
 - the function words on its clause and on each governing clause up to the sentence root (aux, neg, mark,
   advmod, prt, determiners of its arguments), keyed by how many clauses up they sit;
 - the governing words and the dependency path to them ("said" → ccomp, "refused" → xcomp, "plan" → acl);
 - the sentence: question mark, imperative root, if / unless / whether clauses, modal and negation counts
   (double negation, "no country", "never");
-- the words around the trigger (a window of lower-case forms and lemmas);
-- the rule system's own reading (:func:`brinkwatch.modality.assess`: status, score, cue words);
-- the dataset whose annotation conventions the score follows (``uw`` at run time).
+- the words around the trigger (a window of lower-case forms and lemmas) and the sentence's lemmas;
+- the rule system's own reading (:func:`brinkwatch.modality.assess`: status, score, cue words; the status
+  of the trigger's head too);
+- the dataset whose annotation conventions the score follows (``uw`` at run time; the shipped model learned
+  UW's and MEANTIME's, and reads ``uds`` as ``uw``: UDS-IH2 is only measured on).
 
 String features are hashed (crc32) into ``2**HASH_BITS`` buckets; the model names its columns by bucket
 (``h<bucket>``) or by dense feature name, so the shipped file says which columns it reads. The model
