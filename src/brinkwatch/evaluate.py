@@ -275,6 +275,7 @@ def factuality_predictions(
     "model": score and label from the learned model (``factmodel``, one batch per record); "rules": the rule
     system's constant per status (``modality.assess``). ``status`` is always the rules' (the status logic
     extraction uses). Bad spans are reported per event, not raised."""
+    from .factmodel import score_many
     from .modality import assess
     from .parse import load_nlp
 
@@ -301,8 +302,6 @@ def factuality_predictions(
                 heads.append((item, doc[span[0] : span[1]].root))
             out.append(item)
         if scorer == "model" and heads:
-            from .factmodel import score_many
-
             for (item, _), fs in zip(heads, score_many([h for _, h in heads]), strict=True):
                 item.update(factuality=fs.factuality, label=fs.label, status=fs.rule.status)
         else:
