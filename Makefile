@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 DB     ?= demo.db
 PORT   ?= 8000
 
-.PHONY: help setup demo test lint typecheck pytest eval bench bench-scale clean docs
+.PHONY: help setup demo test lint typecheck pytest eval bench bench-scale clean docs train
 
 help:
 	@echo "make demo   — set up, ingest the bundled sample, open the dashboard on http://127.0.0.1:$(PORT)"
@@ -14,6 +14,7 @@ help:
 	@echo "make eval   — score extraction on every dev gold set and the seed"
 	@echo "make bench  — measure ingest against the bare spaCy parse and query latency"
 	@echo "make bench-scale — memory while streaming 100,000 articles; a 10,000-article ingest killed and resumed"
+	@echo "make train  — rebuild the derived data and learned models (src/brinkwatch/data) from ../shared (SHARED=dir)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +55,16 @@ bench: setup
 
 bench-scale: setup
 	$(BIN)/brinkwatch bench --skip-ingest --skip-queries --stream-articles 100000 --resume-articles 10000
+
+# Derived data and learned models, deterministic, from $(SHARED) (build time only): the CAMEO patterns, the
+# lexicon's sources, the derived event nouns, the factuality model, then the event model (it reads the others).
+SHARED ?= ../shared
+train: setup
+	$(BIN)/python tools/convert_cameo.py --shared $(SHARED)
+	$(BIN)/python tools/source_lexicon.py
+	$(BIN)/python tools/derive_event_nouns.py
+	$(BIN)/python tools/train_factuality.py --shared $(SHARED)
+	$(BIN)/python tools/train_events.py --shared $(SHARED)
 
 docs: setup
 	$(BIN)/python -m brinkwatch.cli.docs

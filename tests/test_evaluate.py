@@ -157,16 +157,27 @@ RECORDS = [
 ]
 
 
-def test_factuality_predictions(nlp: Any) -> None:
-    out = list(factuality_predictions(RECORDS, nlp))
+@pytest.mark.parametrize("scorer", ["model", "rules"])
+def test_factuality_predictions(nlp: Any, scorer: str) -> None:
+    out = list(factuality_predictions(RECORDS, nlp, scorer))
     assert [o["id"] for o in out] == ["r1", "r2", "r3", "r4", "r5", "r6"]
     assert out[4]["events"] == []
     assert [e["error"] for e in out[5]["events"]] == ["bad token_span", "bad token_span"]
     attack = out[0]["events"][0]
-    assert attack["token_span"] == [3, 4] and attack["factuality"] == -3.0 and attack["label"] == "denied"
+    assert attack["token_span"] == [3, 4] and attack["label"] == "denied" and attack["status"] == "negated"
+    assert attack["factuality"] == -3.0 if scorer == "rules" else -3.0 <= attack["factuality"] < 0
     deploy, nato = out[1]["events"]
     assert deploy["label"] == "uncertain" and nato["label"] == "asserted"
     assert all(e.get("error") == "bad token_span" and e["label"] is None for e in out[2]["events"] + out[3]["events"])
+
+
+def test_factuality_predictions_by_the_model_differ_from_the_rules(nlp: Any) -> None:
+    model = [e for o in factuality_predictions(RECORDS[:2], nlp) for e in o["events"]]
+    rules = [e for o in factuality_predictions(RECORDS[:2], nlp, "rules") for e in o["events"]]
+    assert [e["status"] for e in model] == [e["status"] for e in rules]
+    assert [e["factuality"] for e in model] != [e["factuality"] for e in rules]
+    with pytest.raises(ValueError, match="unknown scorer"):
+        list(factuality_predictions(RECORDS, nlp, "oracle"))
 
 
 def test_factuality_command(tmp_path: Path) -> None:
@@ -176,6 +187,9 @@ def test_factuality_command(tmp_path: Path) -> None:
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [line["id"] for line in lines] == ["r1", "r2"]
     assert lines[0]["events"][0]["label"] == "denied"
+    assert set(lines[0]["events"][0]) == {"token_span", "factuality", "label", "status"}
+    rules = CliRunner().invoke(app, ["factuality", str(good), "--rules"])
+    assert json.loads(rules.stdout.splitlines()[0])["events"][0]["factuality"] == -3.0
     bad = _write(tmp_path / "bad.jsonl", RECORDS)
     result = CliRunner().invoke(app, ["factuality", str(bad)])
     assert result.exit_code == 2
@@ -195,8 +209,16 @@ def test_eval_command_on_a_small_factuality_file(tmp_path: Path) -> None:
     fig = json.loads(result.stdout)["factuality"]
     assert fig["n"] == 2 and "misses" not in fig
     assert fig["per_class"]["denied"]["f1"] == 1.0 and fig["per_class"]["uncertain"]["f1"] == 1.0
+    assert fig["scorer"] == "model" and fig["in_sample"] is False
     text = CliRunner().invoke(app, ["eval", "factuality", str(path)])
     assert "macro-F1" in text.stdout and "Pearson r" in text.stdout and "always-asserted" in text.stdout
+    assert "scored by the model" in text.stdout and "in-sample" not in text.stdout
+    rules = CliRunner().invoke(app, ["eval", "factuality", str(path), "--json", "--rules"])
+    assert json.loads(rules.stdout)["factuality"]["scorer"] == "rules"
+    # the model's training file is flagged: figures there are in-sample
+    same_name = _write(tmp_path / "factuality_meantime_dev.jsonl", gold)
+    text = CliRunner().invoke(app, ["eval", "factuality", str(same_name)])
+    assert "in-sample" in text.stdout
 
 
 def test_eval_command_usage_errors(tmp_path: Path) -> None:

@@ -19,12 +19,13 @@ def eval_command(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as one JSON object.")] = False,
     misses: Annotated[bool, typer.Option("--misses", help="With --json: include every miss for debugging.")] = False,
+    rules: Annotated[bool, typer.Option("--rules", help="Factuality by the rules, not the model.")] = False,
 ) -> None:
     """Score extraction on the dev gold sets (figures of ../shared/gold/README.md) and summarize the seed."""
     from brinkwatch.dev.evaluate import report_lines, run_eval
 
     try:
-        results = run_eval(what, gold)
+        results = run_eval(what, gold, scorer="rules" if rules else "model")
     except (ValueError, FileNotFoundError, OSError) as exc:
         raise fail(str(exc)) from None
     if as_json:
@@ -40,8 +41,10 @@ def eval_command(
 @app.command("factuality")
 def factuality_command(
     file: Annotated[Path, typer.Argument(help="JSONL records: whitespace-tokenized text + events[].token_span.")],
+    rules: Annotated[bool, typer.Option("--rules", help="The rules' score per status, not the learned model.")] = False,
 ) -> None:
-    """Factuality (−3 … +3) and label asserted | uncertain | denied for each event of each record."""
+    """Factuality (−3 … +3) and label asserted | uncertain | denied for each event of each record (the learned
+    model; the status is the rule system's)."""
     from brinkwatch.dev.evaluate import factuality_predictions, read_jsonl
 
     try:
@@ -49,7 +52,7 @@ def factuality_command(
     except (ValueError, OSError) as exc:
         raise fail(str(exc)) from None
     bad = 0
-    for out in factuality_predictions(records):
+    for out in factuality_predictions(records, scorer="rules" if rules else "model"):
         bad += sum(1 for e in out["events"] if e.get("error"))
         typer.echo(json.dumps(out, ensure_ascii=False))
     if bad:

@@ -12,6 +12,9 @@
 The strongest status found decides (ranking in ``data/modality/cues.yaml``); every cue word is recorded in
 ``Modality.cues``. The governing word itself stays asserted (Moscow's denial happened) unless it is itself
 modalized. Cue words are data: ``data/modality/cues.yaml``, compiled by :mod:`brinkwatch.lexicon.cues`.
+
+The learned score of an event's factuality is :mod:`brinkwatch.coder.factuality` (``assess`` is among its
+features); ``assess`` returns the status and a constant per status.
 """
 
 from __future__ import annotations

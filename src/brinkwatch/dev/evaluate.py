@@ -252,18 +252,29 @@ def label_of(factuality: float) -> str:
     return "uncertain"
 
 
-def factuality_predictions(records: Iterable[dict[str, Any]], nlp: Language | None = None) -> Iterator[dict[str, Any]]:
+SCORERS = ("model", "rules")
+
+
+def factuality_predictions(
+    records: Iterable[dict[str, Any]], nlp: Language | None = None, scorer: str = "model"
+) -> Iterator[dict[str, Any]]:
     """For records shaped like MEANTIME's (whitespace-tokenized ``text``, ``events`` with ``token_span``),
-    one ``{"id", "events": [{"token_span", "factuality", "label", "status"}]}`` per record, from the same
-    status logic extraction uses (``modality.assess``). Bad spans are reported per event, not raised."""
+    one ``{"id", "events": [{"token_span", "factuality", "label", "status"}]}`` per record. ``scorer``
+    "model": score and label from the learned model (``coder.factuality``, one batch per record); "rules": the rule
+    system's constant per status (``modality.assess``). ``status`` is always the rules' (the status logic
+    extraction uses). Bad spans are reported per event, not raised."""
+    from brinkwatch.coder.factuality import score_many
     from brinkwatch.coder.modality import assess
     from brinkwatch.coder.parse import load_nlp
 
+    if scorer not in SCORERS:
+        raise ValueError(f"unknown scorer {scorer!r} (choose from {', '.join(SCORERS)})")
     nlp = nlp or load_nlp()
     for rec in records:
         words = str(rec.get("text") or "").split()
         out: list[dict[str, Any]] = []
         doc = _doc_from_words(nlp, words) if words else None
+        heads: list[tuple[dict[str, Any], Any]] = []
         for ev in _events_of(rec):
             span = ev.get("token_span") if isinstance(ev, dict) else None
             item: dict[str, Any] = {"token_span": span}
@@ -276,10 +287,15 @@ def factuality_predictions(records: Iterable[dict[str, Any]], nlp: Language | No
             ):
                 item.update(factuality=None, label=None, error="bad token_span")
             else:
-                head = doc[span[0] : span[1]].root
+                heads.append((item, doc[span[0] : span[1]].root))
+            out.append(item)
+        if scorer == "model" and heads:
+            for (item, _), fs in zip(heads, score_many([h for _, h in heads]), strict=True):
+                item.update(factuality=fs.factuality, label=fs.label, status=fs.rule.status)
+        else:
+            for item, head in heads:
                 m = assess(head)
                 item.update(factuality=m.factuality, label=label_of(m.factuality), status=m.status)
-            out.append(item)
         yield {"id": rec.get("id"), "events": out}
 
 
@@ -297,16 +313,17 @@ def _doc_from_words(nlp: Language, words: list[str]) -> Any:
     return doc
 
 
-def score_factuality(gold_path: str | Path, *, nlp: Language | None = None) -> dict[str, Any]:
+def score_factuality(gold_path: str | Path, *, nlp: Language | None = None, scorer: str = "model") -> dict[str, Any]:
     """Macro-F1 over asserted / uncertain / denied, Pearson r and MAE of the score, per-class P/R/F1,
-    the always-"asserted" baseline, and the misclassified events."""
+    the always-"asserted" baseline, and the misclassified events; ``scorer`` as in ``factuality_predictions``.
+    ``in_sample`` says when the model was trained on this very file (its figures there measure nothing)."""
     records = read_jsonl(gold_path)
     gold: list[float] = []
     pred: list[float] = []
     gl: list[str] = []
     pl: list[str] = []
     misses: list[dict[str, Any]] = []
-    for rec, out in zip(records, factuality_predictions(records, nlp), strict=True):
+    for rec, out in zip(records, factuality_predictions(records, nlp, scorer), strict=True):
         words = str(rec.get("text") or "").split()
         for g, p in zip(_events_of(rec), out["events"], strict=True):
             if (
@@ -336,6 +353,8 @@ def score_factuality(gold_path: str | Path, *, nlp: Language | None = None) -> d
     baseline = classification_report(gl, ["asserted"] * len(gl))
     return {
         "n": len(gold),
+        "scorer": scorer,
+        "in_sample": scorer == "model" and _trained_on(gold_path),
         "gold_counts": dict(Counter(gl)),
         "macro_f1": per_class["macro_f1"],
         "pearson_r": round(pearson(gold, pred), 4),
@@ -344,6 +363,12 @@ def score_factuality(gold_path: str | Path, *, nlp: Language | None = None) -> d
         "baseline_asserted_macro_f1": baseline["macro_f1"],
         "misses": misses,
     }
+
+
+def _trained_on(path: str | Path) -> bool:
+    from brinkwatch.coder.factuality import model
+
+    return Path(path).name in {Path(f).name for f in model().meta["training"]["trained_on_files"]}
 
 
 def classification_report(gold: list[str], pred: list[str], labels: tuple[str, ...] = LABELS) -> dict[str, Any]:
@@ -409,12 +434,18 @@ EVAL_TARGETS = ("events", "cameo", "factuality", "seed", "all")
 
 
 def run_eval(
-    what: str, path: str | Path | None = None, *, nlp: Language | None = None, gold_dir: str | Path | None = None
+    what: str,
+    path: str | Path | None = None,
+    *,
+    nlp: Language | None = None,
+    gold_dir: str | Path | None = None,
+    scorer: str = "model",
 ) -> dict[str, dict[str, Any]]:
     """Score one dev set (``events`` | ``cameo`` | ``factuality`` | ``seed``) or ``all`` of them.
 
     ``path`` overrides the gold file (or the seed text) for a single target; otherwise files are looked
     up in ``gold_dir`` or by :func:`find_gold_dir`. Raises FileNotFoundError when a file cannot be found.
+    ``scorer``: who scores factuality ("model" or "rules", see ``factuality_predictions``).
     """
     if what not in EVAL_TARGETS:
         raise ValueError(f"unknown eval target {what!r} (choose from {', '.join(EVAL_TARGETS)})")
@@ -439,7 +470,7 @@ def run_eval(
         elif name == "cameo":
             results[name] = score_cameo(file, nlp=nlp)
         elif name == "factuality":
-            results[name] = score_factuality(file, nlp=nlp)
+            results[name] = score_factuality(file, nlp=nlp, scorer=scorer)
         else:
             results[name] = summarize_seed(file, nlp=nlp)
         results[name]["file"] = str(file)
@@ -470,6 +501,10 @@ def report_lines(results: dict[str, dict[str, Any]]) -> list[str]:
             lines.append(
                 f"  events {r['n']} {r['gold_counts']}  macro-F1 {r['macro_f1']:.3f}  Pearson r {r['pearson_r']:.3f}"
                 f"  MAE {r['mae']:.3f}  (always-asserted macro-F1 {r['baseline_asserted_macro_f1']:.3f})"
+            )
+            lines.append(
+                f"  scored by the {r['scorer']}"
+                + ("  (in-sample: the model was trained on this file)" if r.get("in_sample") else "")
             )
             for lab, c in r["per_class"].items():
                 lines.append(
