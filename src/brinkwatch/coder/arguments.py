@@ -346,6 +346,7 @@ def code(c: Cand, args: Arguments, lex: Lexicon) -> None:
         c.event_type = c.entry.said_type
     if c.event_type in ("MOBILIZE", "CONSULT") and _peacekeeping(c, lex):
         c.event_type = "AID"
+    before = c.event_type
     if c.event_type in lex.rules.cooperative_types or c.event_type == "AGREE":
         if negated(anchor, lex):
             neg_future = c.entry.neg_type and future(anchor, lex)
@@ -354,6 +355,7 @@ def code(c: Cand, args: Arguments, lex: Lexicon) -> None:
             c.event_type = "AGREE"
     elif c.event_type in lex.rules.threat_types and future(anchor, lex) and not negated(anchor, lex):
         c.event_type = "THREATEN"
+    c.spoken = c.event_type != before  # a promise, a refusal or a threat: the speech act happened
 
 
 def _peacekeeping(c: Cand, lex: Lexicon) -> bool:

@@ -377,3 +377,30 @@ def _subj_step(node: Token, head: Token, found: _Found) -> tuple[Token, str, boo
         return head, "negated", True, False
     # the subject of a clause: only what governs the clause counts ("speculated that incidents may be …")
     return head, "", False, False
+
+
+def settle(
+    rule: Modality, learned: float | None, asserted_at: float, denied_at: float, spoken: bool, doubt_at: float
+) -> Modality:
+    """The status and factuality an event is recorded with: the cues' status (what kind of not-happened) and the
+    learned score (how far it happened) together.
+
+    * a speech act PLOVER's rules made of a modalized clause (a promise, a refusal, a threat: "will not allow"
+      is a REJECT, "will strike unless" a THREATEN) happened when it was spoken: asserted, unless someone else
+      only alleges, denies or speculates it;
+    * the cues found no doubt but the model does (its score below ``doubt_at``): speculated, or negated below
+      the denial cut — most errors of the cues alone were uncertain events read as asserted;
+    * otherwise the cues' status. The factuality is the learned score, kept on the side of its status's cut
+      (an asserted event at or above ``asserted_at``, any other below it), so that ``factual`` and the score
+      never disagree; without a model, the cues' constant."""
+    if spoken and rule.status in ("future", "considered", "hypothetical", "negated", "asserted"):
+        return Modality("asserted", max(learned if learned is not None else rule.factuality, asserted_at), rule.cues)
+    if learned is None:
+        return rule
+    if rule.status == "asserted":
+        if learned >= doubt_at:
+            return Modality("asserted", max(learned, asserted_at), rule.cues)
+        return Modality("negated" if learned <= denied_at else "speculated", learned, rule.cues)
+    if rule.status in ("negated", "denied"):
+        return Modality(rule.status, min(learned, denied_at), rule.cues)
+    return Modality(rule.status, min(max(learned, denied_at + 0.05), asserted_at - 0.05), rule.cues)

@@ -72,6 +72,8 @@ class Cand:
     absorbed: bool = False  # the rules count it as part of another candidate's event
     p_event: float | None = None  # the learned model's event probability
     modality: Modality | None = None  # its status, once assessed
+    spoken: bool = False  # PLOVER's conversion made it the speech act (future cooperation → AGREE, …)
+    learned: float | None = None  # the learned factuality of its trigger
 
 
 # ---------------------------------------------------------------- matching
