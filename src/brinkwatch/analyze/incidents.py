@@ -42,8 +42,9 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from brinkwatch.analyze.dyads import ensure_weekly, rebuild_weekly
 from brinkwatch.core.ontology import CLAIMED_STATUSES, INCIDENT_STATUS_RANK, RHETORIC_STATUSES
 from brinkwatch.store import schema as S
-from brinkwatch.store.reads import events_by_ids, incident_detail, list_incidents  # the read side, re-exported
-from brinkwatch.store.writer import Store, chunks
+from brinkwatch.store.db import chunks
+from brinkwatch.store.reads import incident_detail, list_incidents  # the read side, re-exported
+from brinkwatch.store.writer import Store
 
 TYPE_FAMILY: dict[str, str] = {"COERCE": "ASSAULT"}  # an incursion is coded either way by different reports
 WINDOW_DAYS: dict[str, int] = {"day": 3, "report": 3, "week": 7, "month": 31, "year": 31}
@@ -668,4 +669,4 @@ def refresh(store: Store) -> int:
     return len(touched)
 
 
-__all__ = ["events_by_ids", "incident_detail", "list_incidents", "refresh", "series_of"]
+__all__ = ["incident_detail", "list_incidents", "refresh", "series_of"]

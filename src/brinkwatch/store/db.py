@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import sqlalchemy as sa
 
 from brinkwatch.store import migrations, schema
+
+T = TypeVar("T")
+
+
+def chunks(items: Sequence[T], n: int = 500) -> Iterator[Sequence[T]]:
+    """Slices of at most ``n`` items (keeps ``IN (…)`` lists within every driver's limits)."""
+    for i in range(0, len(items), n):
+        yield items[i : i + n]
 
 
 def resolve_url(db: str | os.PathLike[str] | None) -> str:
