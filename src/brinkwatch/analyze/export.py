@@ -69,7 +69,7 @@ def iter_events(store: Store, since: str | None = None, until: str | None = None
     while True:
         with store.engine.connect() as conn:
             q = reads.event_query(conn, f).where(e.c.id > last).order_by(e.c.id).limit(CHUNK)
-            rows = reads.hydrate(conn, conn.execute(q).mappings())
+            rows = reads.hydrate(conn, conn.execute(q))
         if not rows:
             return
         yield from rows

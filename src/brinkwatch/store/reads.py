@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 import sqlalchemy as sa
@@ -194,37 +194,39 @@ def _parties(
     attrs: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
     p, at = S.parties, S.attributions
     for chunk in chunks(sorted(set(ids))):
-        for r in conn.execute(sa.select(p).where(p.c.event_id.in_(chunk)).order_by(p.c.position)).mappings():
-            role = "actor" if r["role"] == "actor" else "recipient"
-            parts[r["event_id"]][role].append({k: r[k] for k in PARTY_FIELDS})
-        for r in conn.execute(sa.select(at).where(at.c.event_id.in_(chunk)).order_by(at.c.position)).mappings():
-            attrs[r["event_id"]].append({k: r[k] for k in ATTRIBUTION_FIELDS})
+        q = sa.select(p.c.event_id, p.c.role, *(p.c[k] for k in PARTY_FIELDS)).where(p.c.event_id.in_(chunk))
+        for eid, role, *values in conn.execute(q.order_by(p.c.position)):
+            parts[eid]["actor" if role == "actor" else "recipient"].append(dict(zip(PARTY_FIELDS, values, strict=True)))
+        q = sa.select(at.c.event_id, *(at.c[k] for k in ATTRIBUTION_FIELDS)).where(at.c.event_id.in_(chunk))
+        for eid, *values in conn.execute(q.order_by(at.c.position)):
+            attrs[eid].append(dict(zip(ATTRIBUTION_FIELDS, values, strict=True)))
     return parts, attrs
 
 
-def hydrate(conn: sa.Connection, rows: Iterable[Any]) -> list[dict[str, Any]]:
-    """Rows of :func:`event_query` as event records, in their order: every events column as stored (``id`` as
-    ``pk``, last), the article's doc_id, source, published date, url and title, the ``sentence`` and its offset
-    ``sentence_start``, the parties (``actors``, ``recipients``: PARTY_FIELDS dicts) and the ``attribution``
-    chain (ATTRIBUTION_FIELDS dicts, outermost first)."""
-    rows = list(rows)
-    parts, attrs = _parties(conn, [r["id"] for r in rows])
-    out = []
-    for r in rows:
-        rec = dict(r)
+def hydrate(conn: sa.Connection, rows: sa.CursorResult[Any] | Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Rows of :func:`event_query` (its executed result, or the rows as mappings) as event records, in their
+    order: every events column as stored (``id`` as ``pk``, last), the article's doc_id, source, published date,
+    url and title, the ``sentence`` and its offset ``sentence_start``, the parties (``actors``, ``recipients``:
+    PARTY_FIELDS dicts) and the ``attribution`` chain (ATTRIBUTION_FIELDS dicts, outermost first)."""
+    if isinstance(rows, sa.CursorResult):
+        keys = list(rows.keys())
+        recs = [dict(zip(keys, row, strict=True)) for row in rows]
+    else:
+        recs = [dict(r) for r in rows]
+    parts, attrs = _parties(conn, [r["id"] for r in recs])
+    for rec in recs:
         pk = rec.pop("id")
         rec["actors"], rec["recipients"] = parts[pk]["actor"], parts[pk]["recipient"]
         rec["attribution"] = attrs[pk]
         rec["pk"] = pk
-        out.append(rec)
-    return out
+    return recs
 
 
 def events_by_ids(conn: sa.Connection, pks: Sequence[int]) -> list[dict[str, Any]]:
     """Events (by primary key) as records (:func:`hydrate`), by date, then primary key."""
     out: list[dict[str, Any]] = []
     for chunk in chunks(sorted(set(pks))):
-        out += hydrate(conn, conn.execute(_select().where(S.events.c.id.in_(chunk))).mappings())
+        out += hydrate(conn, conn.execute(_select().where(S.events.c.id.in_(chunk))))
     out.sort(key=lambda r: (r["date"] or "", r["pk"]))
     return out
 
@@ -234,7 +236,7 @@ def newest_events(conn: sa.Connection, f: EventFilter, *, limit: int = 100, offs
     e = S.events
     walk = f.text is None and f.article_id is None  # a walk down the date index can stop at ``limit`` rows
     q = event_query(conn, f, walk=walk).order_by(e.c.date.desc(), e.c.id).limit(limit).offset(offset)
-    return hydrate(conn, conn.execute(q).mappings())
+    return hydrate(conn, conn.execute(q))
 
 
 # ------------------------------------------------------------------------------------- record shapes
