@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from markupsafe import escape
 
+import brinkwatch
 from brinkwatch.core.settings import Settings
 from test_web_data import HOSTILE_TITLE, SCRIPT, populate
 
@@ -165,6 +166,7 @@ def test_docs_are_local(client: Any) -> None:
     assert client.get("/docs").status_code == 404  # Swagger UI would load from a CDN
     spec = client.get("/openapi.json").json()
     assert {"/api/events", "/api/articles", "/api/incidents/{incident_id}", "/api/export"} <= set(spec["paths"])
+    assert spec["info"]["version"] == brinkwatch.__version__  # the package's own, not a stand-in
     page = client.get("/api/docs")
     assert page.status_code == 200 and "/api/events" in page.text
     assert "https://" not in page.text and "http://" not in page.text

@@ -90,6 +90,12 @@ def test_bad_store_url_is_one_line(tmp_path: Path) -> None:
     assert result.stderr.startswith("brinkwatch: cannot open store") and "pw@" not in result.stderr
 
 
+def test_a_malformed_store_url_keeps_its_password_hidden() -> None:
+    result = runner.invoke(app, ["stats", "--db", "postgresql://nobody:s3cret@127.0.0.1:abc/none"])
+    assert result.exit_code == 1 and result.stderr.startswith("brinkwatch: cannot open store")
+    assert "s3cret" not in result.stderr and "nobody:***@" in result.stderr
+
+
 def test_max_article_bytes_option(tmp_path: Path) -> None:
     src = tmp_path / "a.txt"
     src.write_text("NATO said on Monday that it would hold talks with Russia about the airspace incidents. " * 5)

@@ -24,6 +24,24 @@ def test_redact_hides_the_password() -> None:
     assert "s3cret" not in out and "bob" in out
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql+psycopg://bob:s3cret@127.0.0.1:abc/d",  # a port SQLAlchemy cannot read: ValueError
+        "postgresql://bob:s3c@ret@[::1/d",  # a broken IPv6 host, and an @ in the password
+    ],
+)
+def test_redact_hides_the_password_of_a_malformed_url(url: str) -> None:
+    """A URL SQLAlchemy refuses still loses its password (it used to come back whole)."""
+    out = db.redact(url)
+    assert "s3c" not in out and "ret" not in out and out.startswith("postgresql") and "bob:***@" in out
+
+
+def test_redact_keeps_what_has_no_password() -> None:
+    assert db.redact("demo.db") == "demo.db"  # a bare path: ArgumentError, nothing to hide
+    assert db.redact("postgresql://h:5432/d") == "postgresql://h:5432/d"
+
+
 def test_corpus_texts_are_unique_and_reach_the_target() -> None:
     pool = synth.template_sentences(60, seed=1)
     arts = list(synth.corpus(pool, target_words=5_000, seed=3))

@@ -210,7 +210,7 @@ def test_a_failing_stage_is_named_and_fails_its_article_alone(tmp_path: Path, mo
     with Store(settings.db) as store:
         s = ingest([str(src)], store=store, settings=settings)
         assert (s.stored, s.failed) == (2, 1)
-        assert s.failures[0].reason == "extraction failed in coder.dates (date): ValueError: boom"
+        assert s.failures[0].reason == "coder.dates failed on date (ValueError: boom)"
         assert store.failures()[0]["origin"].endswith("(d1)")
         assert store.stats()["events"] >= 2  # the others' events (dates included) are stored
 

@@ -72,7 +72,7 @@ def test_migrations_are_idempotent(tmp_path) -> None:  # type: ignore[no-untyped
 def test_party_search_same_answer_either_way(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """A common party is searched event by event down the date index, a rare one through its id list: the
     same events, in the same order."""
-    import brinkwatch.store.writer as store_mod
+    import brinkwatch.store.reads as store_mod
     from analytics_data import write_scenario
 
     with Store(db_url) as store:

@@ -32,10 +32,9 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
-from brinkwatch.analyze.incidents import events_by_ids
 from brinkwatch.core.ontology import CLAIMED_STATUSES
 from brinkwatch.store import schema as S
-from brinkwatch.store.reads import dyad_condition
+from brinkwatch.store.reads import dyad_condition, events_by_ids
 from brinkwatch.store.writer import Store
 
 CLAIM_STATUSES = tuple(sorted(CLAIMED_STATUSES))

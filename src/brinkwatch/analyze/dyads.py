@@ -23,9 +23,10 @@ from sqlalchemy.sql.functions import FunctionElement
 from brinkwatch.lexicon.groups import expand, parse_dyad, watch_list
 from brinkwatch.lexicon.ontology import PLOVER_TYPES
 from brinkwatch.store import schema as S
+from brinkwatch.store.db import chunks
 from brinkwatch.store.migrations import STALE_WEEKLY
 from brinkwatch.store.reads import dyad_condition
-from brinkwatch.store.writer import Store, chunks
+from brinkwatch.store.writer import Store
 
 if TYPE_CHECKING:  # pandas is imported where a frame is built (ingest never needs it)
     import pandas as pd

@@ -19,10 +19,9 @@ from pathlib import Path
 from typing import IO, Any
 
 import pandas as pd
-import sqlalchemy as sa
 
-from brinkwatch.analyze.incidents import events_by_ids
 from brinkwatch.lexicon.ontology import cameo_root
+from brinkwatch.store import reads
 from brinkwatch.store import schema as S
 from brinkwatch.store.writer import Store
 
@@ -63,59 +62,26 @@ PLOVER_FIELDS = [
 
 
 def iter_events(store: Store, since: str | None = None, until: str | None = None) -> Iterator[dict[str, Any]]:
-    """Every event (JSON-ready dict with parties, attribution, article fields), in id order, chunk by chunk."""
+    """Every event (a record of ``reads.hydrate``), on its own date, in id order, chunk by chunk."""
     e = S.events
+    f = reads.EventFilter(since=since, until=until, report_dates=False)
     last = 0
     while True:
-        q = sa.select(e.c.id).where(e.c.id > last)
-        if since:
-            q = q.where(e.c.date >= since)
-        if until:
-            q = q.where(e.c.date <= until)
         with store.engine.connect() as conn:
-            ids = list(conn.execute(q.order_by(e.c.id).limit(CHUNK)).scalars())
-            if not ids:
-                return
-            rows = events_by_ids(conn, ids)
-        rows.sort(key=lambda r: r["pk"])
+            q = reads.event_query(conn, f).where(e.c.id > last).order_by(e.c.id).limit(CHUNK)
+            rows = reads.hydrate(conn, conn.execute(q))
+        if not rows:
+            return
         yield from rows
-        last = ids[-1]
+        last = rows[-1]["pk"]
+
+
+FULL_KEYS = (*reads.RECORD_KEYS, "incident_id", "source", "url", "published")
 
 
 def full_record(ev: dict[str, Any]) -> dict[str, Any]:
-    """Our event shape (as ``Event.to_dict``) plus article and incident fields and the CAMEO root."""
-    keys = (
-        "event_id",
-        "doc_id",
-        "sentence_index",
-        "sentence",
-        "sentence_start",
-        "trigger",
-        "trigger_start",
-        "trigger_end",
-        "event_type",
-        "mode",
-        "contexts",
-        "quad",
-        "score",
-        "actors",
-        "recipients",
-        "status",
-        "factual",
-        "factuality",
-        "cues",
-        "attribution",
-        "date",
-        "date_precision",
-        "location",
-        "parent_event",
-        "confidence",
-        "incident_id",
-        "source",
-        "url",
-        "published",
-    )
-    rec = {k: ev.get(k) for k in keys}
+    """Our event shape (``Event.to_dict``'s keys) plus article and incident fields and the CAMEO root."""
+    rec = {k: ev.get(k) for k in FULL_KEYS}
     rec["cameo_root"] = cameo_root(ev["event_type"], ev.get("mode"))
     return rec
 

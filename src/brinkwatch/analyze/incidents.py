@@ -1,18 +1,11 @@
 """Incidents: the reports of one happening merged into one.
 
-``refresh(store)`` assigns every event without an incident to a new or existing incident. Two events are
-one happening when all of these hold:
+``refresh(store)`` assigns every event without an incident to a new or existing incident: it reads the new
+events and the stored ones they could join (:func:`_candidates`), clusters them (``clusters.assign`` over the
+merge rule of ``merge.py``), writes the incidents and their columns, and rebuilds the ``dyad_daily`` rows they
+touch (``dyad_daily.py``).
 
-* compatible event types (the same type, or a family such as ASSAULT/COERCE),
-* the same main actor country, and the same main recipient country — or no recipient on one side (a report
-  that leaves it out, "drones entered the airspace", joins one that names it),
-* dates within a window (±3 days; ±7 for week precision, ±31 for month/year precision),
-* no conflicting place (both located in different countries never merge),
-* similar sentences: a text similarity (rapidfuzz ``token_set_ratio`` blended with the Jaccard overlap of
-  lightly stemmed content words) of at least ``MERGE_SIM``, or ``MERGE_SIM_SAME_PLACE`` when both are dated
-  to the same day at day precision and located at the same named place.
-
-An incident is a connected component of that relation (single linkage): a report that matches two
+An incident is a connected component of the merge relation (single linkage): a report that matches two
 incidents joins them into one, the older keeping its id and key. So the incidents depend only on the
 events stored — not on the order reports arrived in, nor on how often ``refresh`` ran while they did (ingest
 refreshes every few hundred events; a resumed ingest ends with the same incidents as a clean one).
@@ -25,180 +18,38 @@ per-dyad, per-type aggregate of incidents that dyad and escalation queries read 
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
-import heapq
-import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
-from rapidfuzz import fuzz
-from spacy.lang.en.stop_words import STOP_WORDS
 
-from brinkwatch.analyze.dyads import ensure_weekly, rebuild_weekly
-from brinkwatch.core.ontology import CLAIMED_STATUSES, INCIDENT_STATUS_RANK, RHETORIC_STATUSES
-from brinkwatch.store import schema as S
-from brinkwatch.store.reads import events_by_ids, incident_detail, list_incidents  # the read side, re-exported
-from brinkwatch.store.writer import Store, chunks
-
-TYPE_FAMILY: dict[str, str] = {"COERCE": "ASSAULT"}  # an incursion is coded either way by different reports
-WINDOW_DAYS: dict[str, int] = {"day": 3, "report": 3, "week": 7, "month": 31, "year": 31}
-WIDE_PRECISIONS = frozenset(p for p, days in WINDOW_DAYS.items() if days > 3)  # members reached from afar
-MERGE_SIM = 0.4
-MERGE_SIM_SAME_PLACE = 0.3
-CHUNK = 5000
-_EXTRA_STOP = frozenset(
-    [
-        "said",
-        "says",
-        "say",
-        "told",
-        "tells",
-        "according",
-        "reported",
-        "reports",
-        "report",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "today",
-        "yesterday",
-        "week",
-        "month",
-        "ministry",
-        "official",
-        "officials",
-        "spokesman",
-        "spokeswoman",
-        "statement",
-    ]
+from brinkwatch.analyze.clusters import Cluster, assign
+from brinkwatch.analyze.dyad_daily import dyad_keys, rebuild_dyad_daily
+from brinkwatch.analyze.dyads import ensure_weekly
+from brinkwatch.analyze.merge import (
+    TYPE_FAMILY,
+    WIDE_PRECISIONS,
+    WINDOW_DAYS,
+    MergeEvent,
+    content_tokens,
+    family_types,
+    to_day,
 )
-_WORD = re.compile(r"[a-z0-9][a-z0-9\-]*")
+from brinkwatch.core.ontology import INCIDENT_STATUS_RANK
+from brinkwatch.store import schema as S
+from brinkwatch.store.db import chunks
+from brinkwatch.store.reads import incident_detail, list_incidents  # the read side, re-exported
+from brinkwatch.store.writer import Store
 
-
-def series_of(event_type: str, status: str | None) -> str | None:
-    """Which dyad series an incident counts in: factual, rhetoric (measures not taken, threats) or claimed."""
-    status = status or "asserted"
-    if status in ("negated", "denied") and event_type == "THREATEN":
-        return None
-    if event_type == "THREATEN" or status in RHETORIC_STATUSES:
-        return "rhetoric"
-    if status == "asserted":
-        return "factual"
-    if status in CLAIMED_STATUSES:
-        return "claimed"
-    return None
-
-
-def _stem(w: str) -> str:
-    if w.endswith("ian") and len(w) > 5:
-        w = w[:-1]  # estonian → estonia, russian → russia
-    for suf in ("ation", "ion", "ing", "ed", "s"):
-        if w.endswith(suf) and len(w) - len(suf) >= 4:
-            w = w[: -len(suf)]
-            break
-    if w.endswith("e") and len(w) > 4:
-        w = w[:-1]
-    return w
-
-
-@lru_cache(maxsize=65536)
-def content_tokens(text: str) -> frozenset[str]:
-    """Lower-cased, lightly stemmed content words of a sentence (stop words and reporting verbs dropped)."""
-    out = set()
-    for w in _WORD.findall(text.lower()):
-        if w in STOP_WORDS or w in _EXTRA_STOP or len(w) < 2:
-            continue
-        out.add(_stem(w))
-    return frozenset(out)
-
-
-def similarity(a: frozenset[str], b: frozenset[str]) -> float:
-    """0 … 1: the mean of rapidfuzz token_set_ratio and the Jaccard overlap of two content-word sets."""
-    if not a or not b:
-        return 0.0
-    jacc = len(a & b) / len(a | b)
-    tsr = fuzz.token_set_ratio(" ".join(sorted(a)), " ".join(sorted(b))) / 100.0
-    return (jacc + tsr) / 2
-
-
-def _to_day(value: str | None) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
-
-
-@dataclass(slots=True)
-class _Ev:
-    pk: int
-    block: tuple[str, str | None]
-    recipient: str | None
-    day: dt.date | None
-    precision: str
-    place: str | None
-    loc_country: str | None
-    tokens: frozenset[str]
-    incident_id: int | None = None
-
-
-@dataclass(slots=True, eq=False)
-class _Cluster:
-    incident_id: int | None
-    members: list[_Ev] = field(default_factory=list)
-    absorbed: list[int] = field(default_factory=list)  # stored incidents merged into this one
-    into: _Cluster | None = None  # the cluster this one was merged into
-
-    def root(self) -> _Cluster:
-        cl = self
-        while cl.into is not None:
-            cl = cl.into
-        return cl
-
-    def rank(self) -> tuple[int, int]:
-        """Which of two clusters survives their merge: the older stored incident (incident ids grow with
-        their first event's id), else the one whose first event came first."""
-        if self.incident_id is not None:
-            return (0, self.incident_id)
-        return (1, self.members[0].pk)
-
-
-def _window(a: _Ev, b: _Ev) -> int:
-    return max(WINDOW_DAYS.get(a.precision, 3), WINDOW_DAYS.get(b.precision, 3))
-
-
-def same_happening(a: _Ev, b: _Ev) -> bool:
-    """The merge rule (both events already share type family and actor)."""
-    if a.recipient and b.recipient and a.recipient != b.recipient:
-        return False
-    if a.day is None or b.day is None:
-        if a.day is not b.day:
-            return False
-        gap = 0
-    else:
-        gap = abs((a.day - b.day).days)
-        if gap > _window(a, b):
-            return False
-    if a.loc_country and b.loc_country and a.loc_country != b.loc_country:
-        return False
-    sim = similarity(a.tokens, b.tokens)
-    if sim >= MERGE_SIM:
-        return True
-    same_day = gap == 0 and a.precision == b.precision == "day"
-    return same_day and sim >= MERGE_SIM_SAME_PLACE and a.place is not None and a.place == b.place
+CHUNK = 5000
 
 
 def _event_query() -> sa.Select[Any]:
+    """What the merge rule reads of an event (see ``_to_ev``): not the read model of ``store/reads.py``, only
+    the few columns a comparison needs, with the place's name taken from the location JSON by the database."""
     e, a, s = S.events, S.articles, S.sentences
     return (
         sa.select(
@@ -221,23 +72,20 @@ def _event_query() -> sa.Select[Any]:
     )
 
 
-def _to_ev(r: Any) -> _Ev:
+def _to_ev(r: Any) -> MergeEvent:
+    """A row of ``_event_query`` as the merge rule sees it."""
     place = r.place  # the location's name (else its text), read from the JSON by the database
-    return _Ev(
+    return MergeEvent(
         pk=int(r.id),
         block=(TYPE_FAMILY.get(r.event_type, r.event_type), r.actor),
         recipient=r.recipient,
-        day=_to_day(r.date) or _to_day(r.published),
+        day=to_day(r.date) or to_day(r.published),
         precision=r.date_precision or "report",
         place=str(place).lower() if place else None,
         loc_country=r.loc_country,
         tokens=content_tokens(r.sentence or ""),
         incident_id=int(r.incident_id) if r.incident_id is not None else None,
     )
-
-
-def _family_types(family: str) -> list[str]:
-    return sorted({family} | {t for t, f in TYPE_FAMILY.items() if f == family})
 
 
 @lru_cache(maxsize=16)
@@ -270,18 +118,18 @@ def _candidate_stmt(has_actor: bool, dated: bool, undated: bool, by_recipient: b
     return q
 
 
-def _candidates(conn: sa.Connection, new: list[_Ev]) -> list[_Ev]:
+def _candidates(conn: sa.Connection, new: list[MergeEvent]) -> list[MergeEvent]:
     """Events already in an incident that a new event could join: per block (type family, actor), those dated
     within the widest merge window of the block's new events, with a compatible recipient — indexed lookups on
     events(actor, event_type, date), never a scan of the dyad's whole history."""
     span = max(WINDOW_DAYS.values())
     dated = any(x.day is not None for x in new)  # undated new events then match nothing already stored
-    blocks: dict[tuple[str, str | None], list[_Ev]] = defaultdict(list)
+    blocks: dict[tuple[str, str | None], list[MergeEvent]] = defaultdict(list)
     for ev in new:
         blocks[ev.block].append(ev)
-    out: list[_Ev] = []
+    out: list[MergeEvent] = []
     for (family, actor), evs in sorted(blocks.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
-        params: dict[str, Any] = {"types": _family_types(family)}
+        params: dict[str, Any] = {"types": family_types(family)}
         if actor:
             params["actor"] = actor
         if dated:
@@ -300,104 +148,7 @@ def _candidates(conn: sa.Connection, new: list[_Ev]) -> list[_Ev]:
     return sorted(out, key=lambda ev: ev.pk)  # a stable order, whatever plan the database chose
 
 
-_Entry = tuple[int, _Ev, "_Cluster"]
-
-
-class _Index:
-    """Members by (block, day): all of them, by recipient, and the wide-window ones (week, month or year
-    precision), each list in the order members were added — so a lookup visits, in that order, only members
-    that can pass the recipient and date tests of :func:`same_happening`."""
-
-    def __init__(self) -> None:
-        self.seq = 0
-        self.all: dict[tuple[Any, dt.date | None], list[_Entry]] = defaultdict(list)
-        self.by_recipient: dict[tuple[Any, dt.date | None, str | None], list[_Entry]] = defaultdict(list)
-        self.wide: dict[tuple[Any, dt.date | None], list[_Entry]] = defaultdict(list)
-        self.days: dict[Any, list[dt.date]] = defaultdict(list)  # per block, the days members have (sorted)
-
-    def add(self, ev: _Ev, cl: _Cluster) -> None:
-        self.seq += 1
-        entry = (self.seq, ev, cl)
-        if ev.day is not None and (ev.block, ev.day) not in self.all:
-            bisect.insort(self.days[ev.block], ev.day)
-        self.all[(ev.block, ev.day)].append(entry)
-        self.by_recipient[(ev.block, ev.day, ev.recipient or None)].append(entry)
-        if ev.precision in WIDE_PRECISIONS:
-            self.wide[(ev.block, ev.day)].append(entry)
-
-    def days_near(self, ev: _Ev, span: int) -> list[tuple[dt.date | None, bool]]:
-        """The days within ``span`` of ``ev``'s that have members of its block (in date order), each with
-        whether it lies inside ``ev``'s own window; undated events look at undated members only."""
-        if ev.day is None:
-            return [(None, True)]
-        days = self.days.get(ev.block, [])
-        lo = bisect.bisect_left(days, ev.day - dt.timedelta(days=span))
-        hi = bisect.bisect_right(days, ev.day + dt.timedelta(days=span))
-        own = WINDOW_DAYS.get(ev.precision, 3)
-        return [(d, abs((d - ev.day).days) <= own) for d in days[lo:hi]]
-
-    def near(self, ev: _Ev, day: dt.date | None, within: bool) -> Iterable[_Entry]:
-        """Members dated ``day`` that could be ``ev``'s happening; ``within`` is false when the day lies outside
-        ``ev``'s own window (then only wide-window members can reach it)."""
-        if not within:
-            return self.wide.get((ev.block, day), ())
-        if not ev.recipient:
-            return self.all.get((ev.block, day), ())
-        same = self.by_recipient.get((ev.block, day, ev.recipient), [])
-        unnamed = self.by_recipient.get((ev.block, day, None), [])
-        if not same or not unnamed:
-            return same or unnamed
-        return heapq.merge(same, unnamed, key=lambda t: t[0])
-
-
-def _assign(new: list[_Ev], old: list[_Ev]) -> list[_Cluster]:
-    """Cluster the new events with each other and with stored incidents: single linkage over the
-    :func:`same_happening` relation. A new event joins every cluster it matches a member of; clusters it
-    bridges become one (the older survives, see :meth:`_Cluster.rank`). The partition is the connected
-    components of that relation, so it depends only on the events — not on their order, nor on how ingest
-    cut them into rounds or refreshes (a resumed ingest equals a clean one).
-
-    Returns the surviving clusters that are new or gained members; ``absorbed`` lists the stored incidents
-    each one swallowed. Members are indexed by (block, day), so an event is compared only with events in its
-    date window, and not with further members of a cluster it already matched.
-    """
-    index = _Index()
-    by_incident: dict[int, _Cluster] = {}
-    for ev in old:
-        assert ev.incident_id is not None
-        cl = by_incident.get(ev.incident_id)
-        if cl is None:
-            cl = by_incident[ev.incident_id] = _Cluster(ev.incident_id)
-        cl.members.append(ev)
-        index.add(ev, cl)
-    span = max(WINDOW_DAYS.values())
-    touched: list[_Cluster] = []
-    for ev in sorted(new, key=lambda x: x.pk):
-        matched: list[_Cluster] = []
-        for day, within in index.days_near(ev, span):
-            for _seq, m, cl in index.near(ev, day, within):
-                root = cl.root()
-                if not any(root is x for x in matched) and same_happening(ev, m):
-                    matched.append(root)
-        if not matched:
-            target = _Cluster(None)
-        else:
-            target = min(matched, key=_Cluster.rank)
-            for other in matched:
-                if other is not target:
-                    other.into = target
-                    target.members += other.members
-                    target.absorbed += other.absorbed
-                    if other.incident_id is not None:
-                        target.absorbed.append(other.incident_id)
-        target.members.append(ev)
-        index.add(ev, target)
-        touched.append(target)
-    survivors = {id(cl): cl for cl in touched if cl.into is None}  # in order of first touch
-    return list(survivors.values())
-
-
-def _create_incidents(conn: sa.Connection, clusters: list[_Cluster]) -> None:
+def _create_incidents(conn: sa.Connection, clusters: list[Cluster]) -> None:
     """Insert one incident per new cluster (in order; keyed by its first event's event_id) and set their ids."""
     e, i = S.events, S.incidents
     first_pks = [cl.members[0].pk for cl in clusters]
@@ -423,23 +174,13 @@ def _create_incidents(conn: sa.Connection, clusters: list[_Cluster]) -> None:
         cl.incident_id = ids[str(row["key"])]
 
 
-def _merge_stored(conn: sa.Connection, clusters: list[_Cluster]) -> None:
+def _merge_stored(conn: sa.Connection, clusters: list[Cluster]) -> None:
     """Move the events of the stored incidents a cluster absorbed to its incident; drop the absorbed ones."""
     e, i = S.events, S.incidents
     for cl in clusters:
         for chunk in chunks(sorted(set(cl.absorbed))):
             conn.execute(e.update().where(e.c.incident_id.in_(chunk)).values(incident_id=cl.incident_id))
             conn.execute(i.delete().where(i.c.id.in_(chunk)))
-
-
-def _dyad_keys(conn: sa.Connection, incident_ids: Iterable[int]) -> set[tuple[str, str, str]]:
-    i = S.incidents
-    keys: set[tuple[str, str, str]] = set()
-    for chunk in chunks(sorted(set(incident_ids))):
-        for d, a, r in conn.execute(sa.select(i.c.date, i.c.actor, i.c.recipient).where(i.c.id.in_(chunk))):
-            if d and a and r:
-                keys.add((d, a, r))
-    return keys
 
 
 def _recompute_incidents(conn: sa.Connection, incident_ids: Sequence[int]) -> None:
@@ -520,58 +261,6 @@ def _recompute_incidents(conn: sa.Connection, incident_ids: Sequence[int]) -> No
             )
 
 
-@lru_cache(maxsize=1)
-def _daily_stmts() -> tuple[Any, Any]:
-    """Delete the dyad_daily rows of one (day, actor, recipient) key; select the incidents of one dyad on a
-    list of days. Both compiled once (the lists are expanded at execution)."""
-    dd, i = S.dyad_daily, S.incidents
-    a: Any = sa.bindparam("a")
-    r: Any = sa.bindparam("r")
-    delete = dd.delete().where(dd.c.day == sa.bindparam("d"), dd.c.actor == a, dd.c.recipient == r)
-    select = sa.select(i.c.date, i.c.actor, i.c.recipient, i.c.event_type, i.c.status, i.c.quad, i.c.score).where(
-        i.c.actor == a, i.c.recipient == r, i.c.date.in_(sa.bindparam("days", expanding=True))
-    )
-    return delete, select
-
-
-def _rebuild_dyad_daily(conn: sa.Connection, keys: set[tuple[str, str, str]]) -> None:
-    """Recompute the dyad_daily rows of these (day, actor, recipient) keys from the incidents table (index
-    look-ups per dyad on both tables)."""
-    if not keys:
-        return
-    delete, select = _daily_stmts()
-    conn.execute(delete, [{"d": d, "a": a, "r": r} for d, a, r in sorted(keys)])
-    by_dyad: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for d, a, r in sorted(keys):
-        by_dyad[(a, r)].append(d)
-    agg: dict[tuple[str, str, str, str, str], list[float]] = {}
-    for (actor, recipient), days in by_dyad.items():
-        for part in chunks(days):
-            for d, act, rec, et, st, quad, score in conn.execute(select, {"a": actor, "r": recipient, "days": part}):
-                series = series_of(et, st)
-                if series is None:
-                    continue
-                cell = agg.setdefault((d, act, rec, et, series), [quad or 0, 0, 0.0])
-                cell[1] += 1
-                cell[2] += float(score or 0.0)
-    rows = [
-        {
-            "day": k[0],
-            "actor": k[1],
-            "recipient": k[2],
-            "event_type": k[3],
-            "series": k[4],
-            "quad": int(v[0]),
-            "n": int(v[1]),
-            "score_sum": v[2],
-        }
-        for k, v in agg.items()
-    ]
-    if rows:
-        conn.execute(S.dyad_daily.insert(), rows)
-    rebuild_weekly(conn, keys)
-
-
 def _state(conn: sa.Connection, key: str) -> str | None:
     return conn.execute(sa.select(S.analytics_state.c.value).where(S.analytics_state.c.key == key)).scalar()
 
@@ -635,7 +324,7 @@ def refresh(store: Store) -> int:
             _recompute_incidents(conn, sorted(dup_touched))
         touched |= dup_touched
         if keys:
-            _rebuild_dyad_daily(conn, keys)
+            rebuild_dyad_daily(conn, keys)
     last_pk = 0
     while True:
         with store.engine.begin() as conn:
@@ -644,10 +333,10 @@ def refresh(store: Store) -> int:
             if not new:
                 break
             last_pk = max(x.pk for x in new)
-            clusters = _assign(new, _candidates(conn, new))
+            clusters = assign(new, _candidates(conn, new))
             old_ids = [c.incident_id for c in clusters if c.incident_id is not None]
             absorbed = [x for c in clusters for x in c.absorbed]
-            keys = _dyad_keys(conn, old_ids + absorbed)
+            keys = dyad_keys(conn, old_ids + absorbed)
             _create_incidents(conn, [cl for cl in clusters if cl.incident_id is None])
             _merge_stored(conn, clusters)
             assignments = []
@@ -660,12 +349,12 @@ def refresh(store: Store) -> int:
             assigned += len(assignments)
             ids = [c.incident_id for c in clusters if c.incident_id is not None]
             _recompute_incidents(conn, ids)
-            keys |= _dyad_keys(conn, ids)
-            _rebuild_dyad_daily(conn, keys)
+            keys |= dyad_keys(conn, ids)
+            rebuild_dyad_daily(conn, keys)
             touched.update(ids)
     with store.engine.begin() as conn:
         _set_state(conn, ASSIGNED_KEY, str(before + assigned))
     return len(touched)
 
 
-__all__ = ["events_by_ids", "incident_detail", "list_incidents", "refresh", "series_of"]
+__all__ = ["incident_detail", "list_incidents", "refresh"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class BrinkwatchError(Exception):
     """Base of every error brinkwatch raises on purpose."""
@@ -26,6 +28,6 @@ class StageError(BrinkwatchError):
         self.stage, self.field, self.cause = stage, field, cause
         super().__init__(f"{stage} failed on {field} ({type(cause).__name__}: {cause})")
 
-    def __reduce__(self) -> tuple[type[StageError], tuple[str, str, BaseException]]:
-        """Pickled with its parts (worker processes send it back to the pipeline)."""
-        return (type(self), (self.stage, self.field, self.cause))
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled with its own arguments: it comes back from a worker process (``args`` holds the message)."""
+        return (type(self), (self.stage, self.field, self.cause), self.__dict__)

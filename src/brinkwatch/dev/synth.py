@@ -25,6 +25,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from brinkwatch.analyze import dyad_daily
 from brinkwatch.core.records import Article, make_event_id
 from brinkwatch.lexicon.ontology import quad_of, score_of
 from brinkwatch.store import db as dbmod
@@ -238,12 +239,12 @@ def populate_store(
     seconds. Articles come in date order over ``days`` days (a stream, as ingest sees one); half of the
     events fall on :data:`HOT_DYADS`, the rest on random country pairs. Incidents are left to the
     analytics refresh (``incident_id`` NULL) unless ``incidents``: then every event is its own incident
-    (one report) and ``dyad_daily`` is aggregated here exactly as ``incidents.refresh`` would (its
-    ``series_of``), because clustering 1M events takes the real refresh many minutes; the benchmark times
-    the incremental refresh of a new round on top instead.
+    (one report) and ``dyad_daily`` is aggregated here exactly as ``incidents.refresh`` would (with
+    ``dyad_daily.series_of``), because clustering 1M events takes the real refresh many minutes; the benchmark
+    times the incremental refresh of a new round on top instead.
     """
     t0 = time.perf_counter()
-    series_of = _series_fn() if incidents else None
+    series_of = dyad_daily.series_of if incidents else None
     rng = random.Random(seed)
     texts = list(pool) or template_sentences(400, seed=seed)
     with engine.connect() as conn:
@@ -379,17 +380,6 @@ def populate_store(
     dbmod.reset_sequences(engine)
     dbmod.analyze(engine)
     return {**counts, "insert_seconds": round(t_insert, 2), "seconds": round(time.perf_counter() - t0, 2)}
-
-
-def _series_fn() -> Any:
-    """``incidents.series_of`` (which dyad series an incident counts in), or None without analytics."""
-    try:
-        from brinkwatch.analyze.incidents import series_of
-    except ImportError:
-        return None
-    if not hasattr(S, "dyad_daily"):
-        return None
-    return series_of
 
 
 def _write_daily(engine: sa.Engine, daily: dict[tuple[str, str, str, str, str], list[Any]]) -> int:

@@ -6,6 +6,8 @@ Both engines run this very code: the local process pool and Dask workers call :f
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from brinkwatch.coder.extract import extract_doc
 from brinkwatch.coder.parse import load_nlp
@@ -37,10 +39,35 @@ def process(articles: list[Article], settings: Settings) -> list[Processed]:
         nlp.max_length = longest + 1
     n = parse_processes(settings, articles)
     # 6. parse
-    docs = nlp.pipe((a.text for a in articles), batch_size=max(1, settings.batch_size), n_process=n)
+    docs = iter(nlp.pipe((a.text for a in articles), batch_size=max(1, settings.batch_size), n_process=n))
     out: list[Processed] = []
-    for art, doc in zip(articles, docs, strict=True):
+    for art in articles:
+        with stage("parse"):
+            doc = next(docs)
         # 7. extract: sentences and events of the parsed article
-        sentences, events = extract_doc(doc, doc_id=art.doc_id, published=art.published, settings=settings)
+        with stage("extract"):
+            sentences, events = extract_doc(doc, doc_id=art.doc_id, published=art.published, settings=settings)
         out.append((art, list(sentences), list(events)))
     return out
+
+
+STAGE_NOTE = "brinkwatch stage: "
+
+
+@contextmanager
+def stage(name: str) -> Iterator[None]:
+    """Mark an exception raised inside with the stage it came from (a note that travels with it from a
+    worker process), and let it go on: the writer records it as that article's failure."""
+    try:
+        yield
+    except Exception as exc:
+        exc.add_note(STAGE_NOTE + name)
+        raise
+
+
+def stage_of(exc: BaseException) -> str | None:
+    """The stage an exception was marked with (:func:`stage`), None when it came from elsewhere."""
+    for note in getattr(exc, "__notes__", ()):
+        if isinstance(note, str) and note.startswith(STAGE_NOTE):
+            return note.removeprefix(STAGE_NOTE)
+    return None

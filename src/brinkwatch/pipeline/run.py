@@ -33,6 +33,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import sqlalchemy as sa
+
 from brinkwatch.core.errors import PipelineError, StageError
 from brinkwatch.core.records import Article, Event, IngestSummary, InputFailure, Sentence
 from brinkwatch.core.settings import Settings
@@ -40,7 +42,7 @@ from brinkwatch.ingest import dedup
 from brinkwatch.ingest import sources as sources
 from brinkwatch.ingest.normalize import normalize
 from brinkwatch.pipeline import engines
-from brinkwatch.pipeline.process import Processed, parse_processes, process
+from brinkwatch.pipeline.process import Processed, parse_processes, process, stage_of
 from brinkwatch.store.writer import Store, StoredArticle
 
 Progress = Callable[[int, int | None], None]
@@ -355,7 +357,7 @@ class _Run:
         if p.action in ("extract", "replace") and p.reason is None:
             res = results.get(id(art))
             if isinstance(res, Exception) or res is None:
-                self.fail(_where(art), _extraction_failure(res))
+                self.fail(_where(art), processing_failure(res))
                 return
             _, sentences, events = res
             events = _unique_events(events)
@@ -394,7 +396,8 @@ class _Run:
                 else:
                     item.status, item.duplicate_of, item.similarity = "duplicate", target, p.similarity
             aid = self.store.write_article(item)
-        except Exception as exc:  # the transaction rolled back: nothing half-written
+        except (sa.exc.SQLAlchemyError, ValueError) as exc:  # refused by the database (or the writer's checks):
+            # the transaction rolled back, nothing half-written; anything else is a bug and stops the run
             if self.store.article_by_hash(p.text_hash) is not None:  # another writer stored it meanwhile
                 self.summary.unchanged += 1
             else:
@@ -407,14 +410,6 @@ class _Run:
         self.summary.duplicates += item.status == "duplicate"
         self.summary.skipped += item.status == "skipped"
         self.summary.events += len(events)
-
-
-def _extraction_failure(res: BaseException | None) -> str:
-    """The failures table's reason: where the extractor failed (``coder.dates (date)``) and the cause."""
-    if isinstance(res, StageError):
-        cause = res.cause
-        return f"extraction failed in {res.stage} ({res.field}): {type(cause).__name__}: {_short(str(cause))}"
-    return f"extraction failed ({type(res).__name__}: {_short(str(res))})"
 
 
 def _unique_events(events: list[Event]) -> list[Event]:
@@ -443,6 +438,17 @@ def skip_reason(article: Article, settings: Settings) -> str | None:
 def _where(art: Article) -> str:
     origin = art.origin or art.doc_id
     return origin if art.doc_id in origin else f"{origin} ({art.doc_id})"
+
+
+def processing_failure(exc: BaseException | None) -> str:
+    """The recorded reason of an article whose parse or extraction failed, led by the stage:
+    ``parse failed (…)``, ``extraction failed (…)``, or a coder stage's own (``StageError``: ``<stage> failed on
+    <field> (…)``); ``extraction failed (…)`` too when the stage is unknown (a worker that died)."""
+    if isinstance(exc, StageError):
+        cause = exc.cause
+        return f"{exc.stage} failed on {exc.field} ({type(cause).__name__}: {_short(str(cause))})"
+    what = "parse failed" if exc is not None and stage_of(exc) == "parse" else "extraction failed"
+    return f"{what} ({type(exc).__name__}: {_short(str(exc))})"
 
 
 def _short(s: str, n: int = 160) -> str:

@@ -4,11 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import sqlalchemy as sa
 
 from brinkwatch.store import migrations, schema
+
+T = TypeVar("T")
+
+
+def chunks(items: Sequence[T], n: int = 500) -> Iterator[Sequence[T]]:
+    """Slices of at most ``n`` items (keeps ``IN (…)`` lists within every driver's limits)."""
+    for i in range(0, len(items), n):
+        yield items[i : i + n]
 
 
 def resolve_url(db: str | os.PathLike[str] | None) -> str:
@@ -92,11 +103,14 @@ def ensure_indexes(engine: sa.Engine) -> list[str]:
 
 
 def redact(url: str) -> str:
-    """The URL without its password, for ``info`` and logs."""
+    """The URL without its password, for ``info``, logs and error messages — also when it is malformed."""
     try:
         return sa.engine.make_url(url).render_as_string(hide_password=True)
-    except Exception:
-        return url
+    except (sa.exc.ArgumentError, ValueError):  # not a URL SQLAlchemy reads (a bad port, a bare path)
+        return _PASSWORD.sub(r"\1***@", url)
+
+
+_PASSWORD = re.compile(r"(://[^/@:]*:).*@")  # scheme://user:password@ (up to the last @: passwords may hold one)
 
 
 def reset_sequences(engine: sa.Engine) -> None:

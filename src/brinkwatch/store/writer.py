@@ -9,15 +9,15 @@ import datetime as dt
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 import sqlalchemy as sa
 
-from brinkwatch.core.records import Article, Attribution, Event, Location, Party, Sentence
+from brinkwatch.core.records import Article, Event, Party, Sentence
 from brinkwatch.store import db as dbmod
+from brinkwatch.store import reads
 from brinkwatch.store import schema as S
-
-T = TypeVar("T")
+from brinkwatch.store.db import chunks
 
 
 def now_iso() -> str:
@@ -271,139 +271,24 @@ class Store:
         limit: int = 100,
         offset: int = 0,
     ) -> list[Event]:
-        """Events as records, filtered; newest first."""
-        e = S.events
-        q = sa.select(e, S.articles.c.doc_id).join(S.articles, S.articles.c.id == e.c.article_id)
-        q = q.join(S.sentences, S.sentences.c.id == e.c.sentence_id).add_columns(
-            S.sentences.c.text.label("sentence_text"), S.sentences.c.start.label("sentence_start")
+        """Events as records, filtered (on the event's own date; ``text`` in the sentence); newest first."""
+        f = reads.EventFilter(
+            article_id=article_id,
+            event_type=event_type,
+            status=status,
+            actor=actor,
+            recipient=recipient,
+            since=since,
+            until=until,
+            text=text,
+            report_dates=False,
+            text_in_trigger=False,
         )
-        if article_id is not None:
-            q = q.where(e.c.article_id == article_id)
-        if event_type:
-            q = q.where(e.c.event_type == event_type.upper())
-        if status:
-            q = q.where(e.c.status == status)
-        if since:
-            q = q.where(e.c.date >= since)
-        if until:
-            q = q.where(e.c.date <= until)
-        if text:
-            q = q.where(contains(S.sentences.c.text, text))
-        scan = text is None and article_id is None  # a walk down the date index can stop at ``limit`` rows
         with self.engine.connect() as conn:
-            for role, code in (("actor", actor), ("recipient", recipient)):
-                if code:
-                    q = q.where(party_match(conn, role, code, e.c.id, scan=scan))
-            q = q.order_by(e.c.date.desc(), e.c.id).limit(limit).offset(offset)
-            rows = list(conn.execute(q).mappings())
-            return self._hydrate(conn, rows)
-
-    def _hydrate(self, conn: sa.Connection, rows: Iterable[Any]) -> list[Event]:
-        rows = list(rows)
-        ids = [r["id"] for r in rows]
-        parts, attrs = event_parts(conn, ids)
-        out = []
-        for r in rows:
-            loc = r["location"]
-            out.append(
-                Event(
-                    event_id=r["event_id"],
-                    doc_id=r["doc_id"],
-                    sentence_index=r["sentence_index"],
-                    sentence=r["sentence_text"],
-                    sentence_start=r["sentence_start"],
-                    trigger=r["trigger"],
-                    trigger_start=r["trigger_start"],
-                    trigger_end=r["trigger_end"],
-                    event_type=r["event_type"],
-                    mode=r["mode"],
-                    contexts=list(r["contexts"] or []),
-                    quad=r["quad"],
-                    score=r["score"],
-                    actors=[_party(d) for d in parts[r["id"]]["actor"]],
-                    recipients=[_party(d) for d in parts[r["id"]]["recipient"]],
-                    status=r["status"],
-                    factuality=r["factuality"],
-                    cues=list(r["cues"] or []),
-                    attribution=[Attribution(**d) for d in attrs[r["id"]]],
-                    date=r["date"],
-                    date_precision=r["date_precision"],
-                    location=Location(**loc) if loc else None,
-                    parent_event=r["parent_event"],
-                    confidence=r["confidence"],
-                )
-            )
-        return out
+            return [reads.to_event(r) for r in reads.newest_events(conn, f, limit=limit, offset=offset)]
 
 
-# ------------------------------------------------------------------ query helpers (also used by incidents, web)
-PARTY_FIELDS = ("text", "code", "country", "sector", "name", "start", "end")
-ATTRIBUTION_FIELDS = ("text", "kind", "country")
-
-
-def chunks(items: Sequence[T], n: int = 500) -> Iterator[Sequence[T]]:
-    """Slices of at most ``n`` items (keeps ``IN (…)`` lists within every driver's limits)."""
-    for i in range(0, len(items), n):
-        yield items[i : i + n]
-
-
-def contains(col: Any, text: str) -> Any:
-    """Case-insensitive substring match; ``%`` and ``_`` in ``text`` are literal."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return col.ilike("%" + escaped + "%", escape="\\")
-
-
-def _party(d: dict[str, Any]) -> Party:
-    """A stored party dict (``PARTY_FIELDS``) as a record (its code is derived, not stored)."""
-    return Party(**{k: v for k, v in d.items() if k != "code"})
-
-
-def party_filter(role: str, code: str) -> sa.Select[Any]:
-    """Ids of the events with a party in ``role`` (actor | recipient) whose country or code is ``code``."""
-    p = S.parties
-    code = code.upper()
-    return sa.select(p.c.event_id).where(p.c.role == role, sa.or_(p.c.country == code, p.c.code == code))
-
-
-FREQUENT_PARTY = 5000  # parties rows from which a party is common enough to look for it event by event
-
-
-def party_match(conn: sa.Connection, role: str, code: str, event_pk: Any, *, scan: bool = True) -> Any:
-    """A WHERE clause: the event (primary key column ``event_pk``) has a party in ``role`` whose country or code
-    is ``code``. For a common party (at least FREQUENT_PARTY rows, counted through the country and code
-    indexes) and ``scan``, a correlated EXISTS, so that the newest-first walk down the date index stops after
-    the first ``limit`` matches; otherwise the (short) list of matching event ids."""
-    p = S.parties
-    code = code.upper()
-    if scan:
-        sample = sa.select(p.c.id).where(p.c.role == role, sa.or_(p.c.country == code, p.c.code == code))
-        n = conn.execute(sa.select(sa.func.count()).select_from(sample.limit(FREQUENT_PARTY).subquery())).scalar()
-        if int(n or 0) >= FREQUENT_PARTY:
-            return (
-                sa.select(p.c.id)
-                .where(p.c.event_id == event_pk, p.c.role == role, sa.or_(p.c.country == code, p.c.code == code))
-                .exists()
-            )
-    return event_pk.in_(party_filter(role, code))
-
-
-def event_parts(
-    conn: sa.Connection, ids: Sequence[int]
-) -> tuple[dict[int, dict[str, list[dict[str, Any]]]], dict[int, list[dict[str, Any]]]]:
-    """The parties (``{event pk: {"actor": [...], "recipient": [...]}}``, in order) and the attribution
-    chains (``{event pk: [...]}``, outermost first) of these events, as plain dicts."""
-    parts: dict[int, dict[str, list[dict[str, Any]]]] = {i: {"actor": [], "recipient": []} for i in ids}
-    attrs: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
-    p, at = S.parties, S.attributions
-    for chunk in chunks(sorted(set(ids))):
-        for r in conn.execute(sa.select(p).where(p.c.event_id.in_(chunk)).order_by(p.c.position)).mappings():
-            role = "actor" if r["role"] == "actor" else "recipient"
-            parts[r["event_id"]][role].append({k: r[k] for k in PARTY_FIELDS})
-        for r in conn.execute(sa.select(at).where(at.c.event_id.in_(chunk)).order_by(at.c.position)).mappings():
-            attrs[r["event_id"]].append({k: r[k] for k in ATTRIBUTION_FIELDS})
-    return parts, attrs
-
-
+# ------------------------------------------------------------------ rows
 def event_row(ev: Event) -> dict[str, Any]:
     """The events-table columns of one event (without its ids)."""
     return {

@@ -22,6 +22,7 @@ from fastapi.responses import FileResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from brinkwatch import __version__
 from brinkwatch.core.settings import Settings
 from brinkwatch.store.writer import Store
 from brinkwatch.web.security import SafeJSONResponse, SecurityHeaders
@@ -65,7 +66,7 @@ def create_app(db: str | os.PathLike[str] | None = None, settings: Settings | No
         default_response_class=SafeJSONResponse,
         title="brinkwatch",
         summary="PLOVER events, incidents, claims and escalation from news text.",
-        version=_version(),
+        version=__version__,
         docs_url=None,  # Swagger UI and ReDoc load from a CDN: /api/docs is a local page instead
         redoc_url=None,
         openapi_url="/openapi.json",
@@ -108,15 +109,6 @@ def create_app(db: str | os.PathLike[str] | None = None, settings: Settings | No
         return pages.render(request, "error.html", status_code=422, message=f"Bad request: {msgs}")
 
     return app
-
-
-def _version() -> str:
-    try:
-        from importlib.metadata import version
-
-        return version("brinkwatch")
-    except Exception:
-        return "0"
 
 
 def run(

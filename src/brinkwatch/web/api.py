@@ -106,7 +106,7 @@ def events(
         status=status,
         since=since,
         until=until,
-        q=q,
+        text=q,
         article_id=article_id,
         incident_id=incident_id,
     )

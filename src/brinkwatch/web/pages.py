@@ -257,7 +257,7 @@ def search(request: Request, q: Annotated[str, Query(max_length=200)] = "") -> H
     ev_total = art_total = 0
     if q:
         engine = store_of(request).engine
-        ev_total, events = Q.list_events(engine, Q.EventFilter(q=q), limit=50)
+        ev_total, events = Q.list_events(engine, Q.EventFilter(text=q), limit=50)
         art_total, articles = Q.search_articles(engine, q)
     return render(request, "search.html", q=q, events=events, articles=articles, ev_total=ev_total, art_total=art_total)
 

@@ -1,22 +1,22 @@
 """Read queries behind the HTTP API and the pages (SQLAlchemy Core only: no SQL assembled from strings).
 
-Events come back as plain dicts in the shape of ``Event.to_dict()`` plus where they were found
-(``article_id``, ``title``, ``source``, ``published``, ``incident_id``), so the API and the templates share
-one representation.
+Events are read through the store's read model (``store/reads.py``: one filter type, one query, one
+hydration) and come back in its API shape (``reads.api_event``: ``Event.to_dict()`` plus where they were found
+— ``article_id``, ``title``, ``source``, ``published``, ``url``, ``incident_id``), so the API and the templates
+share one representation.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 
 from brinkwatch.lexicon import groups
+from brinkwatch.store import reads
 from brinkwatch.store import schema as S
-from brinkwatch.store.reads import dyad_condition
-from brinkwatch.store.writer import contains, event_parts, party_filter
+from brinkwatch.store.reads import EventFilter, contains, dyad_condition
 
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 50
@@ -94,22 +94,6 @@ def article_detail(engine: sa.Engine, article_id: int) -> dict[str, Any] | None:
 
 
 # --------------------------------------------------------------------------------------------- events
-@dataclass(slots=True, kw_only=True)
-class EventFilter:
-    article_id: int | None = None
-    incident_id: int | None = None
-    dyad: tuple[str, str] | None = None  # main dyad (events.actor / events.recipient), either direction
-    directed: bool = False
-    actor: str | None = None  # any actor party with this country or code
-    recipient: str | None = None
-    event_type: str | None = None
-    status: str | None = None
-    statuses: Sequence[str] | None = None
-    since: str | None = None
-    until: str | None = None
-    q: str | None = None  # text in the sentence or the trigger
-
-
 def parse_dyad(dyad: str | None) -> tuple[str, str] | None:
     """``"NATO:RUS"`` → ``("NATO", "RUS")``; None for no dyad; anything else → ValueError."""
     return groups.parse_dyad(dyad) if dyad else None
@@ -120,105 +104,18 @@ def dyad_clause(actor_col: Any, recipient_col: Any, dyad: tuple[str, str], *, di
     return dyad_condition(actor_col, recipient_col, f"{dyad[0]}:{dyad[1]}", directed=directed)
 
 
-def _event_select(f: EventFilter) -> sa.Select[Any]:
-    e, a, s = S.events, S.articles, S.sentences
-    sel = (
-        sa.select(
-            e,
-            a.c.doc_id,
-            a.c.title,
-            a.c.source,
-            a.c.published,
-            a.c.url,
-            s.c.text.label("sentence_text"),
-            s.c.start.label("sentence_start"),
-        )
-        .join(a, a.c.id == e.c.article_id)
-        .join(s, s.c.id == e.c.sentence_id)
-    )
-    if f.article_id is not None:
-        sel = sel.where(e.c.article_id == f.article_id)
-    if f.incident_id is not None:
-        sel = sel.where(e.c.incident_id == f.incident_id)
-    if f.dyad:
-        sel = sel.where(dyad_clause(e.c.actor, e.c.recipient, f.dyad, directed=f.directed))
-    if f.actor:
-        sel = sel.where(e.c.id.in_(party_filter("actor", f.actor)))
-    if f.recipient:
-        sel = sel.where(e.c.id.in_(party_filter("recipient", f.recipient)))
-    if f.event_type:
-        sel = sel.where(e.c.event_type == f.event_type.upper())
-    if f.status:
-        sel = sel.where(e.c.status == f.status.lower())
-    if f.statuses:
-        sel = sel.where(e.c.status.in_(list(f.statuses)))
-    if f.since:
-        sel = sel.where(sa.func.coalesce(e.c.date, a.c.published) >= f.since)
-    if f.until:
-        # a bare date includes the whole day
-        until = f.until + "\uffff" if len(f.until) == 10 else f.until
-        sel = sel.where(sa.func.coalesce(e.c.date, a.c.published) <= until)
-    if f.q:
-        sel = sel.where(sa.or_(contains(s.c.text, f.q), contains(e.c.trigger, f.q)))
-    return sel
-
-
 def list_events(
     engine: sa.Engine, f: EventFilter, *, limit: int = 50, offset: int = 0
 ) -> tuple[int, list[dict[str, Any]]]:
+    """How many events ``f`` selects, and one page of them (newest first; an article's in text order)."""
     e = S.events
-    sel = _event_select(f)
     if f.article_id is not None:
         order: list[Any] = [e.c.trigger_start, e.c.id]
     else:
         order = [e.c.date.desc().nulls_last(), e.c.id.desc()]
     with engine.connect() as conn:
-        total, rows = _page(conn, sel, order, limit, offset)
-        return total, _hydrate(conn, rows)
-
-
-def _hydrate(conn: sa.Connection, rows: Sequence[Any]) -> list[dict[str, Any]]:
-    parts, attrs = event_parts(conn, [r["id"] for r in rows])
-    out = []
-    for r in rows:
-        out.append(
-            {
-                "event_id": r["event_id"],
-                "doc_id": r["doc_id"],
-                "article_id": r["article_id"],
-                "title": r["title"],
-                "source": r["source"],
-                "published": r["published"],
-                "url": r["url"],
-                "incident_id": r["incident_id"],
-                "sentence_index": r["sentence_index"],
-                "sentence": r["sentence_text"],
-                "sentence_start": r["sentence_start"],
-                "trigger": r["trigger"],
-                "trigger_start": r["trigger_start"],
-                "trigger_end": r["trigger_end"],
-                "event_type": r["event_type"],
-                "mode": r["mode"],
-                "contexts": list(r["contexts"] or []),
-                "quad": r["quad"],
-                "score": r["score"],
-                "actors": parts[r["id"]]["actor"],
-                "recipients": parts[r["id"]]["recipient"],
-                "actor": r["actor"],
-                "recipient": r["recipient"],
-                "status": r["status"],
-                "factual": bool(r["factual"]),
-                "factuality": r["factuality"],
-                "cues": list(r["cues"] or []),
-                "attribution": attrs[r["id"]],
-                "date": r["date"],
-                "date_precision": r["date_precision"],
-                "location": r["location"],
-                "parent_event": r["parent_event"],
-                "confidence": r["confidence"],
-            }
-        )
-    return out
+        total, rows = _page(conn, reads.event_query(conn, f), order, limit, offset)
+        return total, [reads.api_event(r) for r in reads.hydrate(conn, rows)]
 
 
 # --------------------------------------------------------------------------------------------- incidents
