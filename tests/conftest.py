@@ -9,6 +9,7 @@ asks for its fixture, which skips with "needs ../shared/<kind>" when it is missi
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import uuid
@@ -42,6 +43,24 @@ def need_shared(kind: str, path: Path) -> Path:
 def seed_path() -> Path:
     """The seed article: real input with no stated licence, so it is not vendored."""
     return need_shared("seed", SEED)
+
+
+@pytest.fixture(scope="session")
+def news_article(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A whole news article, for tests that any article will do (engines agree, a store matches, a bound holds).
+
+    The seed when ../shared is beside the checkout (real input: MT artefacts, hashtags, nested claims); else
+    the shipped demo corpus's wire texts (fiction, MIT) as one article, so such tests need not skip. Tests of
+    what the seed itself says ask for ``seed_path``.
+    """
+    if SEED.is_file():
+        return SEED
+    wire = ROOT / "src" / "brinkwatch" / "demo" / "wire.jsonl"
+    rows = [json.loads(line) for line in wire.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts = [r["text"] for r in rows if "<" not in r["text"]]  # not the hostile item: a plain-text article
+    path = tmp_path_factory.mktemp("article") / "demo_article.txt"
+    path.write_text("\n\n".join(texts) + "\n", encoding="utf-8")
+    return path
 
 
 @pytest.fixture(scope="session")
