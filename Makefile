@@ -1,6 +1,14 @@
 # brinkwatch — every target sets up what it needs; nothing is installed by hand.
 PYTHON ?= python3
-VENV   := .venv
+# The interpreter PYTHON names (a pyenv shim that is not active falls back to pyenv's own install of it),
+# and its version as 311, 312, 313. Python 3.11–3.13 are supported.
+PY     := $(shell $(PYTHON) -c 'import sys; print(sys.executable)' 2>/dev/null || ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/*/bin/$(PYTHON) 2>/dev/null | sort -V | tail -n 1)
+PYVER  := $(if $(PY),$(shell $(PY) -c 'import sys; print("%d%d" % sys.version_info[:2])' 2>/dev/null))
+# One venv per interpreter: .venv for 3.11, .venv312 / .venv313 for the others (or VENV=...).
+VENV   ?= $(if $(filter 311,$(PYVER)),.venv,.venv$(or $(PYVER),-$(notdir $(PYTHON))))
+# The pinned lock: requirements-py<ver>.lock where one exists, else requirements.lock (resolved for 3.11;
+# every pin in it has wheels for 3.11, 3.12 and 3.13, so one lock serves all three today).
+LOCK   ?= $(if $(wildcard requirements-py$(PYVER).lock),requirements-py$(PYVER).lock,requirements.lock)
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DB     ?= demo.db
@@ -10,20 +18,22 @@ PORT   ?= 8000
 
 help:
 	@echo "make demo   — set up, ingest the bundled sample, open the dashboard on http://127.0.0.1:$(PORT)"
-	@echo "make test   — set up, run ruff, mypy and the test suite"
+	@echo "make test   — set up, run ruff, mypy and the test suite (PYTHON=python3.13: in .venv313)"
 	@echo "make eval   — score extraction on every dev gold set and the seed"
 	@echo "make bench  — measure ingest against the bare spaCy parse and query latency"
 	@echo "make bench-scale — memory while streaming 100,000 articles; a 10,000-article ingest killed and resumed"
 	@echo "make train  — rebuild the derived data and learned models (src/brinkwatch/data) from ../shared (SHARED=dir)"
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+	@case "$(PYVER)" in 311|312|313) ;; \
+	  *) echo "make: $(PYTHON) is $(if $(PYVER),$(PY) (Python $(PYVER)),not found): brinkwatch needs Python 3.11-3.13" >&2; exit 2;; esac
+	$(PY) -m venv $(VENV)
 
 # Exact pins from requirements.lock; uv (pinned) makes the install fast and repeatable. Bytecode is compiled
 # at install: machines that set PYTHONDONTWRITEBYTECODE would otherwise recompile every module per process.
-$(STAMP): $(BIN)/python requirements.lock pyproject.toml
+$(STAMP): $(BIN)/python $(LOCK) pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==0.13.9"
-	$(BIN)/uv pip sync --quiet --compile-bytecode --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip sync --quiet --compile-bytecode --python $(BIN)/python $(LOCK)
 	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python --no-deps -e .
 	$(BIN)/python -m compileall -q src
 	touch $(STAMP)
@@ -70,4 +80,4 @@ docs: setup
 	$(BIN)/python -m brinkwatch.cli.docs
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache test-artifacts
+	rm -rf .venv .venv3* .mypy_cache .pytest_cache .ruff_cache test-artifacts build dist src/*.egg-info

@@ -1,8 +1,17 @@
-"""Shared fixtures: paths to ../shared, a fresh store on a real SQLite file or a real PostgreSQL database."""
+"""Shared fixtures: the vendored gold sets, paths to ../shared, a fresh store on a real SQLite file or a real
+PostgreSQL database; and the closing line that counts the tests skipped for lack of ../shared.
+
+The dev gold sets are vendored under tests/data/gold (licences in tests/data/gold/LICENCES.md), so the quality
+gates run on a fresh clone. Only what may not be vendored is read from ../shared: the seed article (no stated
+licence), the ontology summary (ontology/PLOVER.md), training data and resources. A test that needs one of them
+asks for its fixture, which skips with "needs ../shared/<kind>" when it is missing; the run then says how many.
+"""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,25 +21,88 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 SEED = SHARED / "seed" / "000_780395971d1f23d5.txt"
-GOLD = SHARED / "gold"
+GOLD = ROOT / "tests" / "data" / "gold"  # vendored copies of ../shared/gold (tests/test_gold_vendored.py)
+SHARED_GOLD = SHARED / "gold"
+PLOVER_MANUAL = SHARED / "ontology" / "PLOVER.md"
 SEED_PUBLISHED = "2025-10-10"
 
+# What a test may skip for when ../shared is not beside the checkout (nothing else of ../shared may be needed).
+SHARED_KINDS = ("training", "resources", "seed", "ontology")
+_NEEDS = re.compile(r"needs \.\./shared/(\w+)")
+
+
+def need_shared(kind: str, path: Path) -> Path:
+    """``path`` under ../shared, or skip the test with a reason the closing summary counts."""
+    assert kind in SHARED_KINDS, kind
+    if not path.exists():
+        pytest.skip(f"needs ../shared/{kind} ({path.relative_to(SHARED)} is not beside the checkout)")
+    return path
+
 
 @pytest.fixture(scope="session")
-def shared_dir() -> Path:
-    if not SHARED.is_dir():
-        pytest.skip("../shared is not beside the project")
-    return SHARED
+def seed_path() -> Path:
+    """The seed article: real input with no stated licence, so it is not vendored."""
+    return need_shared("seed", SEED)
 
 
 @pytest.fixture(scope="session")
-def seed_path(shared_dir: Path) -> Path:
-    return SEED
+def news_article(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A whole news article, for tests that any article will do (engines agree, a store matches, a bound holds).
+
+    The seed when ../shared is beside the checkout (real input: MT artefacts, hashtags, nested claims); else
+    the shipped demo corpus's wire texts (fiction, MIT) as one article, so such tests need not skip. Tests of
+    what the seed itself says ask for ``seed_path``.
+    """
+    if SEED.is_file():
+        return SEED
+    wire = ROOT / "src" / "brinkwatch" / "demo" / "wire.jsonl"
+    rows = [json.loads(line) for line in wire.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts = [r["text"] for r in rows if "<" not in r["text"]]  # not the hostile item: a plain-text article
+    path = tmp_path_factory.mktemp("article") / "demo_article.txt"
+    path.write_text("\n\n".join(texts) + "\n", encoding="utf-8")
+    return path
 
 
 @pytest.fixture(scope="session")
-def gold_dir(shared_dir: Path) -> Path:
+def plover_manual() -> Path:
+    """../shared/ontology/PLOVER.md, the ontology summary the vocabularies are checked against."""
+    return need_shared("ontology", PLOVER_MANUAL)
+
+
+@pytest.fixture(scope="session")
+def training_dir() -> Path:
+    return need_shared("training", SHARED / "training")
+
+
+@pytest.fixture(scope="session")
+def resources_dir() -> Path:
+    return need_shared("resources", SHARED / "resources")
+
+
+@pytest.fixture(scope="session")
+def gold_dir() -> Path:
+    """The vendored dev gold sets: always there, never a reason to skip."""
+    assert (GOLD / "plover_gsr_dev.jsonl").is_file(), f"{GOLD}: the vendored gold sets are missing"
     return GOLD
+
+
+def _skip_reason(report: pytest.TestReport) -> str:
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:
+        return str(longrepr[2])
+    return str(longrepr)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line: how many tests were skipped for lack of ../shared, and for what."""
+    counts = dict.fromkeys(SHARED_KINDS, 0)
+    for report in terminalreporter.stats.get("skipped", []):
+        match = _NEEDS.search(_skip_reason(report))
+        if match:
+            kind = match.group(1)
+            counts[kind] = counts.get(kind, 0) + 1
+    detail = ", ".join(f"{kind}: {n}" for kind, n in counts.items())
+    terminalreporter.write_line(f"skipped for lack of ../shared: {sum(counts.values())} ({detail})")
 
 
 @pytest.fixture(scope="session")

@@ -223,10 +223,10 @@ def test_post_refuses_bad_bodies(writer: Any) -> None:
     assert writer.get("/api/stats").json()["articles"] == 0
 
 
-def test_post_ingests_through_the_pipeline(writer: Any, seed_path: Path) -> None:
+def test_post_ingests_through_the_pipeline(writer: Any, news_article: Path) -> None:
     doc = {
         "title": f"{SCRIPT} Seed report",
-        "text": seed_path.read_text(encoding="utf-8"),
+        "text": news_article.read_text(encoding="utf-8"),
         "published": "2025-10-10",
         "source": "Seed Wire",
         "tags": ["seed"],

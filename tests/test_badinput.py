@@ -127,7 +127,7 @@ def test_bad_records(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("db_kind", ["sqlite"])
-def test_matrix_in_one_cli_call(tmp_path: Path, seed_path: Path, db_kind: str) -> None:
+def test_matrix_in_one_cli_call(tmp_path: Path, news_article: Path, db_kind: str) -> None:
     bad = tmp_path / "bad"
     expected = make_bad(bad)
     good = tmp_path / "good"
@@ -139,7 +139,7 @@ def test_matrix_in_one_cli_call(tmp_path: Path, seed_path: Path, db_kind: str) -
     db = str(tmp_path / "m.db")
     args = [
         "ingest",
-        str(seed_path),
+        str(news_article),
         str(good),
         *(str(bad / n) for n in expected),
         str(tmp_path / "missing.txt"),

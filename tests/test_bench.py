@@ -16,7 +16,7 @@ from brinkwatch.dev import bench
 
 
 @pytest.mark.slow
-def test_bench_quick_reports_every_figure(tmp_path: Path, gold_dir: Path, seed_path: Path) -> None:
+def test_bench_quick_reports_every_figure(tmp_path: Path, gold_dir: Path, news_article: Path) -> None:
     out = tmp_path / "results"
     proc = subprocess.run(
         [
@@ -28,7 +28,7 @@ def test_bench_quick_reports_every_figure(tmp_path: Path, gold_dir: Path, seed_p
             "--gold",
             str(gold_dir),
             "--text",
-            str(seed_path),
+            str(news_article),
             "--out",
             str(out),
         ],

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -42,7 +43,7 @@ def test_memory_curve_is_the_running_peak_per_tenth() -> None:
 def test_stored_articles_reads_a_store_or_says_none(tmp_path: Path) -> None:
     assert bench_scale.stored_articles(tmp_path / "missing.db") is None
     db = tmp_path / "x.db"
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn, conn:  # commits, then closes (3.13 warns on an unclosed one)
         conn.execute("CREATE TABLE articles (id INTEGER PRIMARY KEY)")
         conn.executemany("INSERT INTO articles (id) VALUES (?)", [(i,) for i in range(7)])
     assert bench_scale.stored_articles(db) == 7
@@ -57,7 +58,7 @@ def test_resume_stage_kills_resumes_and_compares(tmp_path: Path, gold_dir: Path)
     assert out["stats"]["articles"] == 160 and out["stats"]["events"] > 0 and out["stats"]["incidents"] > 0
     # the comparison sees a difference: drop one incident from the resumed store
     cut, clean = tmp_path / "resume-cut.db", tmp_path / "resume-clean.db"
-    with sqlite3.connect(cut) as conn:
+    with closing(sqlite3.connect(cut)) as conn, conn:
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("DELETE FROM incidents WHERE id = (SELECT min(id) FROM incidents)")
     a, b = bench_scale._fingerprint(cut), bench_scale._fingerprint(clean)

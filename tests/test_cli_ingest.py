@@ -21,15 +21,15 @@ def stats(db: str) -> dict[str, int]:
     return json.loads(result.stdout)  # type: ignore[no-any-return]
 
 
-def test_seed_twice_gives_identical_stats(tmp_path: Path, seed_path: Path) -> None:
+def test_seed_twice_gives_identical_stats(tmp_path: Path, news_article: Path) -> None:
     db = str(tmp_path / "seed.db")
-    first = runner.invoke(app, ["ingest", str(seed_path), "--db", db, "--published", "2025-10-10"])
+    first = runner.invoke(app, ["ingest", str(news_article), "--db", db, "--published", "2025-10-10"])
     assert first.exit_code == 0, first.output
     assert first.stdout.startswith("ingested 1 articles (0 duplicates, 0 unchanged, 0 skipped),")
     assert first.stderr == ""  # no progress bar in a pipe
     once = stats(db)
     assert set(once) >= KEYS and once["articles"] == 1 and once["sentences"] > 5 and once["failed"] == 0
-    second = runner.invoke(app, ["ingest", str(seed_path), "--db", db, "--published", "2025-10-10"])
+    second = runner.invoke(app, ["ingest", str(news_article), "--db", db, "--published", "2025-10-10"])
     assert second.exit_code == 0 and "0 articles (0 duplicates, 1 unchanged" in second.stdout
     assert stats(db) == once
     with Store(db) as store:
@@ -38,9 +38,9 @@ def test_seed_twice_gives_identical_stats(tmp_path: Path, seed_path: Path) -> No
         assert tuple(row) == ("2025-10-10", "en", "extracted")
 
 
-def test_events_command(tmp_path: Path, seed_path: Path) -> None:
+def test_events_command(tmp_path: Path, news_article: Path) -> None:
     db = str(tmp_path / "e.db")
-    assert runner.invoke(app, ["ingest", str(seed_path), "--db", db, "--published", "2025-10-10"]).exit_code == 0
+    assert runner.invoke(app, ["ingest", str(news_article), "--db", db, "--published", "2025-10-10"]).exit_code == 0
     as_json = runner.invoke(app, ["events", "--db", db, "--json", "--limit", "500"])
     assert as_json.exit_code == 0, as_json.output
     events = json.loads(as_json.stdout)

@@ -15,13 +15,13 @@ from brinkwatch.pipeline import engines
 SEED_PUBLISHED = "2025-10-10"
 
 
-def _corpus(gold_dir: Path, seed_path: Path) -> list[Article]:
+def _corpus(gold_dir: Path, news_article: Path) -> list[Article]:
     lines = (gold_dir / "plover_gsr_dev.jsonl").read_text(encoding="utf-8").splitlines()
     arts = [
         Article(doc_id=f"gsr-{i}", text=json.loads(line)["text"], published="2016-12-01", language="en")
         for i, line in enumerate(lines[:20])
     ]
-    arts.append(Article(doc_id="seed", text=seed_path.read_text(encoding="utf-8"), published=SEED_PUBLISHED))
+    arts.append(Article(doc_id="seed", text=news_article.read_text(encoding="utf-8"), published=SEED_PUBLISHED))
     return arts
 
 
@@ -40,8 +40,8 @@ def _sentences(results: list[Any]) -> list[tuple[str, int, int, int]]:
 
 
 @pytest.mark.slow
-def test_dask_and_local_give_the_same_events(gold_dir: Path, seed_path: Path) -> None:
-    articles = _corpus(gold_dir, seed_path)
+def test_dask_and_local_give_the_same_events(gold_dir: Path, news_article: Path) -> None:
+    articles = _corpus(gold_dir, news_article)
     settings = Settings(n_process=2, batch_size=4)  # 6 batches over 2 worker processes
     local = _local(articles, settings.replace(n_process=1))
     dask = engines.dask_process(articles, settings)
@@ -65,8 +65,8 @@ def test_worker_count_follows_settings() -> None:
 
 
 @pytest.mark.slow
-def test_process_pool_gives_the_same_as_local(gold_dir: Path, seed_path: Path) -> None:
-    articles = _corpus(gold_dir, seed_path)
+def test_process_pool_gives_the_same_as_local(gold_dir: Path, news_article: Path) -> None:
+    articles = _corpus(gold_dir, news_article)
     settings = Settings(n_process=2, batch_size=5)
     local = _local(articles, settings.replace(n_process=1))
     with engines.process_pool(settings) as pool:

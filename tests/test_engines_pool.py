@@ -13,12 +13,12 @@ from brinkwatch.pipeline import run as pipeline
 from brinkwatch.store.writer import Store
 
 
-def _corpus(gold_dir: Path, seed_path: Path, out: Path) -> Path:
+def _corpus(gold_dir: Path, news_article: Path, out: Path) -> Path:
     lines = (gold_dir / "plover_gsr_dev.jsonl").read_text(encoding="utf-8").splitlines()[:24]
     rows = [
         {"id": f"gsr-{i}", "text": json.loads(line)["text"], "published": "2016-12-01"} for i, line in enumerate(lines)
     ]
-    rows.append({"id": "seed", "text": seed_path.read_text(encoding="utf-8"), "published": "2025-10-10"})
+    rows.append({"id": "seed", "text": news_article.read_text(encoding="utf-8"), "published": "2025-10-10"})
     out.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
     return out
 
@@ -33,9 +33,9 @@ def _stored(db: str) -> tuple[list[str], list[tuple[object, ...]]]:
 
 @pytest.mark.slow
 def test_one_and_two_processes_store_the_same(
-    gold_dir: Path, seed_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    gold_dir: Path, news_article: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    src = _corpus(gold_dir, seed_path, tmp_path / "in.jsonl")
+    src = _corpus(gold_dir, news_article, tmp_path / "in.jsonl")
     # a small corpus: let the pool start anyway (it normally waits for rounds worth two processes)
     monkeypatch.setattr(step, "MIN_ARTICLES_PER_PROCESS", 1)
     monkeypatch.setattr(step, "MIN_CHARS_PER_PROCESS", 1)

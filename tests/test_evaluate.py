@@ -11,15 +11,20 @@ from typer.testing import CliRunner
 
 from brinkwatch.cli import app
 from brinkwatch.core.records import Event, Party
+from brinkwatch.dev import evaluate
 from brinkwatch.dev.evaluate import (
+    GOLD_FILES,
+    SEED_FILE,
     cameo_crosswalk,
     classification_report,
     factuality_predictions,
     find_gold_dir,
+    find_seed,
     igo_codes,
     label_of,
     pearson,
     read_jsonl,
+    report_lines,
     run_eval,
     score_cameo,
     score_events,
@@ -230,10 +235,46 @@ def test_eval_command_usage_errors(tmp_path: Path) -> None:
         run_eval("all", tmp_path / "x.jsonl")
 
 
-def test_find_gold_dir(tmp_path: Path, gold_dir: Path) -> None:
-    assert find_gold_dir(gold_dir.parent.parent) == gold_dir
+def test_find_gold_dir_prefers_shared_then_the_vendored_copies(tmp_path: Path) -> None:
     (tmp_path / "shared" / "gold").mkdir(parents=True)
     (tmp_path / "shared" / "gold" / "plover_gsr_dev.jsonl").write_text("", encoding="utf-8")
     project = tmp_path / "project"
-    project.mkdir()
+    (project / "tests" / "data" / "gold").mkdir(parents=True)
+    (project / "tests" / "data" / "gold" / "plover_gsr_dev.jsonl").write_text("", encoding="utf-8")
     assert find_gold_dir(project) == tmp_path / "shared" / "gold"
+    alone = tmp_path / "alone" / "project"  # a fresh clone with no ../shared: the vendored copies
+    (alone / "tests" / "data" / "gold").mkdir(parents=True)
+    (alone / "tests" / "data" / "gold" / "factuality_meantime_dev.jsonl").write_text("", encoding="utf-8")
+    assert find_gold_dir(alone) == alone / "tests" / "data" / "gold"
+
+
+def test_this_checkout_finds_its_gold(gold_dir: Path) -> None:
+    shared_gold = gold_dir.parents[2].parent / "shared" / "gold"
+    assert find_gold_dir(gold_dir.parents[2]) == (shared_gold if shared_gold.is_dir() else gold_dir)
+
+
+def test_find_seed_beside_the_gold(tmp_path: Path) -> None:
+    (tmp_path / "shared" / "gold").mkdir(parents=True)
+    (tmp_path / "shared" / "seed").mkdir(parents=True)
+    seed = tmp_path / "shared" / "seed" / SEED_FILE
+    seed.write_text("NATO met in Brussels.", encoding="utf-8")
+    assert find_seed(tmp_path / "shared" / "gold") == seed
+
+
+def test_eval_all_without_the_seed_scores_the_gold_and_says_so(
+    tmp_path: Path, gold_dir: Path, nlp: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fresh clone has the vendored gold but no seed: `eval all` scores the three sets, reports the seed skipped."""
+    small = tmp_path / "tests" / "data" / "gold"
+    small.mkdir(parents=True)
+    for name in GOLD_FILES.values():
+        first = (gold_dir / name).read_text(encoding="utf-8").splitlines()[0]
+        (small / name).write_text(first + "\n", encoding="utf-8")
+    monkeypatch.setattr(evaluate, "find_seed", lambda *a, **k: None)
+    results = run_eval("all", nlp=nlp, gold_dir=small)
+    assert list(results) == ["events", "cameo", "factuality", "seed"]
+    assert results["events"]["n"] == 1 and results["cameo"]["n"] == 1 and results["factuality"]["n"] >= 1
+    assert "no seed article found" in results["seed"]["skipped"]
+    assert any(line.startswith("  skipped: no seed article") for line in report_lines(results))
+    with pytest.raises(FileNotFoundError, match="no seed article found"):
+        run_eval("seed", nlp=nlp, gold_dir=small)

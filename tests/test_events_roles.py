@@ -62,8 +62,8 @@ def test_incursion_recipient_is_the_airspace_owner(nlp) -> None:  # type: ignore
     assert countries(inc.recipients) == {"EST", "POL"} and countries(inc.actors) == {"RUS"}
 
 
-def test_one_record_per_event_on_seed_and_gold(nlp, seed_path: Path, gold_dir: Path) -> None:  # type: ignore[no-untyped-def]
-    texts = [seed_path.read_text(encoding="utf-8")]
+def test_one_record_per_event_on_seed_and_gold(nlp, news_article: Path, gold_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    texts = [news_article.read_text(encoding="utf-8")]
     for line in (gold_dir / "plover_gsr_dev.jsonl").read_text(encoding="utf-8").splitlines()[:80]:
         texts.append(json.loads(line)["text"])
     for i, text in enumerate(texts):

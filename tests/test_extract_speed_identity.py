@@ -28,13 +28,13 @@ PUB = "2025-10-10"
 
 
 @pytest.fixture(scope="module")
-def docs(nlp, gold_dir: Path, seed_path: Path) -> list:  # type: ignore[no-untyped-def]
+def docs(nlp, gold_dir: Path, news_article: Path) -> list:  # type: ignore[no-untyped-def]
     texts = []
     for name in ("plover_gsr_dev.jsonl", "petrarch2_gsr_afp.jsonl"):
         lines = (gold_dir / name).read_text(encoding="utf-8").splitlines()
         sents = [json.loads(line)["text"] for line in lines if line.strip()]
         texts.extend(" ".join(sents[k : k + 6]) for k in range(0, len(sents), 6))
-    texts.append(seed_path.read_text(encoding="utf-8"))
+    texts.append(news_article.read_text(encoding="utf-8"))
     texts += ["", "  \n ", "Hi", "#a #b #c", "1 2 3 4 5"]
     return list(nlp.pipe(texts))
 

@@ -157,10 +157,10 @@ def test_english_shortcut_never_claims_another_language() -> None:
         assert detect_language(row["text"]) == row["language"]  # the classifier still decides them
 
 
-def test_english_shortcut_agrees_with_the_classifier_on_english_gold(gold_dir: Path, seed_path: Path) -> None:
+def test_english_shortcut_agrees_with_the_classifier_on_english_gold(gold_dir: Path, news_article: Path) -> None:
     import py3langid
 
-    texts = [seed_path.read_text(encoding="utf-8")]
+    texts = [news_article.read_text(encoding="utf-8")]
     with (gold_dir / "plover_gsr_dev.jsonl").open(encoding="utf-8") as fh:
         rows = [json.loads(line) for line in fh if line.strip()]
     sentences = [str(r.get("text") or r.get("sentence") or "") for r in rows]

@@ -18,9 +18,9 @@ def _number(cell: str) -> float:
     return float(match.group(1).replace("−", "-"))
 
 
-def _manual_table(shared_dir: Path) -> dict[str, tuple[int, float, dict[str, float]]]:
+def _manual_table(plover_manual: Path) -> dict[str, tuple[int, float, dict[str, float]]]:
     """type → (quad, score, {mode: score}) from PLOVER.md's table of the 16 types."""
-    text = (shared_dir / "ontology" / "PLOVER.md").read_text(encoding="utf-8")
+    text = plover_manual.read_text(encoding="utf-8")
     table: dict[str, tuple[int, float, dict[str, float]]] = {}
     for line in text.splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
@@ -49,8 +49,8 @@ def test_sixteen_types_in_four_quads() -> None:
         assert (info.score > 0) == (info.quad in (1, 2)), name  # cooperation above zero (REQUEST is 0)
 
 
-def test_types_match_the_manual(shared_dir: Path) -> None:
-    manual = _manual_table(shared_dir)
+def test_types_match_the_manual(plover_manual: Path) -> None:
+    manual = _manual_table(plover_manual)
     assert list(manual) == list(PLOVER_TYPES)
     for name, (quad, score, modes) in manual.items():
         info = plover_types()[name]
@@ -70,7 +70,7 @@ def test_scores_of_types_and_modes() -> None:
         quad_of("DEMAND")
 
 
-def test_every_type_has_a_cameo_root(shared_dir: Path) -> None:
+def test_every_type_has_a_cameo_root() -> None:
     roots = cameo_roots()
     assert set(roots) == set(PLOVER_TYPES)
     covered = [r for rs in roots.values() for r in rs]
@@ -78,8 +78,12 @@ def test_every_type_has_a_cameo_root(shared_dir: Path) -> None:
     assert set(covered) == {f"{i:02d}" for i in range(2, 21)}  # 01 (public statement) has no PLOVER type
     for t in PLOVER_TYPES:
         assert cameo_root(t) == roots[t][0]
+
+
+def test_cameo_roots_match_the_manual(plover_manual: Path) -> None:
+    roots = cameo_roots()
     # the manual's crosswalk: "NN name goldstein → TYPE[S]" items separated by "·"
-    text = (shared_dir / "ontology" / "PLOVER.md").read_text(encoding="utf-8").split("## CAMEO root codes", 1)[1]
+    text = plover_manual.read_text(encoding="utf-8").split("## CAMEO root codes", 1)[1]
     items = [i.strip() for i in text.split("\n", 1)[1].replace("\n", " ").split("·")]
     assert len(items) == 20
     pairs = [(item.split(" ", 1)[0], t) for item in items for t in re.findall(r"\b[A-Z]{3,}\b", item.split("→")[1])]

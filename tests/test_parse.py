@@ -55,9 +55,9 @@ def test_ruler_sits_before_ner_once(nlp: spacy.language.Language) -> None:
     assert nlp.pipe_names == names
 
 
-def test_ruler_is_cheap(nlp: spacy.language.Language, seed_path: Path) -> None:
+def test_ruler_is_cheap(nlp: spacy.language.Language, news_article: Path) -> None:
     """The ruler alone must run far faster than the parser (measured ~1M tokens/s on a shared 2-core box)."""
-    text = seed_path.read_text(encoding="utf-8")
+    text = news_article.read_text(encoding="utf-8")
     docs = [nlp.make_doc(text) for _ in range(20)]
     ruler = nlp.get_pipe("brinkwatch_actor_ruler")
     start = time.perf_counter()

@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -217,7 +218,7 @@ def test_a_failing_stage_is_named_and_fails_its_article_alone(tmp_path: Path, mo
 
 def _count(db: Path) -> int:
     try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as conn:
+        with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)) as conn:
             return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
     except sqlite3.Error:
         return 0

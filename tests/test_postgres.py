@@ -14,15 +14,15 @@ from brinkwatch.store.writer import Store
 pipeline = pytest.importorskip("brinkwatch.pipeline.run")
 
 
-def _inputs(tmp_path: Path, gold_dir: Path, seed_path: Path) -> list[str]:
+def _inputs(tmp_path: Path, gold_dir: Path, news_article: Path) -> list[str]:
     lines = (gold_dir / "plover_gsr_dev.jsonl").read_text(encoding="utf-8").splitlines()[:40]
     recs = []
     for i in range(0, 40, 4):  # 10 articles of 4 gold sentences each
         texts = [json.loads(x)["text"] for x in lines[i : i + 4]]
         recs.append({"id": f"gsr-{i}", "text": " ".join(texts), "published": "2016-12-0" + str(1 + i % 9)})
-    recs.append({"id": "seed", "text": seed_path.read_text(encoding="utf-8"), "published": "2025-10-10"})
+    recs.append({"id": "seed", "text": news_article.read_text(encoding="utf-8"), "published": "2025-10-10"})
     recs.append(
-        {"id": "seed-copy", "text": seed_path.read_text(encoding="utf-8") + "\n(AFP)", "published": "2025-10-10"}
+        {"id": "seed-copy", "text": news_article.read_text(encoding="utf-8") + "\n(AFP)", "published": "2025-10-10"}
     )
     path = tmp_path / "corpus.jsonl"
     with open(path, "w", encoding="utf-8") as fh:
@@ -58,8 +58,8 @@ def _record(url: str, inputs: list[str]) -> dict[str, Any]:
 
 
 @pytest.mark.slow
-def test_postgres_ingest_matches_sqlite(tmp_path: Path, pg_url: str, gold_dir: Path, seed_path: Path) -> None:
-    inputs = _inputs(tmp_path, gold_dir, seed_path)
+def test_postgres_ingest_matches_sqlite(tmp_path: Path, pg_url: str, gold_dir: Path, news_article: Path) -> None:
+    inputs = _inputs(tmp_path, gold_dir, news_article)
     lite = _record(str(tmp_path / "lite.db"), inputs)
     pg = _record(pg_url, inputs)
     assert lite["summary"]["stored"] == 12 and lite["summary"]["failed"] == 1

@@ -64,8 +64,10 @@ def test_failed_article_leaves_nothing(db_url: str) -> None:
 
 def test_migrations_are_idempotent(tmp_path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "s.db"
-    v1 = Store(path).version
-    v2 = Store(path).version
+    with Store(path) as first:
+        v1 = first.version
+    with Store(path) as second:
+        v2 = second.version
     assert v1 == v2 >= 1
 
 

@@ -10,7 +10,8 @@ The figures follow ``../shared/gold/README.md``:
   PLOVER type covers (crosswalk ``data/events/cameo.yaml``, via :mod:`brinkwatch.lexicon.ontology`).
 - factuality (MEANTIME): macro-F1 over asserted / uncertain / denied, Pearson r and MAE of the −3 … +3 score.
 
-Only this module (and the ``eval`` command) may look for ``../shared/gold``; the product never does.
+Only this module (and the ``eval`` command) may look for ``../shared/gold`` (or, in a checkout without it, the
+vendored copies in ``tests/data/gold``); the product never does.
 """
 
 from __future__ import annotations
@@ -76,13 +77,35 @@ def read_jsonl(path: str | Path) -> list[dict[str, Any]]:
     return records
 
 
+def _bases(start: str | Path | None) -> list[Path]:
+    """Where to look: ``start`` (default: the current directory), then the checkout this module runs from."""
+    return [Path(start) if start else Path.cwd(), Path(__file__).resolve().parents[3]]
+
+
 def find_gold_dir(start: str | Path | None = None) -> Path | None:
-    """``../shared/gold`` relative to ``start`` (default: the current directory) or the repository root."""
-    bases = [Path(start) if start else Path.cwd(), Path(__file__).resolve().parents[3]]
-    for base in bases:
-        for cand in (base / "shared" / "gold", base.parent / "shared" / "gold", base / "gold"):
+    """The dev gold sets: ``../shared/gold`` relative to ``start`` (default: the current directory), or, in a
+    checkout without ``../shared``, its vendored copies in ``tests/data/gold`` (the same files: the test suite
+    checks their sha256); then the same beside the checkout this module runs from. None when none is there."""
+    for base in _bases(start):
+        for cand in (
+            base / "shared" / "gold",
+            base.parent / "shared" / "gold",
+            base / "gold",
+            base / "tests" / "data" / "gold",
+        ):
             if (cand / GOLD_FILES["events"]).is_file() or (cand / GOLD_FILES["factuality"]).is_file():
                 return cand
+    return None
+
+
+def find_seed(gold_dir: Path | None = None, start: str | Path | None = None) -> Path | None:
+    """The seed article, ``../shared/seed/<SEED_FILE>``: beside ``gold_dir`` first, then as for the gold.
+    It is never vendored (it has no stated licence)."""
+    cands = [gold_dir.parent / "seed"] if gold_dir else []
+    cands += [c for b in _bases(start) for c in (b / "shared" / "seed", b.parent / "shared" / "seed", b / "seed")]
+    for cand in cands:
+        if (cand / SEED_FILE).is_file():
+            return cand / SEED_FILE
     return None
 
 
@@ -444,7 +467,9 @@ def run_eval(
     """Score one dev set (``events`` | ``cameo`` | ``factuality`` | ``seed``) or ``all`` of them.
 
     ``path`` overrides the gold file (or the seed text) for a single target; otherwise files are looked
-    up in ``gold_dir`` or by :func:`find_gold_dir`. Raises FileNotFoundError when a file cannot be found.
+    up in ``gold_dir`` or by :func:`find_gold_dir` (the seed by :func:`find_seed`). Raises FileNotFoundError
+    when a file cannot be found — except the seed under ``all``: a checkout without ``../shared`` scores the
+    vendored gold sets and reports the seed as ``{"skipped": reason}``.
     ``scorer``: who scores factuality ("model" or "rules", see ``factuality_predictions``).
     """
     if what not in EVAL_TARGETS:
@@ -457,10 +482,19 @@ def run_eval(
     for name in names:
         if path is not None:
             file = Path(path)
-        elif base is None:
-            raise FileNotFoundError("no gold directory found (looked for ../shared/gold); pass the file")
         elif name == "seed":
-            file = base.parent / "seed" / SEED_FILE
+            seed = find_seed(base)
+            if seed is None:
+                reason = f"no seed article found (looked for ../shared/seed/{SEED_FILE})"
+                if what == "all":
+                    results[name] = {"skipped": reason}
+                    continue
+                raise FileNotFoundError(reason + "; pass the file")
+            file = seed
+        elif base is None:
+            raise FileNotFoundError(
+                "no gold directory found (looked for ../shared/gold and tests/data/gold); pass the file"
+            )
         else:
             file = base / GOLD_FILES[name]
         if not file.is_file():
@@ -482,7 +516,9 @@ def report_lines(results: dict[str, dict[str, Any]]) -> list[str]:
     lines: list[str] = []
     for name, r in results.items():
         lines.append(f"[{name}] {r.get('file', '')}")
-        if name == "events":
+        if "skipped" in r:
+            lines.append(f"  skipped: {r['skipped']}")
+        elif name == "events":
             lines.append(
                 f"  sentences {r['n']}  type recall {r['type_recall']:.3f}  triple recall {r['triple_recall']:.3f}"
                 f"  events/sentence {r['events_per_sentence']:.2f}"
