@@ -174,6 +174,8 @@ def raw_features(p: Proposal, sent: Span) -> dict[str, Any]:
         "same_country": int(
             bool({a.country for a in p.actors if a.country != "UNK"} & {r.country for r in p.recipients})
         ),
+        "same_code": int(bool({a.code for a in p.actors} & {r.code for r in p.recipients})),  # internal
+        "noun_modifier": int(t.dep_ == "pobj" and t.head.dep_ == "prep" and t.head.head.pos_ in ("NOUN", "PROPN")),
         "subj_pos": subj.pos_ if subj is not None else None,
         "subj_ent": subj.ent_type_ or None if subj is not None else None,
         "subj_bare_plural": int(
@@ -284,7 +286,7 @@ def model() -> EventModel | None:
         return None
     import lightgbm
 
-    booster = lightgbm.Booster(model_str=text)
+    booster = lightgbm.Booster(model_str=text, params={"num_threads": 1})
     return EventModel(
         booster=booster,
         names=list(meta["features"]),
