@@ -24,13 +24,14 @@ def _settings(db: str | None, **overrides: Any) -> Settings:
     return Settings.from_env(db=db, **overrides)
 
 
-def _open_store(settings: Settings) -> Any:
+def open_store(settings: Settings) -> Any:
+    from brinkwatch.store.db import describe
     from brinkwatch.store.writer import Store
 
     try:
         return Store(settings.db)
-    except Exception as exc:  # a bad URL / unreachable server is one clean line
-        raise fail(f"cannot open store {_redacted(settings.db)}: {type(exc).__name__}: {exc}") from None
+    except Exception as exc:  # a bad URL, an unreachable server, another program's database: one clean line
+        raise fail(f"cannot open store {_redacted(settings.db)}: {describe(exc)}") from None
 
 
 def _redacted(db: str) -> str:
@@ -97,7 +98,7 @@ def run_ingest(
     from brinkwatch.core.errors import PipelineError
     from brinkwatch.pipeline.run import ingest
 
-    store = _open_store(settings)
+    store = open_store(settings)
     start = time.perf_counter()
     try:
         with _progress_bar() as progress:
@@ -158,7 +159,7 @@ def events_cmd(
     """List stored events, newest first."""
     since = _check_date(since, "--since")
     until = _check_date(until, "--until")
-    store = _open_store(_settings(db))
+    store = open_store(_settings(db))
     try:
         events = store.events(
             event_type=event_type,
@@ -190,7 +191,7 @@ def stats_cmd(
     as_json: bool = typer.Option(False, "--json", help="JSON object instead of lines."),
 ) -> None:
     """Counts of articles, duplicates, sentences, events, incidents and failures in the store."""
-    store = _open_store(_settings(db))
+    store = open_store(_settings(db))
     try:
         stats = store.stats()
     finally:
@@ -268,7 +269,7 @@ def demo_cmd(
     settings = _settings(db)
     with resources.as_file(corpus) as path:
         summary = run_ingest([str(path / name) for name in files], settings)
-    store = _open_store(settings)
+    store = open_store(settings)
     try:
         for k, v in store.stats().items():
             typer.echo(f"{k}: {v}")

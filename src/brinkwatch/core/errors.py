@@ -25,3 +25,12 @@ class StageError(BrinkwatchError):
     def __init__(self, stage: str, field: str, cause: BaseException) -> None:
         self.stage, self.field, self.cause = stage, field, cause
         super().__init__(f"{stage} failed on {field} ({type(cause).__name__}: {cause})")
+
+
+class StoreError(BrinkwatchError):
+    """The store cannot be used: not a brinkwatch store, a newer schema than this code, unreachable. One line."""
+
+
+class StoreWriteError(StoreError):
+    """The store cannot be written (disk full, read-only, I/O error, connection lost): nothing more can be
+    stored, so the run stops; ``reason`` is one line."""

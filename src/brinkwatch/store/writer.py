@@ -52,7 +52,12 @@ class Store:
     def __init__(self, db: str | os.PathLike[str] | None = None, *, engine: sa.Engine | None = None) -> None:
         self.url = dbmod.resolve_url(db) if engine is None else str(engine.url)
         self.engine = engine if engine is not None else dbmod.make_engine(db)
-        self.version = dbmod.migrate(self.engine)
+        try:
+            self.version = dbmod.migrate(self.engine)
+        except BaseException:
+            if engine is None:
+                self.engine.dispose()
+            raise
 
     @property
     def dialect(self) -> str:
