@@ -33,4 +33,7 @@ class StoreError(BrinkwatchError):
 
 class StoreWriteError(StoreError):
     """The store cannot be written (disk full, read-only, I/O error, connection lost): nothing more can be
-    stored, so the run stops; ``reason`` is one line."""
+    stored, so the run stops. The message is one line; ``summary`` (an ``IngestSummary``), when an ingest
+    raised it, holds what was done and the failures that could not be recorded in the store."""
+
+    summary: object = None

@@ -199,7 +199,11 @@ def process_pool(settings: Settings, *, fork: bool | None = None) -> Iterator[Po
         with ProcessPoolExecutor(
             max_workers=n, mp_context=ctx, initializer=_start_worker, initargs=(settings.spacy_model, os.getpid())
         ) as executor:
-            yield PoolClient(executor, n)
+            try:
+                yield PoolClient(executor, n)
+            except BaseException:  # the run stops: tasks not yet started are dropped, not parsed
+                executor.shutdown(wait=True, cancel_futures=True)
+                raise
     finally:
         if fork:
             gc.unfreeze()  # a long-lived caller (the web server, tests) collects as before

@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from brinkwatch.core.errors import PipelineError
+from brinkwatch.core.errors import PipelineError, StoreWriteError
 from brinkwatch.core.records import Article, Event, IngestSummary, InputFailure, Sentence
 from brinkwatch.core.settings import Settings
 from brinkwatch.ingest import dedup
@@ -41,6 +41,7 @@ from brinkwatch.ingest import sources as sources
 from brinkwatch.ingest.normalize import normalize
 from brinkwatch.pipeline import engines
 from brinkwatch.pipeline.process import Processed, parse_processes, process
+from brinkwatch.store import db as dbmod
 from brinkwatch.store.writer import Store, StoredArticle
 
 Progress = Callable[[int, int | None], None]
@@ -198,7 +199,7 @@ class _Run:
         """9. merge the stored events into incidents (the result does not depend on when this runs)."""
         from brinkwatch.analyze import incidents
 
-        with self.timed("incidents"):
+        with self.timed("incidents"), _store_writes():
             incidents.refresh(self.store)
         self.merged_events = self.summary.events
 
@@ -212,9 +213,11 @@ class _Run:
         return self._index
 
     def fail(self, origin: str, reason: str) -> None:
+        """Report a bad input (kept in the summary first: a store that cannot record it stops the run)."""
         failure = InputFailure(origin=origin, reason=reason)
-        self.store.record_failure(failure.origin, failure.reason)
         self.summary.failures.append(failure)
+        with _store_writes():
+            self.store.record_failure(failure.origin, failure.reason)
 
     # -------------------------------------------------------------------------------- rounds
     def submit(self, batch: list[Article]) -> None:
@@ -395,6 +398,9 @@ class _Run:
                     item.status, item.duplicate_of, item.similarity = "duplicate", target, p.similarity
             aid = self.store.write_article(item)
         except Exception as exc:  # the transaction rolled back: nothing half-written
+            why = dbmod.unwritable(exc)
+            if why is not None:  # no later article can be stored either: stop the run
+                raise StoreWriteError(why) from exc
             if self.store.article_by_hash(p.text_hash) is not None:  # another writer stored it meanwhile
                 self.summary.unchanged += 1
             else:
@@ -407,6 +413,20 @@ class _Run:
         self.summary.duplicates += item.status == "duplicate"
         self.summary.skipped += item.status == "skipped"
         self.summary.events += len(events)
+
+
+@contextlib.contextmanager
+def _store_writes() -> Iterator[None]:
+    """A write the run cannot go on without: a store that cannot be written raises StoreWriteError."""
+    try:
+        yield
+    except StoreWriteError:
+        raise
+    except Exception as exc:
+        why = dbmod.unwritable(exc)
+        if why is None:
+            raise
+        raise StoreWriteError(why) from exc
 
 
 def _unique_events(events: list[Event]) -> list[Event]:
@@ -456,7 +476,8 @@ def ingest(
     stdin: Any = None,
     timings: dict[str, float] | None = None,
 ) -> IngestSummary:
-    """Ingest every input into ``store``; bad inputs are recorded and returned, the batch goes on.
+    """Ingest every input into ``store``; bad inputs are recorded and returned, the batch goes on. A store
+    that cannot be written stops the run: :class:`StoreWriteError` (its ``summary``: what was done so far).
 
     ``published`` is the date given to articles that carry none (``ingest --published``). ``timings``, if
     given, receives the seconds this process spent per stage: ``start_engine`` (pool start, model load),
@@ -465,31 +486,35 @@ def ingest(
     """
     t_start = time.perf_counter()
     summary = IngestSummary()
-    total = sources.estimate_total(inputs) if progress is not None else None
-    with _engine(engine, scheduler, settings) as (submitter, round_size):
-        run = _Run(store, settings, force, submitter, summary, published)
-        done = 0
+    try:
+        total = sources.estimate_total(inputs) if progress is not None else None
+        with _engine(engine, scheduler, settings) as (submitter, round_size):
+            run = _Run(store, settings, force, submitter, summary, published)
+            done = 0
 
-        def report(n: int) -> None:
-            if progress is not None:
-                progress(n, max(total, n) if total else None)
+            def report(n: int) -> None:
+                if progress is not None:
+                    progress(n, max(total, n) if total else None)
 
-        def finish_oldest() -> None:
-            nonlocal done
-            base = done
-            done += run.finish(tick=lambda i: report(base + i))
-            report(done)
+            def finish_oldest() -> None:
+                nonlocal done
+                base = done
+                done += run.finish(tick=lambda i: report(base + i))
+                report(done)
 
-        # 1. read sources (lazily: a few rounds of articles in memory at a time)
-        for batch in _rounds(sources.iter_articles(inputs, settings, stdin=stdin), round_size, run):
-            summary.seen += len(batch)
-            run.submit(batch)  # 2.–7.: planned here, parsed and extracted by the engine
+            # 1. read sources (lazily: a few rounds of articles in memory at a time)
+            for batch in _rounds(sources.iter_articles(inputs, settings, stdin=stdin), round_size, run):
+                summary.seen += len(batch)
+                run.submit(batch)  # 2.–7.: planned here, parsed and extracted by the engine
 
-            while len(run.in_flight) >= ROUNDS_IN_FLIGHT:
-                finish_oldest()  # 8. (while the rounds after it are parsed)
-        while run.in_flight:
-            finish_oldest()
-    run.refresh_incidents()  # 9. the rest (and the copies of stored articles)
+                while len(run.in_flight) >= ROUNDS_IN_FLIGHT:
+                    finish_oldest()  # 8. (while the rounds after it are parsed)
+            while run.in_flight:
+                finish_oldest()
+        run.refresh_incidents()  # 9. the rest (and the copies of stored articles)
+    except StoreWriteError as exc:  # the store cannot be written: what was done so far goes with the error
+        exc.summary = summary
+        raise
     if timings is not None:
         timings.update(run.timings, total=time.perf_counter() - t_start)
     return summary

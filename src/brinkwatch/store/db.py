@@ -8,7 +8,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from brinkwatch.core.errors import StoreError
+from brinkwatch.core.errors import StoreError, StoreWriteError
 from brinkwatch.store import migrations, schema
 
 
@@ -193,3 +193,42 @@ def analyze(engine: sa.Engine) -> None:
     else:
         with engine.begin() as conn:
             conn.execute(sa.text("ANALYZE"))
+
+
+# What a database error says when the store itself cannot take a write (every later write would fail too),
+# as opposed to one article's data being refused.
+SQLITE_UNWRITABLE = (
+    "database or disk is full",
+    "disk i/o error",
+    "readonly database",
+    "unable to open database file",
+    "database is locked",
+    "database disk image is malformed",
+    "file is not a database",
+)
+# PostgreSQL SQLSTATE classes and codes: 08 connection, 53 insufficient resources (disk full, out of memory,
+# too many connections), 57 operator intervention (shutdown), 58 system error (I/O); 25006 read-only
+# transaction
+PG_UNWRITABLE_CLASSES = ("08", "53", "57", "58")
+PG_UNWRITABLE_CODES = ("25006",)
+
+
+def unwritable(exc: BaseException) -> str | None:
+    """One line saying why the store cannot be written at all (disk full, read-only, I/O error, connection
+    lost), or None when ``exc`` is about one write only."""
+    import errno
+
+    if isinstance(exc, StoreWriteError):
+        return str(exc)
+    orig = getattr(exc, "orig", None) or exc
+    if isinstance(orig, OSError) and orig.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO):
+        return f"{type(orig).__name__}: {orig.strerror or orig}"
+    sqlstate = getattr(orig, "sqlstate", None)
+    if isinstance(sqlstate, str) and (sqlstate[:2] in PG_UNWRITABLE_CLASSES or sqlstate in PG_UNWRITABLE_CODES):
+        return describe(exc)
+    if isinstance(exc, sa.exc.DBAPIError) and exc.connection_invalidated:
+        return describe(exc)
+    message = str(orig).lower()
+    if type(orig).__module__.startswith("sqlite3") and any(m in message for m in SQLITE_UNWRITABLE):
+        return describe(exc)
+    return None
