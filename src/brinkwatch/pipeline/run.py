@@ -33,6 +33,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import sqlalchemy as sa
+
 from brinkwatch.core.errors import PipelineError, StoreWriteError
 from brinkwatch.core.records import Article, Event, IngestSummary, InputFailure, Sentence
 from brinkwatch.core.settings import Settings
@@ -135,6 +137,8 @@ class _Plan:
     similarity: float | None = None
     row_id: int | None = None  # the stored article (replace)
     article_id: int | None = None  # set once written
+    copy_of: int | None = None  # an original found, at write, to copy an article another process stored
+    foreign_seen: int = 0  # how many of the run's ``foreign`` originals the index held when this was planned
 
 
 @dataclass(eq=False)
@@ -165,6 +169,8 @@ class _Run:
     summary: IngestSummary
     published: str | None
     _index: dedup.NearDuplicateIndex | None = None
+    seen_id: int = 0  # the last stored original the index holds (later ones are looked up at each write)
+    foreign: list[int] = dataclasses.field(default_factory=list)  # originals other processes stored meanwhile
     timings: dict[str, float] = dataclasses.field(default_factory=dict)  # seconds per stage (see ingest)
 
     @contextlib.contextmanager
@@ -200,15 +206,30 @@ class _Run:
         from brinkwatch.analyze import incidents
 
         with self.timed("incidents"), _store_writes():
-            incidents.refresh(self.store)
+            for attempt in range(1, REFRESH_ATTEMPTS + 1):
+                try:
+                    incidents.refresh(self.store)
+                    break
+                except sa.exc.DBAPIError as exc:
+                    # another process's refresh created the same incident (or wrote between our read and
+                    # write): its chunk is rolled back whole, and the next refresh reads the store as it is now
+                    if attempt == REFRESH_ATTEMPTS or not _concurrent_write(exc):
+                        raise
+                    time.sleep(0.2 * attempt)
         self.merged_events = self.summary.events
 
     @property
     def index(self) -> dedup.NearDuplicateIndex:
         """The near-duplicate index, rebuilt from the store on first use (after the pool has started)."""
         if self._index is None:
+
+            def pairs() -> Iterator[tuple[int, bytes]]:
+                for aid, mh in self.store.iter_minhashes():
+                    self.seen_id = max(self.seen_id, aid)
+                    yield aid, mh
+
             self._index = dedup.NearDuplicateIndex.from_pairs(
-                self.settings.near_duplicate_threshold, self.store.iter_minhashes(), fetch=self.store.minhashes
+                self.settings.near_duplicate_threshold, pairs(), fetch=self.store.minhashes
             )
         return self._index
 
@@ -315,7 +336,7 @@ class _Run:
         key = f"pending:{self.n_pending:012d}"
         self.n_pending += 1
         self.index.add(key, mh)
-        plan = _Plan(art, h, "extract", minhash=mh, key=key)
+        plan = _Plan(art, h, "extract", minhash=mh, key=key, foreign_seen=len(self.foreign))
         self.pending[key] = plan
         return plan
 
@@ -392,11 +413,13 @@ class _Run:
                 item.status, item.reason = "skipped", p.reason
             else:  # duplicate
                 target = p.original.article_id if p.original is not None else p.dup_of
+                if p.original is not None and p.original.copy_of is not None:
+                    target = p.original.copy_of  # its original turned out a copy of another process's article
                 if not isinstance(target, int):
                     item.status, item.reason = "skipped", "near-duplicate of an article that failed"
                 else:
                     item.status, item.duplicate_of, item.similarity = "duplicate", target, p.similarity
-            aid = self.store.write_article(item)
+            aid = self.write_new(p, item)
         except Exception as exc:  # the transaction rolled back: nothing half-written
             why = dbmod.unwritable(exc)
             if why is not None:  # no later article can be stored either: stop the run
@@ -408,11 +431,51 @@ class _Run:
             return
         p.article_id = aid
         if p.key is not None:
-            self.index.rename(p.key, aid)
+            if p.copy_of is None:
+                self.index.rename(p.key, aid)
+            else:
+                self.index.discard(p.key)
         self.summary.stored += 1
         self.summary.duplicates += item.status == "duplicate"
         self.summary.skipped += item.status == "skipped"
-        self.summary.events += len(events)
+        self.summary.events += len(item.events)
+
+    def write_new(self, p: _Plan, item: StoredArticle) -> int:
+        """8. insert a new article under the store's write lock, after adding to the near-duplicate index the
+        originals other processes stored since it was loaded: an original of ours that copies one of them is
+        stored as its copy (two concurrent ingests of a syndicated story keep one original)."""
+        with self.store.write_transaction() as conn:
+            if self._index is not None:
+                fresh = self.store.originals_after(conn, self.seen_id)
+                for aid, mh in fresh:
+                    with contextlib.suppress(ValueError):  # a damaged signature is simply not matched
+                        self._index.add(aid, mh)
+                    self.foreign.append(aid)
+                if fresh:
+                    self.seen_id = fresh[-1][0]
+                since = self.foreign[p.foreign_seen :]  # stored by others after this article was planned
+                if since and p.action == "extract" and p.minhash is not None:
+                    hit = self._index.query(p.minhash, among=set(since))
+                    if hit is not None and isinstance(hit[0], int):
+                        p.copy_of = hit[0]
+                        item.status, item.duplicate_of, item.similarity = "duplicate", hit[0], round(hit[1], 4)
+                        item.sentences, item.events, item.extractor_version = (), (), None
+            aid = self.store.write_article(item, conn)
+        if self._index is not None:
+            self.seen_id = aid  # nothing else was written between the look-up and this article (the lock)
+        return aid
+
+
+REFRESH_ATTEMPTS = 5
+
+
+def _concurrent_write(exc: Exception) -> bool:
+    """A write that collided with another process's (worth running again), not a broken store or bad data."""
+    if isinstance(exc, sa.exc.IntegrityError):
+        return True
+    return "database is locked" in str(getattr(exc, "orig", exc)) or getattr(
+        getattr(exc, "orig", None), "sqlstate", None
+    ) in ("40001", "40P01")  # PostgreSQL serialization failure, deadlock
 
 
 @contextlib.contextmanager

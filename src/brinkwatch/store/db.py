@@ -202,7 +202,6 @@ SQLITE_UNWRITABLE = (
     "disk i/o error",
     "readonly database",
     "unable to open database file",
-    "database is locked",
     "database disk image is malformed",
     "file is not a database",
 )
