@@ -207,23 +207,44 @@ def json_articles(text: str, *, origin: str, name: str) -> Iterator[Article | In
     for i, rec in enumerate(records):
         where = f"{origin}#{i + 1}" if isinstance(obj, list) else origin
         default_id = f"{name}#{i + 1}" if isinstance(obj, list) else name
-        try:
-            yield record_article(rec, origin=origin, default_id=default_id, raw_format="json")
-        except InputError as exc:
-            yield InputFailure(origin=where, reason=str(exc))
+        yield from record_items(rec, where=where, origin=origin, default_id=default_id, raw_format="json")
 
 
-def record_article(rec: Any, *, origin: str, default_id: str, raw_format: str) -> Article:
-    """One JSON record → Article; InputError says what is wrong with it."""
+def record_items(
+    rec: Any, *, where: str, origin: str, default_id: str, raw_format: str
+) -> Iterator[Article | InputFailure]:
+    """One JSON record: a line per bad field (the field ignored), then its Article — or one line why the
+    record itself is refused (no usable text)."""
+    problems: list[str] = []
+    try:
+        article = record_article(rec, origin=origin, default_id=default_id, raw_format=raw_format, problems=problems)
+    except InputError as exc:
+        yield InputFailure(origin=where, reason=str(exc))
+        return
+    for problem in problems:
+        yield InputFailure(origin=where, reason=problem)
+    yield article
+
+
+STRING_FIELDS = ("url", "title", "author", "source", "language")
+
+
+def record_article(
+    rec: Any, *, origin: str, default_id: str, raw_format: str, problems: list[str] | None = None
+) -> Article:
+    """One JSON record → Article; InputError says why the record is refused (no text). A field of the wrong
+    type, or a ``published`` that is no date, is ignored and said in ``problems`` (one line each)."""
     if not isinstance(rec, dict):
         raise InputError(f"record is a {type(rec).__name__}, not an object")
+    bad = problems if problems is not None else []
     text = rec.get("text")
     html = rec.get("html")
     if text is not None and not isinstance(text, str):
         raise InputError("'text' is not a string")
     if html is not None and not isinstance(html, str):
         raise InputError("'html' is not a string")
-    url = _opt_str(rec.get("url"))
+    fields = {name: _string_field(rec, name, bad) for name in STRING_FIELDS}
+    url = fields["url"]
     base: Article | None = None
     if not (text and text.strip()):
         if not (html and html.strip()):
@@ -236,32 +257,76 @@ def record_article(rec: Any, *, origin: str, default_id: str, raw_format: str) -
                 raise
             base = Article(doc_id=default_id, text=fallback, origin=origin)
         text = base.text
-    tags = rec.get("tags") or []
-    if isinstance(tags, str):
-        tags = [t.strip() for t in tags.split(",")]
-    if not isinstance(tags, list):
-        raise InputError("'tags' is not a list")
     rid = rec.get("id")
+    if rid not in (None, "") and (isinstance(rid, bool) or not isinstance(rid, str | int)):
+        bad.append(f"'id' is {_json_type(rid)}, not a string or integer; ignored")
+        rid = None
     return Article(
-        doc_id=str(rid) if rid not in (None, "") and isinstance(rid, str | int) else (url or default_id),
+        doc_id=str(rid) if rid not in (None, "") else (url or default_id),
         text=text.strip(),
-        title=_opt_str(rec.get("title")) or (base.title if base else None),
+        title=fields["title"] or (base.title if base else None),
         url=url,
-        author=_opt_str(rec.get("author")) or (base.author if base else None),
-        source=_opt_str(rec.get("source")) or (base.source if base else None),
-        published=iso_date(rec.get("published") or rec.get("date")) or (base.published if base else None),
-        language=_opt_str(rec.get("language")),
-        tags=[str(t).strip() for t in tags if str(t).strip()],
+        author=fields["author"] or (base.author if base else None),
+        source=fields["source"] or (base.source if base else None),
+        published=_published(rec, bad) or (base.published if base else None),
+        language=fields["language"],
+        tags=_tags(rec.get("tags"), bad),
         origin=origin,
         raw_format=raw_format,
     )
 
 
-def _opt_str(v: Any) -> str | None:
+def _json_type(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true/false"
+    if isinstance(v, int | float):
+        return "a number"
+    if isinstance(v, dict):
+        return "an object"
+    if isinstance(v, list):
+        return "a list"
+    return "a string" if isinstance(v, str) else f"a {type(v).__name__}"
+
+
+def _string_field(rec: dict[str, Any], name: str, bad: list[str]) -> str | None:
+    v = rec.get(name)
     if v is None:
         return None
-    s = str(v).strip()
-    return s or None
+    if not isinstance(v, str):
+        bad.append(f"'{name}' is {_json_type(v)}, not a string; ignored")
+        return None
+    return v.strip() or None
+
+
+def _published(rec: dict[str, Any], bad: list[str]) -> str | None:
+    key = "published" if rec.get("published") not in (None, "") else "date"
+    v = rec.get(key)
+    if v in (None, ""):
+        return None
+    if not isinstance(v, str):
+        bad.append(f"'{key}' is {_json_type(v)}, not a date string; ignored")
+        return None
+    date = iso_date(v)
+    if date is None:
+        bad.append(f"'{key}' {shorten(v, 60)!r} is not a date; ignored")
+    return date
+
+
+def _tags(tags: Any, bad: list[str]) -> list[str]:
+    if tags in (None, ""):
+        return []
+    if isinstance(tags, str):
+        tags = tags.split(",")
+    if not isinstance(tags, list):
+        bad.append(f"'tags' is {_json_type(tags)}, not a list; ignored")
+        return []
+    out = []
+    for t in tags:
+        if not isinstance(t, str):
+            bad.append(f"'tags' holds {_json_type(t)}, not a string; that tag ignored")
+        elif t.strip():
+            out.append(t.strip())
+    return out
 
 
 def iso_date(value: Any) -> str | None:

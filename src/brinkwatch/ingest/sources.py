@@ -58,7 +58,7 @@ from brinkwatch.ingest.formats import (
     html_article,
     iso_date,
     json_articles,
-    record_article,
+    record_items,
     shorten,
     text_article,
 )
@@ -464,10 +464,7 @@ def _jsonl_lines(lines: Any, origin: str, name: str, settings: Settings) -> Iter
         except ValueError as exc:
             yield InputFailure(origin=where, reason=f"invalid JSON ({shorten(str(exc), 80)})")
             continue
-        try:
-            yield record_article(rec, origin=origin, default_id=f"{name}:{lineno}", raw_format="jsonl")
-        except InputError as exc:
-            yield InputFailure(origin=where, reason=str(exc))
+        yield from record_items(rec, where=where, origin=origin, default_id=f"{name}:{lineno}", raw_format="jsonl")
 
 
 def estimate_total(inputs: list[str]) -> int | None:
