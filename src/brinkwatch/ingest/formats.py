@@ -43,15 +43,54 @@ def decode_bytes(data: bytes) -> str:
             text = data.decode(enc, errors="replace")
             break
     else:
-        if b"\x00" in data[:HEAD_BYTES]:
+        wide = bomless_encoding(data[:HEAD_BYTES]) if b"\x00" in data[:HEAD_BYTES] else None
+        if wide is not None:
+            text = data.decode(wide, errors="replace")
+        elif b"\x00" in data[:HEAD_BYTES]:
             raise InputError("binary (NUL bytes), not text")
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            text = _decode_non_utf8(data)
+        else:
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                text = _decode_non_utf8(data)
     if _control_ratio(text) > 0.02:
         raise InputError("binary (control characters), not text")
     return text
+
+
+# Where text in the Latin range has its NUL bytes: (the positions, within each code unit, that are NUL for
+# nearly every character; those that never are)
+_WIDE = (
+    ("utf-32-le", 4, (2, 3), (0,)),
+    ("utf-32-be", 4, (0, 1), (3,)),
+    ("utf-16-le", 2, (1,), (0,)),
+    ("utf-16-be", 2, (0,), (1,)),
+)
+
+
+def bomless_encoding(head: bytes) -> str | None:
+    """UTF-16 or UTF-32 without a byte order mark, recognised by where its NUL bytes fall: text in the Latin
+    range has a NUL in every other byte (UTF-16) or three of every four (UTF-32), always at the same
+    positions; binary has them anywhere. None when ``head`` is not such text."""
+    for enc, unit, high, low in _WIDE:
+        n = len(head) - len(head) % unit
+        if n < 4 * unit:
+            continue
+        units = n // unit
+        high_nul = sum(head[i:n:unit].count(0) for i in high) / (units * len(high))
+        low_nul = sum(head[i:n:unit].count(0) for i in low) / (units * len(low))
+        if high_nul < 0.7 or low_nul > 0.05:
+            continue
+        try:
+            text = head[:n].decode(enc)
+        except UnicodeDecodeError:
+            try:  # the head may end inside a surrogate pair
+                text = head[: n - unit].decode(enc)
+            except UnicodeDecodeError:
+                continue
+        if "\x00" not in text and _control_ratio(text) <= 0.02 and sum(ch.isalpha() for ch in text) * 2 >= len(text):
+            return enc
+    return None
 
 
 def _decode_non_utf8(data: bytes) -> str:

@@ -53,6 +53,7 @@ from brinkwatch.ingest.formats import (
     BOMS,
     HEAD_BYTES,
     InputError,
+    bomless_encoding,
     decode_bytes,
     feed_articles,
     html_article,
@@ -248,7 +249,17 @@ def _from_path(path: Path, settings: Settings) -> Iterator[Article | InputFailur
     elif stat.S_ISREG(st.st_mode):
         yield from _guard(origin, lambda: _from_file(path, st.st_size, settings))
     else:
-        yield InputFailure(origin=origin, reason="not a regular file or directory")
+        yield InputFailure(origin=origin, reason=f"not a regular file or directory ({_special(st.st_mode)})")
+
+
+def _special(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a special file"
 
 
 def _os_reason(exc: OSError) -> str:
@@ -292,12 +303,14 @@ def iter_files(root: Path) -> Iterator[Path | InputFailure]:
                 subdirs.append(p)
             elif is_file:
                 yield p
-            elif e.is_symlink():
+            else:  # a broken symlink, or a FIFO, socket or device: said, never opened (a FIFO would block)
                 try:
-                    os.stat(p)
+                    st = os.stat(p)
                 except OSError as exc:
                     reason = "broken symlink" if isinstance(exc, FileNotFoundError) else _os_reason(exc)
                     yield InputFailure(origin=str(p), reason=reason)
+                    continue
+                yield InputFailure(origin=str(p), reason=f"not a regular file ({_special(st.st_mode)}); skipped")
         stack.extend(reversed(subdirs))
 
 
@@ -360,7 +373,9 @@ def sniff(head: bytes, name: str = "", content_type: str | None = None) -> str:
             return f"binary ({what})"
     encoding = next((enc for bom, enc in BOMS if head.startswith(bom)), None)
     if encoding is None and b"\x00" in head:
-        return "binary (NUL bytes)"
+        encoding = bomless_encoding(head)
+        if encoding is None:
+            return "binary (NUL bytes)"
     text = head.decode(encoding or "utf-8", errors="ignore").lstrip("\ufeff \t\r\n").lower()
     suffix = Path(name.split("?", 1)[0]).suffix.lower()
     ctype = (content_type or "").lower()
