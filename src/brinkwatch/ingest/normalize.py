@@ -61,10 +61,31 @@ _TWITTER_TAIL = re.compile(rf"(?<=[.!?\"')\]])((?:\s+{_TWITTER_TAG})+)\s*$")
 def normalize(article: Article) -> Article:
     """A new Article with clean text, tags from trailing hashtags, and a language (see the module doc)."""
     text, tags = normalize_text(article.text)
-    title = clean_line(article.title) if article.title else article.title
-    language = article.language or detect_language(text)
-    all_tags = list(dict.fromkeys([t for t in (*article.tags, *tags) if t]))
-    return dataclasses.replace(article, text=text, title=title or None, tags=all_tags, language=language)
+    title, author, source = (
+        clean_line(v) or None if v else None for v in (article.title, article.author, article.source)
+    )
+    url, language = (_no_controls(v) or None if v else None for v in (article.url, article.language))
+    language = language or detect_language(text)
+    all_tags = list(dict.fromkeys([c for t in (*article.tags, *tags) if (c := clean_line(t))]))
+    return dataclasses.replace(
+        article,
+        doc_id=_no_controls(article.doc_id) or repr(article.doc_id),
+        text=text,
+        title=title,
+        author=author,
+        source=source,
+        url=url,
+        tags=all_tags,
+        language=language,
+    )
+
+
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _no_controls(s: str) -> str:
+    """An identifier (URL, doc id, language) without control characters (PostgreSQL refuses NUL in text)."""
+    return _CONTROL_CHARS.sub("", s).strip()
 
 
 def normalize_text(text: str) -> tuple[str, list[str]]:
@@ -81,9 +102,10 @@ def normalize_text(text: str) -> tuple[str, list[str]]:
 
 
 def clean_line(s: str) -> str:
-    """A one-line field (title, author): repaired, NFC, straight quotes, all whitespace one space."""
+    """A one-line field (title, author, source, tag): repaired, NFC, straight quotes, no control characters,
+    all whitespace one space."""
     s = ftfy.fix_text(s, uncurl_quotes=True, normalization="NFC")
-    return " ".join(_ZERO_WIDTH.sub("", s).split())
+    return " ".join(_CONTROL_CHARS.sub(" ", _ZERO_WIDTH.sub("", s)).split())
 
 
 def _fix(text: str) -> str:
