@@ -31,7 +31,7 @@ class Settings:
         200, "An article is parsed up to this many sentences; the rest is stored, not parsed (a recorded reason)."
     )
     max_sentence_chars: int = _setting(
-        1000, "An article is parsed up to its first sentence longer than this (characters); the rest is not."
+        1000, "Sentences longer than this (characters) are not parsed: a recorded reason, bounded time."
     )
     near_duplicate_threshold: float = _setting(0.8, "MinHash Jaccard similarity above which an article is a copy.")
     languages: str = _setting("en", "Comma-separated languages that are extracted; others are stored and flagged.")
