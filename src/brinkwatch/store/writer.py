@@ -29,6 +29,13 @@ def now_iso() -> str:
 _INSERT_ARTICLE = S.articles.insert().returning(S.articles.c.id)  # built once: one compiled statement
 _INSERT_SENTENCES = S.sentences.insert().returning(S.sentences.c.id, sort_by_parameter_order=True)
 _INSERT_EVENTS = S.events.insert().returning(S.events.c.id, sort_by_parameter_order=True)
+_ORIGINALS_AFTER = (  # built once: this runs before every article insert
+    sa.select(S.articles.c.id, S.articles.c.minhash)
+    .where(
+        S.articles.c.id > sa.bindparam("after"), S.articles.c.duplicate_of.is_(None), S.articles.c.minhash.is_not(None)
+    )
+    .order_by(S.articles.c.id)
+)
 ARTICLE_WRITE_LOCK = 0x6272_6B78  # PostgreSQL advisory lock key serializing article inserts across processes
 
 
@@ -137,13 +144,7 @@ class Store:
     def originals_after(self, conn: sa.Connection, after_id: int) -> list[tuple[int, bytes]]:
         """(id, serialized MinHash) of the originals stored after article ``after_id``, oldest first: what
         other processes wrote since a near-duplicate index was loaded (read inside :meth:`write_transaction`)."""
-        a = S.articles
-        q = (
-            sa.select(a.c.id, a.c.minhash)
-            .where(a.c.id > after_id, a.c.duplicate_of.is_(None), a.c.minhash.is_not(None))
-            .order_by(a.c.id)
-        )
-        return [(int(aid), bytes(mh)) for aid, mh in conn.execute(q)]
+        return [(int(aid), bytes(mh)) for aid, mh in conn.execute(_ORIGINALS_AFTER, {"after": after_id})]
 
     def write_article(self, item: StoredArticle, conn: sa.Connection | None = None) -> int:
         """Insert one article with everything extracted from it, in one transaction (``conn``'s, else a
