@@ -131,7 +131,7 @@ def test_url_page_and_feed_through_the_one_seam(monkeypatch: pytest.MonkeyPatch)
     }
     calls: list[str] = []
 
-    def fake_fetch(url: str, timeout: float, max_bytes: int = 0) -> tuple[bytes, str | None]:
+    def fake_fetch(url: str, timeout: float, max_bytes: int = 0, **_: object) -> tuple[bytes, str | None]:
         calls.append(url)
         if url not in pages:
             raise httpx.ConnectError("no route")

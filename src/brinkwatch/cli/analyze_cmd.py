@@ -31,9 +31,9 @@ def _store(db: str | None) -> Iterator[Any]:
     try:
         store = Store(settings.db)
     except Exception as exc:  # a bad URL / unreachable server is one clean line
-        from brinkwatch.store.db import redact, resolve_url
+        from brinkwatch.store.db import describe, redact, resolve_url
 
-        raise fail(f"cannot open store {redact(resolve_url(settings.db))}: {type(exc).__name__}") from None
+        raise fail(f"cannot open store {redact(resolve_url(settings.db))}: {describe(exc)}") from None
     try:
         yield store
     finally:

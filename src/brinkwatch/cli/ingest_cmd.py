@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import platform
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -24,13 +27,14 @@ def _settings(db: str | None, **overrides: Any) -> Settings:
     return Settings.from_env(db=db, **overrides)
 
 
-def _open_store(settings: Settings) -> Any:
+def open_store(settings: Settings) -> Any:
+    from brinkwatch.store.db import describe
     from brinkwatch.store.writer import Store
 
     try:
         return Store(settings.db)
-    except Exception as exc:  # a bad URL / unreachable server is one clean line
-        raise fail(f"cannot open store {_redacted(settings.db)}: {type(exc).__name__}: {exc}") from None
+    except Exception as exc:  # a bad URL, an unreachable server, another program's database: one clean line
+        raise fail(f"cannot open store {_redacted(settings.db)}: {describe(exc)}") from None
 
 
 def _redacted(db: str) -> str:
@@ -94,10 +98,10 @@ def run_ingest(
     published: str | None = None,
 ) -> IngestSummary:
     """The ingest command's body (also used by ``demo``): progress, one line per failure, summary."""
-    from brinkwatch.core.errors import PipelineError
+    from brinkwatch.core.errors import PipelineError, StoreWriteError
     from brinkwatch.pipeline.run import ingest
 
-    store = _open_store(settings)
+    store = open_store(settings)
     start = time.perf_counter()
     try:
         with _progress_bar() as progress:
@@ -113,12 +117,58 @@ def run_ingest(
             )
     except PipelineError as exc:
         raise fail(str(exc)) from None
+    except StoreWriteError as exc:
+        raise _store_write_failed(exc, settings, time.perf_counter() - start) from None
     finally:
         store.close()
     for failure in summary.failures:
         typer.echo(f"failed: {failure.line()}", err=True)
     typer.echo(summary_line(summary, time.perf_counter() - start))
     return summary
+
+
+def _store_write_failed(exc: Any, settings: Settings, seconds: float) -> typer.Exit:
+    """The store cannot be written: the failures go to stderr and to a side log (the store cannot hold them),
+    then one line; exit 2. What was stored before is whole (one transaction per article)."""
+    summary = exc.summary if isinstance(exc.summary, IngestSummary) else IngestSummary()
+    for failure in summary.failures:
+        typer.echo(f"failed: {failure.line()}", err=True)
+    log = write_side_log(settings.db, [f.line() for f in summary.failures] + [f"store: {exc}"])
+    typer.echo(summary_line(summary, seconds))
+    where = f"failures logged in {log}" if log else "failures not logged (nowhere writable)"
+    return fail(
+        f"cannot write to store {_redacted(settings.db)}: {exc}; stopped, {summary.stored} articles stored "
+        f"before are whole; {where}",
+        code=2,
+    )
+
+
+def side_log_path(db: str) -> Path:
+    """Where failures go when the store cannot take them: beside a SQLite file, else in the temp directory."""
+    from brinkwatch.store.db import resolve_url
+
+    url = resolve_url(db)
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        return Path(url.removeprefix("sqlite:///") + ".failures.log")
+    return Path(tempfile.gettempdir()) / "brinkwatch-failures.log"
+
+
+def write_side_log(db: str, lines: list[str]) -> Path | None:
+    """Append ``lines`` (with the time) to the side log, or to the temp directory's if that one cannot be
+    written (a full disk); the path written, or None."""
+    at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    text = "".join(f"{at}\t{line}\n" for line in lines)
+    for path in dict.fromkeys([side_log_path(db), Path(tempfile.gettempdir()) / "brinkwatch-failures.log"]):
+        try:
+            with open(path, "a", encoding="utf-8") as f:
+                f.write(text)
+            return path
+        except OSError:
+            with contextlib.suppress(OSError):
+                if path.stat().st_size == 0:
+                    path.unlink()  # created, then nothing fitted
+            continue
+    return None
 
 
 @app.command("ingest")
@@ -158,7 +208,7 @@ def events_cmd(
     """List stored events, newest first."""
     since = _check_date(since, "--since")
     until = _check_date(until, "--until")
-    store = _open_store(_settings(db))
+    store = open_store(_settings(db))
     try:
         events = store.events(
             event_type=event_type,
@@ -190,7 +240,7 @@ def stats_cmd(
     as_json: bool = typer.Option(False, "--json", help="JSON object instead of lines."),
 ) -> None:
     """Counts of articles, duplicates, sentences, events, incidents and failures in the store."""
-    store = _open_store(_settings(db))
+    store = open_store(_settings(db))
     try:
         stats = store.stats()
     finally:
@@ -268,7 +318,7 @@ def demo_cmd(
     settings = _settings(db)
     with resources.as_file(corpus) as path:
         summary = run_ingest([str(path / name) for name in files], settings)
-    store = _open_store(settings)
+    store = open_store(settings)
     try:
         for k, v in store.stats().items():
             typer.echo(f"{k}: {v}")

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from brinkwatch.cli.app import DB_HELP, app, fail
+from brinkwatch.cli.ingest_cmd import open_store
 
 
 @app.command("serve")
@@ -25,9 +26,28 @@ def serve_command(
     from brinkwatch.web import run
 
     settings = Settings.from_env(db=db)
+    open_store(settings).close()  # a bad store is one line here, not a traceback from the app's start
+    _check_port(host, port)
     if host not in ("127.0.0.1", "localhost", "::1"):
         typer.echo(f"brinkwatch: warning: serving on {host}: reachable from other machines", err=True)
     try:
         run(settings.db, host=host, port=port, open_browser=open_browser, settings=settings)
     except OSError as exc:
-        raise fail(f"cannot serve on {host}:{port}: {exc}") from None
+        raise fail(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
+
+
+def _check_port(host: str, port: int) -> None:
+    """Bind the address once (as uvicorn will): a port in use or an unknown host is one line, exit 1."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except OSError as exc:
+        raise fail(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
+    family, kind, proto, _name, addr = infos[0]
+    with socket.socket(family, kind, proto) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(addr)
+        except OSError as exc:
+            raise fail(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None

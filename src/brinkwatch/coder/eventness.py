@@ -286,7 +286,7 @@ def model() -> EventModel | None:
         return None
     import lightgbm
 
-    booster = lightgbm.Booster(model_str=text, params={"num_threads": 1})
+    booster = lightgbm.Booster(model_str=text)
     return EventModel(
         booster=booster,
         names=list(meta["features"]),

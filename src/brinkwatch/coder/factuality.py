@@ -325,7 +325,7 @@ class FactModel:
     def from_text(cls, model_text: str, meta: dict[str, Any]) -> FactModel:
         import lightgbm
 
-        booster = lightgbm.Booster(model_str=model_text, params={"num_threads": 1})
+        booster = lightgbm.Booster(model_str=model_text)
         names = booster.feature_name()
         columns: dict[int, int] = {}
         dense: list[tuple[int, int]] = []

@@ -31,3 +31,15 @@ class StageError(BrinkwatchError):
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickled with its own arguments: it comes back from a worker process (``args`` holds the message)."""
         return (type(self), (self.stage, self.field, self.cause), self.__dict__)
+
+
+class StoreError(BrinkwatchError):
+    """The store cannot be used: not a brinkwatch store, a newer schema than this code, unreachable. One line."""
+
+
+class StoreWriteError(StoreError):
+    """The store cannot be written (disk full, read-only, I/O error, connection lost): nothing more can be
+    stored, so the run stops. The message is one line; ``summary`` (an ``IngestSummary``), when an ingest
+    raised it, holds what was done and the failures that could not be recorded in the store."""
+
+    summary: object = None

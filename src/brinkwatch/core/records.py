@@ -171,13 +171,35 @@ def make_event_id(doc_id: str, sentence_index: int, trigger_start: int, event_ty
 
 @dataclass(slots=True, kw_only=True)
 class InputFailure:
-    """One bad input: what it was and why it was refused. The batch goes on."""
+    """One bad input: what it was and why it was refused. The batch goes on.
+
+    Control characters in either (a file name with a line break, a reason quoting the input) are written as
+    escapes (``\\n``), so one failure is always one line — on stderr and in the store's failures."""
 
     origin: str
     reason: str
 
+    def __post_init__(self) -> None:
+        self.origin = one_line(self.origin)
+        self.reason = one_line(self.reason)
+
     def line(self) -> str:
         return f"{self.origin}: {self.reason}"
+
+
+_CONTROLS = {i: f"\\x{i:02x}" for i in (*range(0x20), 0x7F)} | {
+    0x0A: "\\n",
+    0x0D: "\\r",
+    0x09: "\\t",
+    0x85: "\\x85",
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+}
+
+
+def one_line(s: str) -> str:
+    """``s`` with its control characters and line separators written as escapes."""
+    return s.translate(_CONTROLS)
 
 
 @dataclass(slots=True, kw_only=True)

@@ -27,6 +27,12 @@ class Settings:
     max_sentence_tokens: int = _setting(
         150, "Sentences longer than this (tokens) are not coded: a recorded reason, bounded time."
     )
+    max_article_sentences: int = _setting(
+        200, "An article is parsed up to this many sentences; the rest is stored, not parsed (a recorded reason)."
+    )
+    max_sentence_chars: int = _setting(
+        1000, "Sentences longer than this (characters) are not parsed: a recorded reason, bounded time."
+    )
     near_duplicate_threshold: float = _setting(0.8, "MinHash Jaccard similarity above which an article is a copy.")
     languages: str = _setting("en", "Comma-separated languages that are extracted; others are stored and flagged.")
     n_process: int = _setting(0, "Parser processes for ingest (0: one per core, at most 2 by default).")

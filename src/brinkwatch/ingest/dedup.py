@@ -6,14 +6,16 @@
   lower-cased text, looked up in a :class:`datasketch.MinHashLSH` at ``settings.near_duplicate_threshold``;
   a candidate counts only if its estimated Jaccard similarity reaches the threshold too, and the first
   report (lowest article id) wins. The index is rebuilt from ``store.iter_minhashes()`` at the start of a
-  run and updated as articles are stored; signatures are stored as bytes in ``articles.minhash``.
+  run and updated as articles are stored; signatures are stored as bytes in ``articles.minhash``. The
+  originals other processes store meanwhile are added at each write (``pipeline.run``), under the store's
+  write lock, so concurrent ingests do not both keep a syndicated copy as an original.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Any, TypeAlias
 
 import numpy as np
@@ -216,9 +218,18 @@ class NearDuplicateIndex:
                         out.update(ids[a:z].tolist())
         return out
 
-    def query(self, mh: Signature) -> tuple[Key, float] | None:
-        """The earliest entry at or above the threshold, with its estimated Jaccard similarity."""
+    def discard(self, key: Key) -> None:
+        """Forget a pending entry (its article was stored as a copy after all)."""
+        data = self.kept.get(key)
+        if data is not None:
+            self._remove(key, signature(data))
+
+    def query(self, mh: Signature, among: Collection[Key] | None = None) -> tuple[Key, float] | None:
+        """The earliest entry at or above the threshold, with its estimated Jaccard similarity (among these
+        keys only, if given)."""
         keys = self.candidates(mh)
+        if among is not None:
+            keys &= set(among)
         if not keys:
             return None
         sig = signature(mh)

@@ -43,15 +43,54 @@ def decode_bytes(data: bytes) -> str:
             text = data.decode(enc, errors="replace")
             break
     else:
-        if b"\x00" in data[:HEAD_BYTES]:
+        wide = bomless_encoding(data[:HEAD_BYTES]) if b"\x00" in data[:HEAD_BYTES] else None
+        if wide is not None:
+            text = data.decode(wide, errors="replace")
+        elif b"\x00" in data[:HEAD_BYTES]:
             raise InputError("binary (NUL bytes), not text")
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            text = _decode_non_utf8(data)
+        else:
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                text = _decode_non_utf8(data)
     if _control_ratio(text) > 0.02:
         raise InputError("binary (control characters), not text")
     return text
+
+
+# Where text in the Latin range has its NUL bytes: (the positions, within each code unit, that are NUL for
+# nearly every character; those that never are)
+_WIDE = (
+    ("utf-32-le", 4, (2, 3), (0,)),
+    ("utf-32-be", 4, (0, 1), (3,)),
+    ("utf-16-le", 2, (1,), (0,)),
+    ("utf-16-be", 2, (0,), (1,)),
+)
+
+
+def bomless_encoding(head: bytes) -> str | None:
+    """UTF-16 or UTF-32 without a byte order mark, recognised by where its NUL bytes fall: text in the Latin
+    range has a NUL in every other byte (UTF-16) or three of every four (UTF-32), always at the same
+    positions; binary has them anywhere. None when ``head`` is not such text."""
+    for enc, unit, high, low in _WIDE:
+        n = len(head) - len(head) % unit
+        if n < 4 * unit:
+            continue
+        units = n // unit
+        high_nul = sum(head[i:n:unit].count(0) for i in high) / (units * len(high))
+        low_nul = sum(head[i:n:unit].count(0) for i in low) / (units * len(low))
+        if high_nul < 0.7 or low_nul > 0.05:
+            continue
+        try:
+            text = head[:n].decode(enc)
+        except UnicodeDecodeError:
+            try:  # the head may end inside a surrogate pair
+                text = head[: n - unit].decode(enc)
+            except UnicodeDecodeError:
+                continue
+        if "\x00" not in text and _control_ratio(text) <= 0.02 and sum(ch.isalpha() for ch in text) * 2 >= len(text):
+            return enc
+    return None
 
 
 def _decode_non_utf8(data: bytes) -> str:
@@ -207,23 +246,44 @@ def json_articles(text: str, *, origin: str, name: str) -> Iterator[Article | In
     for i, rec in enumerate(records):
         where = f"{origin}#{i + 1}" if isinstance(obj, list) else origin
         default_id = f"{name}#{i + 1}" if isinstance(obj, list) else name
-        try:
-            yield record_article(rec, origin=origin, default_id=default_id, raw_format="json")
-        except InputError as exc:
-            yield InputFailure(origin=where, reason=str(exc))
+        yield from record_items(rec, where=where, origin=origin, default_id=default_id, raw_format="json")
 
 
-def record_article(rec: Any, *, origin: str, default_id: str, raw_format: str) -> Article:
-    """One JSON record → Article; InputError says what is wrong with it."""
+def record_items(
+    rec: Any, *, where: str, origin: str, default_id: str, raw_format: str
+) -> Iterator[Article | InputFailure]:
+    """One JSON record: a line per bad field (the field ignored), then its Article — or one line why the
+    record itself is refused (no usable text)."""
+    problems: list[str] = []
+    try:
+        article = record_article(rec, origin=origin, default_id=default_id, raw_format=raw_format, problems=problems)
+    except InputError as exc:
+        yield InputFailure(origin=where, reason=str(exc))
+        return
+    for problem in problems:
+        yield InputFailure(origin=where, reason=problem)
+    yield article
+
+
+STRING_FIELDS = ("url", "title", "author", "source", "language")
+
+
+def record_article(
+    rec: Any, *, origin: str, default_id: str, raw_format: str, problems: list[str] | None = None
+) -> Article:
+    """One JSON record → Article; InputError says why the record is refused (no text). A field of the wrong
+    type, or a ``published`` that is no date, is ignored and said in ``problems`` (one line each)."""
     if not isinstance(rec, dict):
         raise InputError(f"record is a {type(rec).__name__}, not an object")
+    bad = problems if problems is not None else []
     text = rec.get("text")
     html = rec.get("html")
     if text is not None and not isinstance(text, str):
         raise InputError("'text' is not a string")
     if html is not None and not isinstance(html, str):
         raise InputError("'html' is not a string")
-    url = _opt_str(rec.get("url"))
+    fields = {name: _string_field(rec, name, bad) for name in STRING_FIELDS}
+    url = fields["url"]
     base: Article | None = None
     if not (text and text.strip()):
         if not (html and html.strip()):
@@ -236,32 +296,76 @@ def record_article(rec: Any, *, origin: str, default_id: str, raw_format: str) -
                 raise
             base = Article(doc_id=default_id, text=fallback, origin=origin)
         text = base.text
-    tags = rec.get("tags") or []
-    if isinstance(tags, str):
-        tags = [t.strip() for t in tags.split(",")]
-    if not isinstance(tags, list):
-        raise InputError("'tags' is not a list")
     rid = rec.get("id")
+    if rid not in (None, "") and (isinstance(rid, bool) or not isinstance(rid, str | int)):
+        bad.append(f"'id' is {_json_type(rid)}, not a string or integer; ignored")
+        rid = None
     return Article(
-        doc_id=str(rid) if rid not in (None, "") and isinstance(rid, str | int) else (url or default_id),
+        doc_id=str(rid) if rid not in (None, "") else (url or default_id),
         text=text.strip(),
-        title=_opt_str(rec.get("title")) or (base.title if base else None),
+        title=fields["title"] or (base.title if base else None),
         url=url,
-        author=_opt_str(rec.get("author")) or (base.author if base else None),
-        source=_opt_str(rec.get("source")) or (base.source if base else None),
-        published=iso_date(rec.get("published") or rec.get("date")) or (base.published if base else None),
-        language=_opt_str(rec.get("language")),
-        tags=[str(t).strip() for t in tags if str(t).strip()],
+        author=fields["author"] or (base.author if base else None),
+        source=fields["source"] or (base.source if base else None),
+        published=_published(rec, bad) or (base.published if base else None),
+        language=fields["language"],
+        tags=_tags(rec.get("tags"), bad),
         origin=origin,
         raw_format=raw_format,
     )
 
 
-def _opt_str(v: Any) -> str | None:
+def _json_type(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true/false"
+    if isinstance(v, int | float):
+        return "a number"
+    if isinstance(v, dict):
+        return "an object"
+    if isinstance(v, list):
+        return "a list"
+    return "a string" if isinstance(v, str) else f"a {type(v).__name__}"
+
+
+def _string_field(rec: dict[str, Any], name: str, bad: list[str]) -> str | None:
+    v = rec.get(name)
     if v is None:
         return None
-    s = str(v).strip()
-    return s or None
+    if not isinstance(v, str):
+        bad.append(f"'{name}' is {_json_type(v)}, not a string; ignored")
+        return None
+    return v.strip() or None
+
+
+def _published(rec: dict[str, Any], bad: list[str]) -> str | None:
+    key = "published" if rec.get("published") not in (None, "") else "date"
+    v = rec.get(key)
+    if v in (None, ""):
+        return None
+    if not isinstance(v, str):
+        bad.append(f"'{key}' is {_json_type(v)}, not a date string; ignored")
+        return None
+    date = iso_date(v)
+    if date is None:
+        bad.append(f"'{key}' {shorten(v, 60)!r} is not a date; ignored")
+    return date
+
+
+def _tags(tags: Any, bad: list[str]) -> list[str]:
+    if tags in (None, ""):
+        return []
+    if isinstance(tags, str):
+        tags = tags.split(",")
+    if not isinstance(tags, list):
+        bad.append(f"'tags' is {_json_type(tags)}, not a list; ignored")
+        return []
+    out = []
+    for t in tags:
+        if not isinstance(t, str):
+            bad.append(f"'tags' holds {_json_type(t)}, not a string; that tag ignored")
+        elif t.strip():
+            out.append(t.strip())
+    return out
 
 
 def iso_date(value: Any) -> str | None:

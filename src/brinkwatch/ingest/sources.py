@@ -17,8 +17,13 @@ Size policy (memory stays bounded, a file is never read whole before its size is
 * any input larger than ``settings.max_input_bytes`` is refused unread;
 * a single-article file (text, or HTML: ``5 × max_article_bytes`` since pages are mostly markup) larger
   than ``settings.max_article_bytes`` is **refused** with its size as the reason — it is not stored;
+* stdin and URLs are read no further than these caps once their first bytes show their kind (one text or
+  HTML article), else than ``max_input_bytes`` (a container); a fetch gives up after ``fetch_timeout``
+  seconds in all (not per read);
 * JSON Lines are streamed line by line; a line longer than ``2 × max_article_bytes`` is skipped unread
-  with a reason; an article that came in under these caps but whose text is still over
+  with a reason;
+* an article whose text is over ``2 × max_article_bytes`` is refused, from any source (a JSON array, a
+  feed, a page that expanded); one that came in under these caps but whose text is still over
   ``max_article_bytes`` is stored by the pipeline as ``skipped`` with a reason, never parsed.
 
 Text is decoded as UTF-8 (BOMs honoured); text that is not UTF-8 is decoded as the single-byte encoding
@@ -38,7 +43,7 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -48,12 +53,13 @@ from brinkwatch.ingest.formats import (
     BOMS,
     HEAD_BYTES,
     InputError,
+    bomless_encoding,
     decode_bytes,
     feed_articles,
     html_article,
     iso_date,
     json_articles,
-    record_article,
+    record_items,
     shorten,
     text_article,
 )
@@ -62,6 +68,7 @@ __all__ = ["InputError", "decode_bytes", "estimate_total", "fetch_url", "iso_dat
 
 HTML_FACTOR = 5  # an HTML page may be this many times max_article_bytes (markup, scripts)
 JSONL_LINE_FACTOR = 2  # a JSON line may be this many times max_article_bytes (escapes, metadata)
+TEXT_FACTOR = 2  # an article's text over this many times max_article_bytes is refused, whatever its source
 
 MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG", "PNG image"),
@@ -87,13 +94,47 @@ JSONL_SUFFIXES = {".jsonl", ".ndjson", ".jsonlines"}
 
 
 # ---------------------------------------------------------------------------------------------- network seam
+CapFor = Callable[[bytes, "str | None"], int]
+
+
 def fetch_url(
-    url: str, timeout: float, max_bytes: int = 200_000_000, *, transport: Any = None
+    url: str, timeout: float, max_bytes: int = 200_000_000, *, transport: Any = None, cap_for: CapFor | None = None
 ) -> tuple[bytes, str | None]:
     """GET ``url`` (redirects followed); return (body, content type). The only network access of ingest.
 
+    ``timeout`` bounds the whole fetch (connection, headers and body: a server trickling one byte a second
+    is given up at the deadline), not each read. The body is cut at ``max_bytes`` (decoded: a small gzip
+    response cannot grow past it); ``cap_for(first bytes, content type)``, if given, may lower that cap once
+    the kind of input is known (one text or HTML article) or raise :class:`InputError` to stop reading.
     ``transport`` (an ``httpx`` transport) is for tests: ``httpx.MockTransport`` fakes the network here.
     """
+    import threading
+
+    result: dict[str, Any] = {}
+    done, cancel = threading.Event(), threading.Event()
+
+    def work() -> None:
+        try:
+            result["ok"] = _fetch(url, timeout, max_bytes, transport, cap_for, cancel)
+        except BaseException as exc:  # handed to the caller's thread
+            result["error"] = exc
+        finally:
+            done.set()
+
+    # the fetch runs in a daemon thread the deadline can walk away from; told to stop, it ends at its next
+    # chunk, and a read that hangs ends within ``timeout`` (httpx's own per-read limit)
+    threading.Thread(target=work, name="brinkwatch-fetch", daemon=True).start()
+    if not done.wait(timeout):
+        cancel.set()
+        raise InputError(f"fetch took over {timeout:g} s (fetch_timeout); gave up")
+    if "error" in result:
+        raise result["error"]
+    return result["ok"]
+
+
+def _fetch(
+    url: str, timeout: float, max_bytes: int, transport: Any, cap_for: CapFor | None, cancel: Any
+) -> tuple[bytes, str | None]:
     import httpx
 
     with (
@@ -101,14 +142,26 @@ def fetch_url(
         client.stream("GET", url) as resp,
     ):
         resp.raise_for_status()
+        ctype = resp.headers.get("content-type")
         chunks: list[bytes] = []
-        size = 0
+        size, cap, what = 0, max_bytes, f"max_input_bytes ({max_bytes})"
+        sniffed = cap_for is None
         for chunk in resp.iter_bytes():
+            if cancel.is_set():
+                raise InputError("fetch cancelled")
             size += len(chunk)
-            if size > max_bytes:
-                raise InputError(f"response over max_input_bytes ({max_bytes})")
             chunks.append(chunk)
-        return b"".join(chunks), resp.headers.get("content-type")
+            if not sniffed and size >= HEAD_BYTES:
+                sniffed = True
+                assert cap_for is not None
+                cap = min(cap, cap_for(b"".join(chunks)[:HEAD_BYTES], ctype))
+                what = f"its cap ({cap} bytes)" if cap < max_bytes else what
+            if size > cap:
+                raise InputError(f"response over {what}; cut there, not read further")
+        body = b"".join(chunks)
+        if not sniffed and cap_for is not None and len(body) > cap_for(body[:HEAD_BYTES], ctype):
+            raise InputError(f"response over its cap ({cap_for(body[:HEAD_BYTES], ctype)} bytes)")
+        return body, ctype
 
 
 # ---------------------------------------------------------------------------------------------- entry point
@@ -116,6 +169,19 @@ def iter_articles(
     inputs: list[str], settings: Settings, *, stdin: BinaryIO | None = None
 ) -> Iterator[Article | InputFailure]:
     """Every article of every input, in order; one InputFailure per bad input (the batch goes on)."""
+    limit = TEXT_FACTOR * settings.max_article_bytes
+    for item in _iter_inputs(inputs, settings, stdin):
+        if isinstance(item, Article) and len(item.text) * 4 > limit:  # (4: the most UTF-8 bytes per character)
+            size = len(item.text.encode("utf-8", errors="surrogatepass"))
+            if size > limit:
+                where = item.origin or item.doc_id
+                where = where if item.doc_id in where else f"{where} ({item.doc_id})"
+                reason = f"article text is {size} bytes, over {TEXT_FACTOR} × max_article_bytes ({limit}); not stored"
+                item = InputFailure(origin=where, reason=reason)
+        yield item
+
+
+def _iter_inputs(inputs: list[str], settings: Settings, stdin: BinaryIO | None) -> Iterator[Article | InputFailure]:
     for inp in inputs:
         if inp == "-":
             yield from _guard("stdin", lambda: _from_stdin(stdin, settings))
@@ -136,16 +202,27 @@ def _guard(origin: str, make: Any) -> Iterator[Article | InputFailure]:
 
 
 def _from_stdin(stdin: BinaryIO | None, settings: Settings) -> Iterator[Article | InputFailure]:
+    """stdin, read no further than its kind allows: one text or HTML article stops at its cap, a container
+    (JSON, JSON Lines, a feed) at ``max_input_bytes``."""
     stream = stdin if stdin is not None else sys.stdin.buffer
-    data = stream.read(settings.max_input_bytes + 1)
-    if len(data) > settings.max_input_bytes:
-        raise InputError(f"stdin over max_input_bytes ({settings.max_input_bytes})")
-    yield from parse_bytes(data, origin="stdin", name="stdin", settings=settings)
+    head = stream.read(HEAD_BYTES)
+    kind = sniff(head, "stdin")
+    cap = _cap(kind, settings) or settings.max_input_bytes
+    data = head + stream.read(max(0, cap + 1 - len(head)))
+    if len(data) > cap:
+        raise InputError(f"stdin over {_cap_name(kind, settings)}; cut there, not read further")
+    yield from parse_bytes(data, origin="stdin", name="stdin", settings=settings, kind=kind)
 
 
 def _from_url(url: str, settings: Settings) -> Iterator[Article | InputFailure]:
+    def cap_for(head: bytes, ctype: str | None) -> int:
+        kind = sniff(head, url, ctype)
+        if kind.startswith("binary"):
+            raise InputError(f"{kind}, not text")
+        return _cap(kind, settings) or settings.max_input_bytes
+
     try:
-        data, ctype = fetch_url(url, settings.fetch_timeout, settings.max_input_bytes)
+        data, ctype = fetch_url(url, settings.fetch_timeout, settings.max_input_bytes, cap_for=cap_for)
     except InputError:
         raise
     except Exception as exc:  # network errors of every kind are one line
@@ -172,7 +249,17 @@ def _from_path(path: Path, settings: Settings) -> Iterator[Article | InputFailur
     elif stat.S_ISREG(st.st_mode):
         yield from _guard(origin, lambda: _from_file(path, st.st_size, settings))
     else:
-        yield InputFailure(origin=origin, reason="not a regular file or directory")
+        yield InputFailure(origin=origin, reason=f"not a regular file or directory ({_special(st.st_mode)})")
+
+
+def _special(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a special file"
 
 
 def _os_reason(exc: OSError) -> str:
@@ -216,12 +303,14 @@ def iter_files(root: Path) -> Iterator[Path | InputFailure]:
                 subdirs.append(p)
             elif is_file:
                 yield p
-            elif e.is_symlink():
+            else:  # a broken symlink, or a FIFO, socket or device: said, never opened (a FIFO would block)
                 try:
-                    os.stat(p)
+                    st = os.stat(p)
                 except OSError as exc:
                     reason = "broken symlink" if isinstance(exc, FileNotFoundError) else _os_reason(exc)
                     yield InputFailure(origin=str(p), reason=reason)
+                    continue
+                yield InputFailure(origin=str(p), reason=f"not a regular file ({_special(st.st_mode)}); skipped")
         stack.extend(reversed(subdirs))
 
 
@@ -258,11 +347,20 @@ def _from_file(path: Path, size: int, settings: Settings) -> Iterator[Article | 
 
 
 def _cap(kind: str, settings: Settings) -> int | None:
+    """The most bytes one input of this kind may have: one article (text, HTML); None for containers."""
     if kind == "text":
         return settings.max_article_bytes
     if kind == "html":
         return HTML_FACTOR * settings.max_article_bytes
-    return None  # containers (json, feeds) are bounded by max_input_bytes only
+    return None  # containers (json, feeds) are bounded by max_input_bytes only (and each article by its text)
+
+
+def _cap_name(kind: str, settings: Settings) -> str:
+    if kind == "text":
+        return f"max_article_bytes ({settings.max_article_bytes}) for one text article"
+    if kind == "html":
+        return f"{HTML_FACTOR} × max_article_bytes ({HTML_FACTOR * settings.max_article_bytes}) for one HTML page"
+    return f"max_input_bytes ({settings.max_input_bytes})"
 
 
 # ---------------------------------------------------------------------------------------------- sniffing
@@ -275,7 +373,9 @@ def sniff(head: bytes, name: str = "", content_type: str | None = None) -> str:
             return f"binary ({what})"
     encoding = next((enc for bom, enc in BOMS if head.startswith(bom)), None)
     if encoding is None and b"\x00" in head:
-        return "binary (NUL bytes)"
+        encoding = bomless_encoding(head)
+        if encoding is None:
+            return "binary (NUL bytes)"
     text = head.decode(encoding or "utf-8", errors="ignore").lstrip("\ufeff \t\r\n").lower()
     suffix = Path(name.split("?", 1)[0]).suffix.lower()
     ctype = (content_type or "").lower()
@@ -322,6 +422,9 @@ def parse_bytes(
         raise InputError("no text (only whitespace)" if data else "empty file")
     if kind.startswith("binary"):
         raise InputError(f"{kind}, not text")
+    cap = _cap(kind, settings)
+    if cap is not None and len(data) > cap:
+        raise InputError(f"input is {len(data)} bytes, over {_cap_name(kind, settings)}; refused")
     if kind == "jsonl":
         yield from _jsonl_lines(data.split(b"\n"), origin, name, settings)
         return
@@ -376,10 +479,7 @@ def _jsonl_lines(lines: Any, origin: str, name: str, settings: Settings) -> Iter
         except ValueError as exc:
             yield InputFailure(origin=where, reason=f"invalid JSON ({shorten(str(exc), 80)})")
             continue
-        try:
-            yield record_article(rec, origin=origin, default_id=f"{name}:{lineno}", raw_format="jsonl")
-        except InputError as exc:
-            yield InputFailure(origin=where, reason=str(exc))
+        yield from record_items(rec, where=where, origin=origin, default_id=f"{name}:{lineno}", raw_format="jsonl")
 
 
 def estimate_total(inputs: list[str]) -> int | None:

@@ -119,12 +119,54 @@ class PoolClient:
 
 
 def _warm_worker(model: str) -> None:
-    """Pool initializer: load the model and everything extraction reads (lexicons, gazetteer, dateparser's
-    locale data) once in the new worker — or, before a fork, once in the parent for every worker."""
+    """Load the model and everything extraction reads (lexicons, gazetteer, dateparser's locale data) once in
+    the new worker — or, before a fork, once in the parent for every worker."""
     from brinkwatch.coder.extract import warm
     from brinkwatch.coder.parse import load_nlp
 
     warm(load_nlp(model))
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+PARENT_POLL_SECONDS = 1.0
+
+
+def _start_worker(model: str, parent: int) -> None:
+    """Pool initializer: tie the worker's life to the ingest that started it, then warm it.
+
+    A worker blocks on the task queue, whose write end its sibling workers hold too: when the parent is
+    killed (SIGKILL, SIGTERM, the OOM killer) no end-of-file ever comes and, left alone, the workers would
+    live on, each holding a parsed model. On Linux the kernel sends the worker SIGKILL when the parent dies
+    (``PR_SET_PDEATHSIG``); everywhere a daemon thread also checks every second that the parent is still
+    the one that started it."""
+    _die_with_parent(parent)
+    _warm_worker(model)
+
+
+def _die_with_parent(parent: int) -> None:
+    import signal
+    import sys
+    import threading
+
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+        except (OSError, AttributeError):  # no prctl here: the thread below still watches
+            pass
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+
+    def watch() -> None:
+        import time
+
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="brinkwatch-parent-watch", daemon=True).start()
 
 
 @contextmanager
@@ -134,7 +176,8 @@ def process_pool(settings: Settings, *, fork: bool | None = None) -> Iterator[Po
     ``fork`` (default: where the platform has it, i.e. Linux): the model is loaded once here and the
     workers are forked with it already in memory — no interpreter start, no imports, no model load per
     worker (what ``nlp.pipe(n_process=…)`` does too). Otherwise workers are spawned and each loads the
-    model once (pool initializer).
+    model once (pool initializer). Either way a worker ends when this process does, however it ends
+    (:func:`_start_worker`).
     """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -154,9 +197,13 @@ def process_pool(settings: Settings, *, fork: bool | None = None) -> Iterator[Po
         ctx = multiprocessing.get_context("spawn")  # no inherited connections, locks or threads
     try:
         with ProcessPoolExecutor(
-            max_workers=n, mp_context=ctx, initializer=_warm_worker, initargs=(settings.spacy_model,)
+            max_workers=n, mp_context=ctx, initializer=_start_worker, initargs=(settings.spacy_model, os.getpid())
         ) as executor:
-            yield PoolClient(executor, n)
+            try:
+                yield PoolClient(executor, n)
+            except BaseException:  # the run stops: tasks not yet started are dropped, not parsed
+                executor.shutdown(wait=True, cancel_futures=True)
+                raise
     finally:
         if fork:
             gc.unfreeze()  # a long-lived caller (the web server, tests) collects as before

@@ -12,6 +12,7 @@ from brinkwatch.core.records import Article, Event, InputFailure
 from brinkwatch.core.settings import Settings
 from brinkwatch.ingest.normalize import normalize
 from brinkwatch.ingest.sources import iter_articles
+from brinkwatch.pipeline.process import parse_plan, parsed_doc
 
 
 def extract_inputs(
@@ -36,5 +37,6 @@ def extract_inputs(
             yield InputFailure(origin=article.origin or article.doc_id, reason="over max_article_bytes, not parsed")
             continue
         when = article.published or published
-        doc = nlp(article.text)
+        plan = parse_plan(article.text, settings)  # over the caps: parsed within them, as ingest does
+        doc = nlp(article.text) if plan.whole else parsed_doc(nlp, article.text, plan)
         yield article, extract_doc(doc, doc_id=article.doc_id, published=when, settings=settings)[1]

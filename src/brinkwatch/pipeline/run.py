@@ -35,7 +35,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from brinkwatch.core.errors import PipelineError, StageError
+from brinkwatch.core.errors import PipelineError, StageError, StoreWriteError
 from brinkwatch.core.records import Article, Event, IngestSummary, InputFailure, Sentence
 from brinkwatch.core.settings import Settings
 from brinkwatch.ingest import dedup
@@ -43,6 +43,7 @@ from brinkwatch.ingest import sources as sources
 from brinkwatch.ingest.normalize import normalize
 from brinkwatch.pipeline import engines
 from brinkwatch.pipeline.process import Processed, parse_processes, process, stage_of
+from brinkwatch.store import db as dbmod
 from brinkwatch.store.writer import Store, StoredArticle
 
 Progress = Callable[[int, int | None], None]
@@ -136,6 +137,8 @@ class _Plan:
     similarity: float | None = None
     row_id: int | None = None  # the stored article (replace)
     article_id: int | None = None  # set once written
+    copy_of: int | None = None  # an original found, at write, to copy an article another process stored
+    foreign_seen: int = 0  # how many of the run's ``foreign`` originals the index held when this was planned
 
 
 @dataclass(eq=False)
@@ -166,6 +169,8 @@ class _Run:
     summary: IngestSummary
     published: str | None
     _index: dedup.NearDuplicateIndex | None = None
+    seen_id: int = 0  # the last stored original the index holds (later ones are looked up at each write)
+    foreign: list[int] = dataclasses.field(default_factory=list)  # originals other processes stored meanwhile
     timings: dict[str, float] = dataclasses.field(default_factory=dict)  # seconds per stage (see ingest)
 
     @contextlib.contextmanager
@@ -200,23 +205,40 @@ class _Run:
         """9. merge the stored events into incidents (the result does not depend on when this runs)."""
         from brinkwatch.analyze import incidents
 
-        with self.timed("incidents"):
-            incidents.refresh(self.store)
+        with self.timed("incidents"), _store_writes():
+            for attempt in range(1, REFRESH_ATTEMPTS + 1):
+                try:
+                    incidents.refresh(self.store)
+                    break
+                except sa.exc.DBAPIError as exc:
+                    # another process's refresh created the same incident (or wrote between our read and
+                    # write): its chunk is rolled back whole, and the next refresh reads the store as it is now
+                    if attempt == REFRESH_ATTEMPTS or not _concurrent_write(exc):
+                        raise
+                    time.sleep(0.2 * attempt)
         self.merged_events = self.summary.events
 
     @property
     def index(self) -> dedup.NearDuplicateIndex:
         """The near-duplicate index, rebuilt from the store on first use (after the pool has started)."""
         if self._index is None:
+
+            def pairs() -> Iterator[tuple[int, bytes]]:
+                for aid, mh in self.store.iter_minhashes():
+                    self.seen_id = max(self.seen_id, aid)
+                    yield aid, mh
+
             self._index = dedup.NearDuplicateIndex.from_pairs(
-                self.settings.near_duplicate_threshold, self.store.iter_minhashes(), fetch=self.store.minhashes
+                self.settings.near_duplicate_threshold, pairs(), fetch=self.store.minhashes
             )
         return self._index
 
     def fail(self, origin: str, reason: str) -> None:
+        """Report a bad input (kept in the summary first: a store that cannot record it stops the run)."""
         failure = InputFailure(origin=origin, reason=reason)
-        self.store.record_failure(failure.origin, failure.reason)
         self.summary.failures.append(failure)
+        with _store_writes():
+            self.store.record_failure(failure.origin, failure.reason)
 
     # -------------------------------------------------------------------------------- rounds
     def submit(self, batch: list[Article]) -> None:
@@ -314,7 +336,7 @@ class _Run:
         key = f"pending:{self.n_pending:012d}"
         self.n_pending += 1
         self.index.add(key, mh)
-        plan = _Plan(art, h, "extract", minhash=mh, key=key)
+        plan = _Plan(art, h, "extract", minhash=mh, key=key, foreign_seen=len(self.foreign))
         self.pending[key] = plan
         return plan
 
@@ -391,13 +413,18 @@ class _Run:
                 item.status, item.reason = "skipped", p.reason
             else:  # duplicate
                 target = p.original.article_id if p.original is not None else p.dup_of
+                if p.original is not None and p.original.copy_of is not None:
+                    target = p.original.copy_of  # its original turned out a copy of another process's article
                 if not isinstance(target, int):
                     item.status, item.reason = "skipped", "near-duplicate of an article that failed"
                 else:
                     item.status, item.duplicate_of, item.similarity = "duplicate", target, p.similarity
-            aid = self.store.write_article(item)
-        except (sa.exc.SQLAlchemyError, ValueError) as exc:  # refused by the database (or the writer's checks):
+            aid = self.write_new(p, item)
+        except (sa.exc.SQLAlchemyError, ValueError, OSError) as exc:  # refused by the database or the disk:
             # the transaction rolled back, nothing half-written; anything else is a bug and stops the run
+            why = dbmod.unwritable(exc)
+            if why is not None:  # no later article can be stored either: stop the run
+                raise StoreWriteError(why) from exc
             if self.store.article_by_hash(p.text_hash) is not None:  # another writer stored it meanwhile
                 self.summary.unchanged += 1
             else:
@@ -405,11 +432,65 @@ class _Run:
             return
         p.article_id = aid
         if p.key is not None:
-            self.index.rename(p.key, aid)
+            if p.copy_of is None:
+                self.index.rename(p.key, aid)
+            else:
+                self.index.discard(p.key)
         self.summary.stored += 1
         self.summary.duplicates += item.status == "duplicate"
         self.summary.skipped += item.status == "skipped"
-        self.summary.events += len(events)
+        self.summary.events += len(item.events)
+
+    def write_new(self, p: _Plan, item: StoredArticle) -> int:
+        """8. insert a new article under the store's write lock, after adding to the near-duplicate index the
+        originals other processes stored since it was loaded: an original of ours that copies one of them is
+        stored as its copy (two concurrent ingests of a syndicated story keep one original)."""
+        with self.store.write_transaction() as conn:
+            if self._index is not None:
+                fresh = self.store.originals_after(conn, self.seen_id)
+                for aid, mh in fresh:
+                    with contextlib.suppress(ValueError):  # a damaged signature is simply not matched
+                        self._index.add(aid, mh)
+                    self.foreign.append(aid)
+                if fresh:
+                    self.seen_id = fresh[-1][0]
+                since = self.foreign[p.foreign_seen :]  # stored by others after this article was planned
+                if since and p.action == "extract" and p.minhash is not None:
+                    hit = self._index.query(p.minhash, among=set(since))
+                    if hit is not None and isinstance(hit[0], int):
+                        p.copy_of = hit[0]
+                        item.status, item.duplicate_of, item.similarity = "duplicate", hit[0], round(hit[1], 4)
+                        item.sentences, item.events, item.extractor_version = (), (), None
+            aid = self.store.write_article(item, conn)
+        if self._index is not None:
+            self.seen_id = aid  # nothing else was written between the look-up and this article (the lock)
+        return aid
+
+
+REFRESH_ATTEMPTS = 5
+
+
+def _concurrent_write(exc: Exception) -> bool:
+    """A write that collided with another process's (worth running again), not a broken store or bad data."""
+    if isinstance(exc, sa.exc.IntegrityError):
+        return True
+    return "database is locked" in str(getattr(exc, "orig", exc)) or getattr(
+        getattr(exc, "orig", None), "sqlstate", None
+    ) in ("40001", "40P01")  # PostgreSQL serialization failure, deadlock
+
+
+@contextlib.contextmanager
+def _store_writes() -> Iterator[None]:
+    """A write the run cannot go on without: a store that cannot be written raises StoreWriteError."""
+    try:
+        yield
+    except StoreWriteError:
+        raise
+    except Exception as exc:
+        why = dbmod.unwritable(exc)
+        if why is None:
+            raise
+        raise StoreWriteError(why) from exc
 
 
 def _unique_events(events: list[Event]) -> list[Event]:
@@ -470,7 +551,8 @@ def ingest(
     stdin: Any = None,
     timings: dict[str, float] | None = None,
 ) -> IngestSummary:
-    """Ingest every input into ``store``; bad inputs are recorded and returned, the batch goes on.
+    """Ingest every input into ``store``; bad inputs are recorded and returned, the batch goes on. A store
+    that cannot be written stops the run: :class:`StoreWriteError` (its ``summary``: what was done so far).
 
     ``published`` is the date given to articles that carry none (``ingest --published``). ``timings``, if
     given, receives the seconds this process spent per stage: ``start_engine`` (pool start, model load),
@@ -479,31 +561,35 @@ def ingest(
     """
     t_start = time.perf_counter()
     summary = IngestSummary()
-    total = sources.estimate_total(inputs) if progress is not None else None
-    with _engine(engine, scheduler, settings) as (submitter, round_size):
-        run = _Run(store, settings, force, submitter, summary, published)
-        done = 0
+    try:
+        total = sources.estimate_total(inputs) if progress is not None else None
+        with _engine(engine, scheduler, settings) as (submitter, round_size):
+            run = _Run(store, settings, force, submitter, summary, published)
+            done = 0
 
-        def report(n: int) -> None:
-            if progress is not None:
-                progress(n, max(total, n) if total else None)
+            def report(n: int) -> None:
+                if progress is not None:
+                    progress(n, max(total, n) if total else None)
 
-        def finish_oldest() -> None:
-            nonlocal done
-            base = done
-            done += run.finish(tick=lambda i: report(base + i))
-            report(done)
+            def finish_oldest() -> None:
+                nonlocal done
+                base = done
+                done += run.finish(tick=lambda i: report(base + i))
+                report(done)
 
-        # 1. read sources (lazily: a few rounds of articles in memory at a time)
-        for batch in _rounds(sources.iter_articles(inputs, settings, stdin=stdin), round_size, run):
-            summary.seen += len(batch)
-            run.submit(batch)  # 2.–7.: planned here, parsed and extracted by the engine
+            # 1. read sources (lazily: a few rounds of articles in memory at a time)
+            for batch in _rounds(sources.iter_articles(inputs, settings, stdin=stdin), round_size, run):
+                summary.seen += len(batch)
+                run.submit(batch)  # 2.–7.: planned here, parsed and extracted by the engine
 
-            while len(run.in_flight) >= ROUNDS_IN_FLIGHT:
-                finish_oldest()  # 8. (while the rounds after it are parsed)
-        while run.in_flight:
-            finish_oldest()
-    run.refresh_incidents()  # 9. the rest (and the copies of stored articles)
+                while len(run.in_flight) >= ROUNDS_IN_FLIGHT:
+                    finish_oldest()  # 8. (while the rounds after it are parsed)
+            while run.in_flight:
+                finish_oldest()
+        run.refresh_incidents()  # 9. the rest (and the copies of stored articles)
+    except StoreWriteError as exc:  # the store cannot be written: what was done so far goes with the error
+        exc.summary = summary
+        raise
     if timings is not None:
         timings.update(run.timings, total=time.perf_counter() - t_start)
     return summary

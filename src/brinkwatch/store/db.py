@@ -11,6 +11,7 @@ from typing import TypeVar
 
 import sqlalchemy as sa
 
+from brinkwatch.core.errors import StoreError, StoreWriteError
 from brinkwatch.store import migrations, schema
 
 T = TypeVar("T")
@@ -37,10 +38,17 @@ def resolve_url(db: str | os.PathLike[str] | None) -> str:
 
 def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
     cur = dbapi_conn.cursor()  # type: ignore[attr-defined]
-    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    # WAL is a property of the file: set it on our stores (and new ones) only, never on another program's
+    # database opened by mistake (migrate refuses that one without changing it)
+    first = cur.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+        "ORDER BY name = 'schema_migrations' DESC LIMIT 1"
+    ).fetchone()
+    if first is None or first[0] == "schema_migrations":
+        cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=30000")
     cur.close()
 
 
@@ -54,24 +62,82 @@ def make_engine(db: str | os.PathLike[str] | None = None) -> sa.Engine:
     return engine
 
 
+MIGRATION_LOCK = 0x6272_6B77  # PostgreSQL advisory lock key ("brkw") held while migrations run
+SQLITE_INTERNAL = ("sqlite_",)
+
+
 def migrate(engine: sa.Engine) -> int:
-    """Apply every migration not yet applied; return the schema version."""
-    with engine.begin() as conn:
-        schema.schema_migrations.create(conn, checkfirst=True)
+    """Check that the database is a brinkwatch store (or empty) whose schema this code knows, apply every
+    migration not yet applied, and return the schema version.
+
+    Several processes may open a new store at once: the migrations run under the store's write lock
+    (SQLite ``BEGIN IMMEDIATE``, PostgreSQL a transaction-level advisory lock), all pending ones in one
+    transaction, after reading again which are applied — the second process finds them done. Opening an
+    up-to-date store takes no lock. Raises :class:`StoreError` (one line) for a database that is not a
+    brinkwatch store or whose schema is newer than this code.
+    """
     with engine.connect() as conn:
-        done = {row[0] for row in conn.execute(sa.select(schema.schema_migrations.c.version))}
-    for version, name, fn in migrations.MIGRATIONS:
-        if version in done:
-            continue
+        done = applied_versions(conn)
+    if any(v not in done for v, _n, _f in migrations.MIGRATIONS):
         with engine.begin() as conn:
-            fn(conn)
-            conn.execute(
-                schema.schema_migrations.insert().values(
-                    version=version, name=name, applied_at=dt.datetime.now(dt.UTC).isoformat()
+            _lock(conn)
+            done = applied_versions(conn)  # another process may have migrated while we waited
+            if not done:
+                schema.schema_migrations.create(conn, checkfirst=True)
+            for version, name, fn in migrations.MIGRATIONS:
+                if version in done:
+                    continue
+                fn(conn)
+                conn.execute(
+                    schema.schema_migrations.insert().values(
+                        version=version, name=name, applied_at=dt.datetime.now(dt.UTC).isoformat()
+                    )
                 )
-            )
     ensure_indexes(engine)
     return migrations.latest_version()
+
+
+def _lock(conn: sa.Connection) -> None:
+    """Take the store's write lock for the rest of this transaction (its first statement)."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")  # waits up to busy_timeout for another writer
+    elif conn.dialect.name == "postgresql":
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
+
+
+def applied_versions(conn: sa.Connection) -> set[int]:
+    """The migrations recorded in the store (empty for an empty database). Raises :class:`StoreError` when the
+    database holds other tables and no ``schema_migrations`` of ours, or a version newer than this code."""
+    tables = [t for t in sa.inspect(conn).get_table_names() if not t.startswith(SQLITE_INTERNAL)]
+    if "schema_migrations" not in tables:
+        if tables:
+            shown = ", ".join(sorted(tables)[:5]) + (", …" if len(tables) > 5 else "")
+            raise StoreError(f"not a brinkwatch store (it holds other tables: {shown}); nothing was changed")
+        return set()
+    columns = {c["name"] for c in sa.inspect(conn).get_columns("schema_migrations")}
+    if not {"version", "name", "applied_at"} <= columns:
+        raise StoreError("not a brinkwatch store (its schema_migrations table is another program's)")
+    try:
+        done = {int(v) for v in conn.execute(sa.select(schema.schema_migrations.c.version)).scalars()}
+    except (TypeError, ValueError):
+        raise StoreError("not a brinkwatch store (its schema_migrations table is another program's)") from None
+    newest, ours = max(done, default=0), migrations.latest_version()
+    if newest > ours:
+        raise StoreError(
+            f"the store's schema version {newest} is newer than this brinkwatch's ({ours}): upgrade brinkwatch "
+            "to use it; nothing was changed"
+        )
+    return done
+
+
+def describe(exc: BaseException) -> str:
+    """One line for a database error: the driver's own message without SQLAlchemy's SQL and links."""
+    if isinstance(exc, StoreError):
+        return str(exc)
+    orig = getattr(exc, "orig", None)
+    text = str(orig) if orig is not None else str(exc)
+    first = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+    return f"{type(orig if orig is not None else exc).__name__}: {first}"[:300]
 
 
 # Indexes the queries need that the schema does not declare: (name, table, columns). Created with IF NOT EXISTS
@@ -141,3 +207,41 @@ def analyze(engine: sa.Engine) -> None:
     else:
         with engine.begin() as conn:
             conn.execute(sa.text("ANALYZE"))
+
+
+# What a database error says when the store itself cannot take a write (every later write would fail too),
+# as opposed to one article's data being refused.
+SQLITE_UNWRITABLE = (
+    "database or disk is full",
+    "disk i/o error",
+    "readonly database",
+    "unable to open database file",
+    "database disk image is malformed",
+    "file is not a database",
+)
+# PostgreSQL SQLSTATE classes and codes: 08 connection, 53 insufficient resources (disk full, out of memory,
+# too many connections), 57 operator intervention (shutdown), 58 system error (I/O); 25006 read-only
+# transaction
+PG_UNWRITABLE_CLASSES = ("08", "53", "57", "58")
+PG_UNWRITABLE_CODES = ("25006",)
+
+
+def unwritable(exc: BaseException) -> str | None:
+    """One line saying why the store cannot be written at all (disk full, read-only, I/O error, connection
+    lost), or None when ``exc`` is about one write only."""
+    import errno
+
+    if isinstance(exc, StoreWriteError):
+        return str(exc)
+    orig = getattr(exc, "orig", None) or exc
+    if isinstance(orig, OSError) and orig.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO):
+        return f"{type(orig).__name__}: {orig.strerror or orig}"
+    sqlstate = getattr(orig, "sqlstate", None)
+    if isinstance(sqlstate, str) and (sqlstate[:2] in PG_UNWRITABLE_CLASSES or sqlstate in PG_UNWRITABLE_CODES):
+        return describe(exc)
+    if isinstance(exc, sa.exc.DBAPIError) and exc.connection_invalidated:
+        return describe(exc)
+    message = str(orig).lower()
+    if type(orig).__module__.startswith("sqlite3") and any(m in message for m in SQLITE_UNWRITABLE):
+        return describe(exc)
+    return None

@@ -1,7 +1,8 @@
 """Versioned migrations of the store, each frozen as it was written: no migration reads the live schema
 (:mod:`brinkwatch.store.schema`) or calls analytics code, so a migration does today what it did the day it
-was first applied. Each runs in its own transaction and is recorded in ``schema_migrations``. Append, never
-edit an applied one. ``tests/test_migrations.py`` checks that the migrations build exactly the live schema.
+was first applied. The pending ones run in one transaction under the store's write lock
+(:func:`brinkwatch.store.db.migrate`), each recorded in ``schema_migrations``. Append, never edit an applied
+one. ``tests/test_migrations.py`` checks that the migrations build exactly the live schema.
 
 Data that later code derives (the weekly dyad table) is not computed here: a migration marks it stale in
 ``analytics_state`` and the analytics rebuild it when they next run.

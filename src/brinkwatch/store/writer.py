@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,14 @@ def now_iso() -> str:
 _INSERT_ARTICLE = S.articles.insert().returning(S.articles.c.id)  # built once: one compiled statement
 _INSERT_SENTENCES = S.sentences.insert().returning(S.sentences.c.id, sort_by_parameter_order=True)
 _INSERT_EVENTS = S.events.insert().returning(S.events.c.id, sort_by_parameter_order=True)
+_ORIGINALS_AFTER = (  # built once: this runs before every article insert
+    sa.select(S.articles.c.id, S.articles.c.minhash)
+    .where(
+        S.articles.c.id > sa.bindparam("after"), S.articles.c.duplicate_of.is_(None), S.articles.c.minhash.is_not(None)
+    )
+    .order_by(S.articles.c.id)
+)
+ARTICLE_WRITE_LOCK = 0x6272_6B78  # PostgreSQL advisory lock key serializing article inserts across processes
 
 
 @dataclass(slots=True, kw_only=True)
@@ -52,7 +61,12 @@ class Store:
     def __init__(self, db: str | os.PathLike[str] | None = None, *, engine: sa.Engine | None = None) -> None:
         self.url = dbmod.resolve_url(db) if engine is None else str(engine.url)
         self.engine = engine if engine is not None else dbmod.make_engine(db)
-        self.version = dbmod.migrate(self.engine)
+        try:
+            self.version = dbmod.migrate(self.engine)
+        except BaseException:
+            if engine is None:
+                self.engine.dispose()
+            raise
 
     @property
     def dialect(self) -> str:
@@ -115,35 +129,58 @@ class Store:
         return out
 
     # ------------------------------------------------------------------ writes
-    def write_article(self, item: StoredArticle) -> int:
-        """Insert one article with everything extracted from it, in one transaction. Returns its id."""
-        a = item.article
+    @contextmanager
+    def write_transaction(self) -> Iterator[sa.Connection]:
+        """One transaction holding the store's write lock from its first statement (SQLite ``BEGIN
+        IMMEDIATE``, PostgreSQL a transaction-level advisory lock): no other process writes an article
+        between what it reads and what it writes, and article ids follow the order of commits."""
         with self.engine.begin() as conn:
-            row = {
-                "doc_id": a.doc_id,
-                "text_hash": item.text_hash,
-                "url": a.url,
-                "title": a.title,
-                "author": a.author,
-                "source": a.source,
-                "published": a.published,
-                "language": a.language,
-                "origin": a.origin,
-                "raw_format": a.raw_format,
-                "text": a.text,
-                "duplicate_of": item.duplicate_of,
-                "similarity": item.similarity,
-                "status": item.status,
-                "reason": item.reason,
-                "minhash": item.minhash,
-                "extractor_version": item.extractor_version,
-                "ingested_at": now_iso(),
-                "n_events": len(item.events),
-            }
-            article_id = conn.execute(_INSERT_ARTICLE, row).scalar_one()
-            if a.tags:
-                conn.execute(S.tags.insert(), [{"article_id": article_id, "tag": t} for t in dict.fromkeys(a.tags)])
-            self._write_content(conn, article_id, item.sentences, item.events)
+            if self.dialect == "sqlite":
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            elif self.dialect == "postgresql":
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": ARTICLE_WRITE_LOCK})
+            yield conn
+
+    def originals_after(self, conn: sa.Connection, after_id: int) -> list[tuple[int, bytes]]:
+        """(id, serialized MinHash) of the originals stored after article ``after_id``, oldest first: what
+        other processes wrote since a near-duplicate index was loaded (read inside :meth:`write_transaction`)."""
+        return [(int(aid), bytes(mh)) for aid, mh in conn.execute(_ORIGINALS_AFTER, {"after": after_id})]
+
+    def write_article(self, item: StoredArticle, conn: sa.Connection | None = None) -> int:
+        """Insert one article with everything extracted from it, in one transaction (``conn``'s, else a
+        :meth:`write_transaction` of its own). Returns its id."""
+        if conn is None:
+            with self.write_transaction() as own:
+                return self._insert_article(own, item)
+        return self._insert_article(conn, item)
+
+    def _insert_article(self, conn: sa.Connection, item: StoredArticle) -> int:
+        a = item.article
+        row = {
+            "doc_id": a.doc_id,
+            "text_hash": item.text_hash,
+            "url": a.url,
+            "title": a.title,
+            "author": a.author,
+            "source": a.source,
+            "published": a.published,
+            "language": a.language,
+            "origin": a.origin,
+            "raw_format": a.raw_format,
+            "text": a.text,
+            "duplicate_of": item.duplicate_of,
+            "similarity": item.similarity,
+            "status": item.status,
+            "reason": item.reason,
+            "minhash": item.minhash,
+            "extractor_version": item.extractor_version,
+            "ingested_at": now_iso(),
+            "n_events": len(item.events),
+        }
+        article_id = conn.execute(_INSERT_ARTICLE, row).scalar_one()
+        if a.tags:
+            conn.execute(S.tags.insert(), [{"article_id": article_id, "tag": t} for t in dict.fromkeys(a.tags)])
+        self._write_content(conn, article_id, item.sentences, item.events)
         return int(article_id)
 
     def replace_extraction(
@@ -221,7 +258,7 @@ class Store:
     def record_failure(self, origin: str, reason: str) -> None:
         """Remember a bad input; the same (origin, reason) again only updates its time (re-runs add nothing)."""
         f = S.failures
-        with self.engine.begin() as conn:
+        with self.write_transaction() as conn:  # read and write under one lock: concurrent ingests record too
             same = sa.and_(f.c.origin == origin, f.c.reason == reason)
             if conn.execute(sa.select(f.c.id).where(same).limit(1)).first() is not None:
                 conn.execute(f.update().where(same).values(at=now_iso()))
