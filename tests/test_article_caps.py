@@ -22,7 +22,7 @@ from brinkwatch.pipeline.run import ingest
 from brinkwatch.store.writer import Store
 
 SENT = "Iran threatened to close the Strait of Hormuz on Sunday. "
-GOOD = "Russian fighter jets entered Estonian airspace on Tuesday, the Estonian defence ministry said. "
+GOOD = "Russian fighter jets violated Estonian airspace on Tuesday, the Estonian defence ministry said. "
 CAPS = Settings(max_article_sentences=20, max_sentence_chars=300, n_process=1)
 LONG_REASON = "longer than 300 characters (max_sentence_chars): not parsed"
 

@@ -105,10 +105,10 @@ def test_a_stage_error_comes_back_from_a_worker_process_whole() -> None:
 def test_a_write_the_database_refuses_fails_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     real = Store.write_article
 
-    def refusing(self, item):  # type: ignore[no-untyped-def]
+    def refusing(self, item, conn=None):  # type: ignore[no-untyped-def]
         if "EXPLODE" in item.article.text:
             raise sa.exc.DataError("INSERT …", {}, ValueError("a NUL character"))
-        return real(self, item)
+        return real(self, item, conn)
 
     monkeypatch.setattr(Store, "write_article", refusing)
     assert _failure_of_three(tmp_path).startswith("not stored (DataError: ")
@@ -117,7 +117,7 @@ def test_a_write_the_database_refuses_fails_alone(tmp_path: Path, monkeypatch: p
 def test_a_bug_in_the_write_stops_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Not a refusal by the database but our own error: it is not recorded as the article's fault."""
 
-    def broken(self, item):  # type: ignore[no-untyped-def]
+    def broken(self, item, conn=None):  # type: ignore[no-untyped-def]
         raise TypeError("unsupported operand")
 
     monkeypatch.setattr(Store, "write_article", broken)
