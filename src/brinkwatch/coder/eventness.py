@@ -16,6 +16,7 @@ sentences (``training/uw_plover_train.jsonl``; the gold sets are never used) and
 
 from __future__ import annotations
 
+import bisect
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -127,6 +128,22 @@ def _clause_head(t: Token) -> Token:
     return t.head if t.dep_ == "acomp" else t
 
 
+def sentence_entities(sent: Span) -> list[str]:
+    """The entity labels of a sentence, read from the document's entities (``Span.ents`` rebuilds the whole
+    document's entity list on every call: quadratic on a long article)."""
+    doc = sent.doc
+    cached = doc.user_data.get(_ENTS_KEY)
+    if cached is None:
+        ents = list(doc.ents)
+        cached = ([e.start for e in ents], [e.label_ for e in ents])
+        doc.user_data[_ENTS_KEY] = cached
+    starts, labels = cached
+    return labels[bisect.bisect_left(starts, sent.start) : bisect.bisect_left(starts, sent.end)]
+
+
+_ENTS_KEY = "brinkwatch.eventness.ents"
+
+
 def raw_features(p: Proposal, sent: Span) -> dict[str, Any]:
     """The named features of one candidate (strings for categorical ones)."""
     t = p.tok
@@ -144,7 +161,7 @@ def raw_features(p: Proposal, sent: Span) -> dict[str, Any]:
     pobj = next((g for g in prep.children if g.dep_ == "pobj"), None) if prep is not None else None
     comp = next((c for c in kids if c.dep_ in ("xcomp", "ccomp")), None)
     tobj = dobj if t.i == h.i else next((c for c in t.children if c.dep_ == "dobj"), dobj)
-    ents = [e.label_ for e in sent.ents]
+    ents = sentence_entities(sent)
     eventive, uses = eventive_ratio(t.lemma_.lower(), "NOUN" if t.pos_ in ("NOUN", "PROPN") else "VERB")
     words = [w for w in sent if not w.is_punct]
     f: dict[str, Any] = {
