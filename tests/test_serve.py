@@ -336,3 +336,26 @@ def test_a_refused_body_is_422_and_the_writer_goes_on(writer_client: tuple[Any, 
     )
     assert r.status_code == 422
     assert c.post("/api/articles", json=_doc(200), headers=_auth()).status_code == 201
+
+
+def test_a_writer_past_its_memory_bound_is_replaced(tmp_path: Path) -> None:
+    """An article that leaves the writer big (the issue: a 400 KB POST kept 1.08 GB in the server): the writer
+    process is replaced after it answers, so the memory goes back to the system."""
+    from brinkwatch.web.ingest_one import Writer
+
+    db = tmp_path / "w.db"
+    Store(db).close()
+    w = Writer(str(db), Settings(db=str(db)), recycle_mb=1)  # every writer is over 1 MB
+
+    async def two() -> list[dict[str, Any]]:
+        first = await w.submit(json.dumps(_doc(1)).encode())
+        pid = w._proc.pid if w._proc is not None else None
+        second = await w.submit(json.dumps(_doc(2)).encode())
+        assert w.stopped >= 1 and (w._proc is None or w._proc.pid != pid)
+        return [first, second]
+
+    try:
+        first, second = asyncio.run(two())
+    finally:
+        w.close()
+    assert first["article_id"] and second["article_id"] and first["article_id"] != second["article_id"]

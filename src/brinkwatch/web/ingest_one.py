@@ -202,6 +202,9 @@ class Writer:
             except (ValueError, WriteFailed) as exc:
                 outcome = ("error", exc)
             job.loop.call_soon_threadsafe(_settle, job.future, outcome)
+            if self._proc is None and self._jobs.empty():  # recycled or died: the next one loads its parser now
+                with contextlib.suppress(WriteFailed):
+                    self._ensure_child()
 
     def _ensure_child(self) -> Connection:
         if self._proc is not None and self._proc.is_alive() and self._conn is not None:
