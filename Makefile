@@ -14,7 +14,7 @@ STAMP  := $(VENV)/.installed
 DB     ?= demo.db
 PORT   ?= 8000
 
-.PHONY: help setup demo test lint typecheck pytest eval bench bench-scale clean docs train
+.PHONY: help setup demo test lint typecheck pytest eval bench bench-scale bench-serve clean docs train
 
 help:
 	@echo "make demo   — set up, ingest the bundled sample, open the dashboard on http://127.0.0.1:$(PORT)"
@@ -22,6 +22,7 @@ help:
 	@echo "make eval   — score extraction on every dev gold set and the seed"
 	@echo "make bench  — measure ingest against the bare spaCy parse and query latency"
 	@echo "make bench-scale — memory while streaming 100,000 articles; a 10,000-article ingest killed and resumed"
+	@echo "make bench-serve — the server under load: 16 readers on the API mix + 1 writer for 30 s"
 	@echo "make train  — rebuild the derived data and learned models (src/brinkwatch/data) from ../shared (SHARED=dir)"
 
 $(BIN)/python:
@@ -65,6 +66,11 @@ bench: setup
 
 bench-scale: setup
 	$(BIN)/brinkwatch bench --skip-ingest --skip-queries --stream-articles 100000 --resume-articles 10000
+
+# 16 readers + 1 writer for 30 s against `brinkwatch serve` on a store of 250 ingested articles (built once in
+# $TMPDIR/brinkwatch-bench-serve): throughput, read p50/p95/p99, POST latency, every posted article stored once.
+bench-serve: setup
+	$(BIN)/python -m brinkwatch.dev.bench_serve --out bench-results/bench-serve.json
 
 # Derived data and learned models, deterministic, from $(SHARED) (build time only): the CAMEO patterns, the
 # lexicon's sources, the derived event nouns, the factuality model, then the event model (it reads the others).

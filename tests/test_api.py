@@ -27,7 +27,8 @@ def _client(db: Path | str, token: str | None = None) -> Any:
         from fastapi.testclient import TestClient
     from brinkwatch.web import create_app
 
-    return TestClient(create_app(str(db), Settings(db=str(db), token=token)))
+    # the Host a browser sends for http://127.0.0.1 (the server answers only the hosts it knows)
+    return TestClient(create_app(str(db), Settings(db=str(db), token=token)), base_url="http://127.0.0.1")
 
 
 @pytest.fixture(scope="module")

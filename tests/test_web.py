@@ -31,7 +31,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, dict[s
         from fastapi.testclient import TestClient
     from brinkwatch.web import create_app
 
-    with TestClient(create_app(str(db), Settings(db=str(db)))) as c:
+    with TestClient(create_app(str(db), Settings(db=str(db))), base_url="http://127.0.0.1") as c:
         yield c, ids
 
 

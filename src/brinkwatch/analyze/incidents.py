@@ -26,7 +26,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from brinkwatch.analyze.clusters import Cluster, assign
+from brinkwatch.analyze.clusters import EXEMPLARS, MAX_CANDIDATES, Cluster, assign
 from brinkwatch.analyze.dyad_daily import dyad_keys, rebuild_dyad_daily
 from brinkwatch.analyze.dyads import ensure_weekly
 from brinkwatch.analyze.merge import (
@@ -115,7 +115,29 @@ def _candidate_stmt(has_actor: bool, dated: bool, undated: bool, by_recipient: b
     if by_recipient:
         recipients: Any = sa.bindparam("recipients", expanding=True)
         q = q.where(sa.or_(e.c.recipient.in_(recipients), e.c.recipient.is_(None), e.c.recipient == ""))
-    return q
+    return _capped(q)
+
+
+def _capped(q: sa.Select[Any]) -> sa.Select[Any]:
+    """The candidates the member index would keep (``clusters.MemberIndex``), chosen by the database so a busy
+    dyad-day is not read whole: per incident, day and recipient the first report of each sentence (and
+    precision, place), at most :data:`clusters.EXEMPLARS` of them; then per day, recipient and window width the
+    latest :data:`clusters.MAX_CANDIDATES`."""
+    e, a, s = S.events, S.articles, S.sentences
+    day = sa.func.coalesce(e.c.date, sa.func.substr(a.c.published, 1, 10))
+    rec = sa.func.coalesce(e.c.recipient, "")
+    place = sa.func.coalesce(q.selected_columns.place, "")
+    same_wording = sa.func.row_number().over(
+        partition_by=[e.c.incident_id, day, rec, s.c.text, e.c.date_precision, place, e.c.loc_country],
+        order_by=e.c.id,
+    )
+    q1 = q.add_columns(day.label("_day"), rec.label("_rec"), same_wording.label("_n1")).subquery()
+    wide = sa.case((q1.c.date_precision.in_(sorted(WIDE_PRECISIONS)), 1), else_=0)
+    nth_wording = sa.func.row_number().over(partition_by=[q1.c.incident_id, q1.c._day, q1.c._rec], order_by=q1.c.id)
+    q2 = sa.select(q1, wide.label("_wide"), nth_wording.label("_n2")).where(q1.c._n1 == 1).subquery()
+    latest = sa.func.row_number().over(partition_by=[q2.c._day, q2.c._rec, q2.c._wide], order_by=q2.c.id.desc())
+    q3 = sa.select(q2, latest.label("_n3")).where(q2.c._n2 <= EXEMPLARS).subquery()
+    return sa.select(*(q3.c[c.name] for c in q.selected_columns)).where(q3.c._n3 <= MAX_CANDIDATES)
 
 
 def _candidates(conn: sa.Connection, new: list[MergeEvent]) -> list[MergeEvent]:
@@ -198,12 +220,11 @@ def _recompute_incidents(conn: sa.Connection, incident_ids: Sequence[int]) -> No
                 e.c.quad,
                 e.c.score,
                 e.c.article_id,
+                e.c.sentence_id,
                 a.c.published,
                 a.c.source,
-                S.sentences.c.text,
             )
             .join(a, a.c.id == e.c.article_id)
-            .join(S.sentences, S.sentences.c.id == e.c.sentence_id)
             .where(e.c.incident_id.in_(chunk))
             .order_by(e.c.id)
         ).all()
@@ -224,12 +245,17 @@ def _recompute_incidents(conn: sa.Connection, incident_ids: Sequence[int]) -> No
                 if dup_of is not None:
                     dups[int(dup_of)].append(int(aid))
         updates = []
+        bests = {iid: _best(evs) for iid, evs in by_inc.items()}
+        texts: dict[int, str] = {}  # the summary: the best report's sentence (only those are read)
+        for sub in chunks(sorted({int(b.sentence_id) for b in bests.values()})):
+            q = sa.select(S.sentences.c.id, S.sentences.c.text).where(S.sentences.c.id.in_(sub))
+            texts.update((int(i), str(t)) for i, t in conn.execute(q))
         for iid, evs in by_inc.items():
             reports = {int(r.article_id) for r in evs}
             reports |= {d for aid in list(reports) for d in dups.get(aid, [])}
             pubs = [str(arts[x][0]) for x in reports if arts.get(x) and arts[x][0]]
             sources = {arts[x][1] or "(unknown outlet)" for x in reports if x in arts}
-            best = min(evs, key=lambda r: (INCIDENT_STATUS_RANK.get(r.status, 9), r.published or "9999", r.event_id))
+            best = bests[iid]
             asserted_days = [r.date or (r.published or "")[:10] for r in evs if r.status == "asserted"]
             all_days = [r.date or (r.published or "")[:10] for r in evs]
             days = [str(d) for d in (asserted_days or all_days) if d]
@@ -248,7 +274,7 @@ def _recompute_incidents(conn: sa.Connection, incident_ids: Sequence[int]) -> No
                     "n_outlets": len(sources),
                     "score": float(best.score),
                     "quad": int(best.quad),
-                    "summary": best.text,
+                    "summary": texts.get(int(best.sentence_id)),
                 }
             )
         if updates:
@@ -259,6 +285,11 @@ def _recompute_incidents(conn: sa.Connection, incident_ids: Sequence[int]) -> No
                 .values({k: sa.bindparam(k) for k in updates[0] if k != "_id"}),
                 updates,
             )
+
+
+def _best(evs: list[Any]) -> Any:
+    """The report that speaks for an incident: the most factual status, then the first published."""
+    return min(evs, key=lambda r: (INCIDENT_STATUS_RANK.get(r.status, 9), r.published or "9999", r.event_id))
 
 
 def _state(conn: sa.Connection, key: str) -> str | None:

@@ -39,6 +39,11 @@ class Settings:
     batch_size: int = _setting(64, "Articles per parser batch.")
     fetch_timeout: float = _setting(20.0, "Seconds before an http(s) fetch gives up.")
     token: str | None = _setting(None, "Bearer token enabling POST /api/articles on the HTTP API.")
+    allowed_hosts: str = _setting(
+        "",
+        "Host names the HTTP server answers besides localhost, 127.0.0.1, ::1 and the --host it binds "
+        "(comma-separated; * turns the check off, for a proxy that checks Host itself).",
+    )
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:

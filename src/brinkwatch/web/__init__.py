@@ -18,14 +18,14 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import FileResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from brinkwatch import __version__
 from brinkwatch.core.settings import Settings
 from brinkwatch.store.writer import Store
-from brinkwatch.web.security import SafeJSONResponse, SecurityHeaders
+from brinkwatch.web.security import HostGuard, SafeJSONResponse, SecurityHeaders, allowed_hosts, header_dict
 
 __all__ = ["create_app", "plotly_js_path", "run"]
 
@@ -49,17 +49,27 @@ def plotly_style_guards(path: Path) -> list[str]:
     return sorted(set(re.findall(r'if\(!document\.getElementById\("([0-9a-f]{32,64})"\)\)', text)))
 
 
-def create_app(db: str | os.PathLike[str] | None = None, settings: Settings | None = None) -> FastAPI:
-    """The FastAPI app on one store. ``db`` overrides ``settings.db`` (itself $BRINKWATCH_DB or the default)."""
-    from brinkwatch.web import api, pages
+def create_app(
+    db: str | os.PathLike[str] | None = None, settings: Settings | None = None, *, bind: str | None = None
+) -> FastAPI:
+    """The FastAPI app on one store. ``db`` overrides ``settings.db`` (itself $BRINKWATCH_DB or the default);
+    ``bind`` is the address ``run`` serves on (its name is then an allowed Host)."""
+    from brinkwatch.web import analytics, api, pages
+    from brinkwatch.web.ingest_one import Writer
 
     settings = settings or Settings.from_env()
     store = Store(db if db is not None else settings.db)
+    writer = Writer(store.url, settings, on_write=lambda: analytics.touch(store))
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
-        store.close()
+        if settings.token:
+            writer.start()  # the parser loads now, not on the first POST
+        try:
+            yield
+        finally:
+            writer.close()
+            store.close()
 
     app = FastAPI(
         lifespan=lifespan,
@@ -71,10 +81,13 @@ def create_app(db: str | os.PathLike[str] | None = None, settings: Settings | No
         redoc_url=None,
         openapi_url="/openapi.json",
     )
+    app.router.redirect_slashes = False  # no redirect built from the request's Host (/static → 404, not 307)
     app.state.store = store
     app.state.settings = settings
+    app.state.writer = writer
     app.state.jinja = pages.make_env()
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(HostGuard, allowed=allowed_hosts(bind, settings.allowed_hosts))
+    app.add_middleware(SecurityHeaders)  # added last: outermost, so the Host check's 400 carries them too
 
     plotly_js = plotly_js_path()
     app.state.jinja.globals["plotly_style_guards"] = plotly_style_guards(plotly_js)
@@ -108,6 +121,11 @@ def create_app(db: str | os.PathLike[str] | None = None, settings: Settings | No
         msgs = "; ".join(f"{'.'.join(str(x) for x in d.get('loc', ()))}: {d.get('msg', '')}" for d in detail)
         return pages.render(request, "error.html", status_code=422, message=f"Bad request: {msgs}")
 
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> Response:
+        # answered by Starlette's outermost middleware, outside SecurityHeaders: the headers are set here
+        return PlainTextResponse("500 Internal Server Error", status_code=500, headers=header_dict())
+
     return app
 
 
@@ -125,7 +143,7 @@ def run(
 
     import uvicorn
 
-    app = create_app(db, settings)
+    app = create_app(db, settings, bind=host)
     if open_browser:
         url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()

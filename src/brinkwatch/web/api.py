@@ -4,31 +4,26 @@ from __future__ import annotations
 
 import json
 import tempfile
-import threading
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.concurrency import run_in_threadpool
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from brinkwatch.analyze import export as export_mod
 from brinkwatch.core.settings import Settings
 from brinkwatch.store.writer import Store
 from brinkwatch.web import analytics as A
+from brinkwatch.web import params as P
 from brinkwatch.web import queries as Q
+from brinkwatch.web.ingest_one import WriteFailed, Writer, WriterBusy
 from brinkwatch.web.security import check_token, escape_json, read_body
 
-router = APIRouter(prefix="/api")
+router = APIRouter(prefix="/api", dependencies=[Depends(P.known_query_only)])
 
-DATE = r"^\d{4}(-\d{2}(-\d{2}([T ][0-9:.+\-Z]*)?)?)?$"
-CODE = r"^[A-Za-z0-9]{1,12}$"
-Limit = Annotated[int, Query(ge=1, le=Q.MAX_LIMIT, description=f"page size (at most {Q.MAX_LIMIT})")]
-Offset = Annotated[int, Query(ge=0, le=10_000_000)]
-DateQ = Annotated[str | None, Query(pattern=DATE, description="ISO date (YYYY-MM-DD), inclusive")]
-
-_ingest_lock = threading.Lock()
+Limit = P.Limit
+Offset = P.Offset
 
 
 def store_of(request: Request) -> Store:
@@ -45,13 +40,6 @@ def page(total: int, limit: int, offset: int, items: list[dict[str, Any]], **ext
     return {"total": total, "limit": limit, "offset": offset, "items": A.jsonable(items), **extra}
 
 
-def _dyad(dyad: str | None) -> tuple[str, str] | None:
-    try:
-        return Q.parse_dyad(dyad)
-    except ValueError as exc:
-        raise HTTPException(status_code=422, detail=str(exc)) from None
-
-
 # ------------------------------------------------------------------------------------------------ reads
 @router.get("/stats", summary="Counts of what the store holds")
 def stats(request: Request) -> dict[str, Any]:
@@ -62,8 +50,8 @@ def stats(request: Request) -> dict[str, Any]:
 @router.get("/articles", summary="Articles, newest first (q: text search in title and text)")
 def articles(
     request: Request,
-    q: Annotated[str | None, Query(max_length=200)] = None,
-    source: Annotated[str | None, Query(max_length=200)] = None,
+    q: P.TextQ = None,
+    source: P.TextQ = None,
     limit: Limit = Q.DEFAULT_LIMIT,
     offset: Offset = 0,
 ) -> dict[str, Any]:
@@ -72,7 +60,7 @@ def articles(
 
 
 @router.get("/articles/{article_id}", summary="One article with its text, sentences and events")
-def article(request: Request, article_id: int) -> dict[str, Any]:
+def article(request: Request, article_id: P.IdPath) -> dict[str, Any]:
     found = Q.article_detail(store_of(request).engine, article_id)
     if found is None:
         raise HTTPException(status_code=404, detail="no such article")
@@ -83,22 +71,24 @@ def article(request: Request, article_id: int) -> dict[str, Any]:
 @router.get("/events", summary="Events, filtered and paginated, newest first")
 def events(
     request: Request,
-    dyad: Annotated[str | None, Query(max_length=30, description="A:B, either direction unless directed")] = None,
+    dyad: P.DyadQ = None,
     directed: bool = False,
-    actor: Annotated[str | None, Query(pattern=CODE)] = None,
-    recipient: Annotated[str | None, Query(pattern=CODE)] = None,
-    type: Annotated[str | None, Query(pattern=r"^[A-Za-z_]{1,20}$", description="PLOVER event type")] = None,
-    status: Annotated[str | None, Query(pattern=r"^[a-z]{1,20}$")] = None,
-    since: DateQ = None,
-    until: DateQ = None,
-    q: Annotated[str | None, Query(max_length=200, description="text in the sentence")] = None,
-    article_id: int | None = None,
-    incident_id: int | None = None,
+    actor: P.CodeQ = None,
+    recipient: P.CodeQ = None,
+    type: P.TypeQ = None,
+    status: P.StatusQ = None,
+    since: P.DateQ = None,
+    until: P.DateQ = None,
+    q: Annotated[
+        str | None, Query(max_length=P.MAX_TEXT, description="text in the sentence"), AfterValidator(P.check_text)
+    ] = None,
+    article_id: P.IdQ = None,
+    incident_id: P.IdQ = None,
     limit: Limit = Q.DEFAULT_LIMIT,
     offset: Offset = 0,
 ) -> dict[str, Any]:
     f = Q.EventFilter(
-        dyad=_dyad(dyad),
+        dyad=P.dyad_of(dyad),
         directed=directed,
         actor=actor,
         recipient=recipient,
@@ -117,20 +107,20 @@ def events(
 @router.get("/incidents", summary="Incidents (reports of one happening merged), newest first")
 def incidents(
     request: Request,
-    dyad: Annotated[str | None, Query(max_length=30)] = None,
-    since: DateQ = None,
-    until: DateQ = None,
+    dyad: P.DyadQ = None,
+    since: P.DateQ = None,
+    until: P.DateQ = None,
     limit: Limit = Q.DEFAULT_LIMIT,
     offset: Offset = 0,
 ) -> dict[str, Any]:
     total, items, source = A.incidents(
-        store_of(request), dyad=_dyad(dyad), since=since, until=until, limit=limit, offset=offset
+        store_of(request), dyad=P.dyad_of(dyad), since=since, until=until, limit=limit, offset=offset
     )
     return page(total, limit, offset, items, source=source)
 
 
 @router.get("/incidents/{incident_id}", summary="One incident with all its reports")
-def incident(request: Request, incident_id: int) -> dict[str, Any]:
+def incident(request: Request, incident_id: P.IdPath) -> dict[str, Any]:
     found = A.incident(store_of(request), incident_id)
     if found is None:
         raise HTTPException(status_code=404, detail="no such incident")
@@ -139,27 +129,32 @@ def incident(request: Request, incident_id: int) -> dict[str, Any]:
 
 
 @router.get("/claims", summary="The claims ledger: alleged, denied, speculated events and who says so")
-def claims(request: Request, limit: Limit = Q.DEFAULT_LIMIT, offset: Offset = 0) -> dict[str, Any]:
-    rows, source = A.claims(store_of(request))
+def claims(
+    request: Request,
+    dyad: P.DyadQ = None,
+    since: P.DateQ = None,
+    limit: Limit = Q.DEFAULT_LIMIT,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    rows, source = A.claims(store_of(request), dyad=P.dyad_of(dyad), since=since)
     return page(len(rows), limit, offset, rows[offset : offset + limit], source=source)
 
 
 @router.get("/dyads/{a}/{b}/series", summary="A dyad's intensity over time (factual and rhetoric series)")
 def dyad_series(
     request: Request,
-    a: str,
-    b: str,
+    a: P.CodePath,
+    b: P.CodePath,
     freq: Annotated[Literal["D", "W"], Query()] = "W",
     directed: bool = False,
 ) -> dict[str, Any]:
-    x, y = _dyad(f"{a}:{b}") or (a, b)
-    series, source = A.dyad_series(store_of(request), x, y, freq=freq, directed=directed)
-    return {"a": x, "b": y, "freq": freq, "directed": directed, "series": A.jsonable(series), "source": source}
+    series, source = A.dyad_series(store_of(request), a, b, freq=freq, directed=directed)
+    return {"a": a, "b": b, "freq": freq, "directed": directed, "series": A.jsonable(series), "source": source}
 
 
 @router.get("/escalation", summary="Escalation index and trend per dyad")
-def escalation(request: Request, dyad: Annotated[str | None, Query(max_length=30)] = None) -> dict[str, Any]:
-    rows, source = A.escalation(store_of(request), dyad=_dyad(dyad))
+def escalation(request: Request, dyad: P.DyadQ = None) -> dict[str, Any]:
+    rows, source = A.escalation(store_of(request), dyad=P.dyad_of(dyad))
     return {"items": rows, "total": len(rows), "source": source}
 
 
@@ -274,16 +269,12 @@ async def post_article(request: Request) -> dict[str, Any]:
     check_token(request, settings.token)
     body = await read_body(request, settings.max_article_bytes)
     _check_body(body, request.headers.get("content-type", ""))
-    from brinkwatch.web.ingest_one import ingest_body
-
-    store = store_of(request)
-
-    def run() -> dict[str, Any]:
-        with _ingest_lock:
-            return ingest_body(body, store=store, settings=settings)
-
+    writer: Writer = request.app.state.writer
     try:
-        result = await run_in_threadpool(run)
+        return await writer.submit(body)  # the one writer: in order, off the event loop and its process
     except ValueError as exc:  # the article was refused (empty text, …)
         raise HTTPException(status_code=422, detail=str(exc)) from None
-    return result
+    except WriterBusy as exc:
+        raise HTTPException(status_code=503, detail=str(exc), headers={"Retry-After": "5"}) from None
+    except WriteFailed as exc:
+        raise HTTPException(status_code=500, detail=str(exc)) from None

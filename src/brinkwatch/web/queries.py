@@ -8,6 +8,7 @@ share one representation.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,12 +21,25 @@ from brinkwatch.store.reads import EventFilter, contains, dyad_condition
 
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 50
+MAX_ID = 2**31 - 1  # ids are INTEGER columns (32 bits on PostgreSQL): an id beyond is no row, not an error
+MAX_OFFSET = 10_000_000
 
 
 def clamp(limit: int | None, offset: int | None, *, max_limit: int = MAX_LIMIT) -> tuple[int, int]:
+    """A page size in 1 … ``max_limit`` and an offset in 0 … MAX_OFFSET (past the rows: an empty page)."""
     lim = DEFAULT_LIMIT if limit is None else max(1, min(int(limit), max_limit))
-    off = 0 if offset is None else max(0, int(offset))
+    off = 0 if offset is None else max(0, min(int(offset), MAX_OFFSET))
     return lim, off
+
+
+def storable_id(value: int | None) -> bool:
+    """Whether ``value`` can be a stored id at all (the HTTP layer refuses others; callers get None back)."""
+    return value is not None and 0 < int(value) <= MAX_ID
+
+
+def _term(text: str | None) -> str | None:
+    """A search term the databases can compare (PostgreSQL refuses NUL in text; no stored text holds one)."""
+    return text.replace("\x00", "") if text else text
 
 
 def _count(conn: sa.Connection, q: sa.Select[Any]) -> int:
@@ -64,6 +78,8 @@ def list_articles(
     engine: sa.Engine, *, q: str | None = None, source: str | None = None, limit: int = 50, offset: int = 0
 ) -> tuple[int, list[dict[str, Any]]]:
     a = S.articles
+    limit, offset = clamp(limit, offset)
+    q, source = _term(q), _term(source)
     sel = sa.select(*_ARTICLE_COLS)
     if q:
         sel = sel.where(sa.or_(contains(a.c.title, q), contains(a.c.text, q)))
@@ -74,6 +90,8 @@ def list_articles(
 
 
 def article_detail(engine: sa.Engine, article_id: int) -> dict[str, Any] | None:
+    if not storable_id(article_id):
+        return None
     a = S.articles
     with engine.connect() as conn:
         row = conn.execute(sa.select(*_ARTICLE_COLS, a.c.text).where(a.c.id == article_id)).mappings().first()
@@ -109,6 +127,11 @@ def list_events(
 ) -> tuple[int, list[dict[str, Any]]]:
     """How many events ``f`` selects, and one page of them (newest first; an article's in text order)."""
     e = S.events
+    limit, offset = clamp(limit, offset, max_limit=max(limit, 1))
+    for name in ("article_id", "incident_id"):
+        if getattr(f, name) is not None and not storable_id(getattr(f, name)):
+            return 0, []
+    f = dataclasses.replace(f, text=_term(f.text))
     if f.article_id is not None:
         order: list[Any] = [e.c.trigger_start, e.c.id]
     else:
@@ -130,6 +153,7 @@ def list_incidents_table(
 ) -> tuple[int, list[dict[str, Any]]]:
     """Incidents straight from the incidents table (used when the analytics module is not there)."""
     i = S.incidents
+    limit, offset = clamp(limit, offset)
     sel = sa.select(i)
     if dyad:
         sel = sel.where(dyad_clause(i.c.actor, i.c.recipient, dyad))
@@ -142,6 +166,8 @@ def list_incidents_table(
 
 
 def incident_row(engine: sa.Engine, incident_id: int) -> dict[str, Any] | None:
+    if not storable_id(incident_id):
+        return None
     with engine.connect() as conn:
         row = conn.execute(sa.select(S.incidents).where(S.incidents.c.id == incident_id)).mappings().first()
     return dict(row) if row else None

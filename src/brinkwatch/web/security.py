@@ -1,4 +1,4 @@
-"""Security headers on every response, bearer-token checks and request-size limits."""
+"""Security headers on every response, the Host allow-list, bearer-token checks and request-size limits."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from fastapi import HTTPException, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CSP = (
@@ -22,6 +22,74 @@ HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (b"x-frame-options", b"DENY"),
     (b"cross-origin-opener-policy", b"same-origin"),
 )
+
+
+def header_dict() -> dict[str, str]:
+    """The security headers as a dict (for responses built outside the middleware: the 500 handler's)."""
+    return {k.decode(): v.decode() for k, v in HEADERS}
+
+
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
+WILDCARDS = ("0.0.0.0", "::", "")
+
+
+def host_name(value: str) -> str:
+    """The name in a Host header, without the port, lower-cased (``[::1]:8000`` → ``::1``)."""
+    value = value.strip().lower()
+    port = ""
+    if value.startswith("["):  # an IPv6 literal
+        name, _, rest = value[1:].partition("]")
+        if rest:
+            if not rest.startswith(":"):
+                return ""
+            port = rest[1:]
+        value = name
+    elif value.count(":") == 1:
+        value, port = value.split(":", 1)
+    if port and not port.isdigit():
+        return ""  # a malformed port: no name we know
+    return value.rstrip(".")
+
+
+def allowed_hosts(bind: str | None = None, extra: str | None = None) -> frozenset[str] | None:
+    """The Host names the server answers: this machine's loopback names, the address it binds (unless a
+    wildcard), and ``extra`` (comma-separated; the ``allowed_hosts`` setting). ``*`` in ``extra`` turns the
+    check off (None): for a reverse proxy that checks Host itself."""
+    names = {h.strip().lower() for h in (extra or "").split(",") if h.strip()}
+    if "*" in names:
+        return None
+    names |= set(LOCAL_HOSTS)
+    if bind and bind not in WILDCARDS:
+        names.add(host_name(bind))
+    return frozenset(host_name(n) for n in names)
+
+
+class HostGuard:
+    """Pure ASGI middleware: a request whose Host header names none of the allowed hosts gets 400.
+
+    A browser tricked by DNS rebinding (``evil.example`` resolving to 127.0.0.1) sends ``Host: evil.example``:
+    without this check it could read the API from the attacker's page. Every redirect the app builds (the
+    ``/static`` mount's) then also names an allowed host only.
+    """
+
+    def __init__(self, app: ASGIApp, allowed: frozenset[str] | None) -> None:
+        self.app = app
+        self.allowed = allowed
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket") or self.allowed is None:
+            await self.app(scope, receive, send)
+            return
+        host = ""
+        for k, v in scope.get("headers", []):
+            if k == b"host":
+                host = v.decode("latin-1")
+                break
+        if host_name(host) in self.allowed:
+            await self.app(scope, receive, send)
+            return
+        response = PlainTextResponse("400 Bad Request: unknown Host (see the allowed_hosts setting)", status_code=400)
+        await response(scope, receive, send)
 
 
 class SecurityHeaders:
