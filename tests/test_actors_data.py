@@ -32,6 +32,8 @@ def test_every_data_file_is_known() -> None:
         "groups.csv",
         "places.csv",
         "roles.yaml",
+        "officeholders_recent.csv",  # read by brinkwatch.phoenix_actors (tests/test_phoenix_actors.py)
+        "groups_recent.csv",
     }
 
 

@@ -34,19 +34,24 @@ import json
 import re
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = next((p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if p.is_dir()), ROOT.parent / "shared")
+SHARED = next(
+    (p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if p.is_dir()), ROOT.parent / "shared"
+)
 PETRARCH = SHARED / "resources" / "petrarch2"
 TRAINING = SHARED / "training" / "factuality"
 TRAINING_FILES = ("uw_train.jsonl", "uw_dev.jsonl", "uds_ih2_train.jsonl", "uds_ih2_dev.jsonl")
 ACTORS_DIR = ROOT / "src" / "brinkwatch" / "data" / "actors"
 OUT = ACTORS_DIR / "phoenix"
-SOURCES = (("C", "Phoenix.Countries.actors.txt"), ("I", "Phoenix.International.actors.txt"),
-           ("M", "Phoenix.MilNonState.actors.txt"))
+SOURCES = (
+    ("C", "Phoenix.Countries.actors.txt"),
+    ("I", "Phoenix.International.actors.txt"),
+    ("M", "Phoenix.MilNonState.actors.txt"),
+)
 
 LICENCE = """\
 # Derived from the Phoenix dictionaries of PETRARCH-2 (openeventdata/petrarch2,
@@ -78,43 +83,193 @@ CAMEO_TO_ISO = {
     "GZA": "PSE",  # Gaza (PSEGZA-style sub-codes)
 }
 # ISO 3166-3 codes of states that no longer exist (kept: a 1985 article about the USSR is not about Russia).
-HISTORICAL = {"SUN": "Soviet Union", "DDR": "German Democratic Republic", "CSK": "Czechoslovakia",
-              "YUG": "Yugoslavia", "SCG": "Serbia and Montenegro"}
+HISTORICAL = {
+    "SUN": "Soviet Union",
+    "DDR": "German Democratic Republic",
+    "CSK": "Czechoslovakia",
+    "YUG": "Yugoslavia",
+    "SCG": "Serbia and Montenegro",
+}
 # Dependent territories that the project's country table does not list: coded as their sovereign, as
 # CAMEO itself does elsewhere in the same dictionary (GBRVGB, DNKFRO, USAASM).
 TERRITORY_SOVEREIGN = {
-    "ABW": "NLD", "AIA": "GBR", "ANT": "NLD", "ASM": "USA", "BMU": "GBR", "COK": "NZL", "CYM": "GBR",
-    "FLK": "GBR", "FRO": "DNK", "GGY": "GBR", "GIB": "GBR", "GLP": "FRA", "GUF": "FRA", "GUM": "USA",
-    "IMY": "GBR", "JEY": "GBR", "MSR": "GBR", "MTQ": "FRA", "MYT": "FRA", "NCL": "FRA", "NIU": "NZL",
-    "PCN": "GBR", "PYF": "FRA", "REU": "FRA", "SHN": "GBR", "TKL": "NZL", "VGB": "GBR", "VIR": "USA",
-    "WLF": "FRA", "SPM": "FRA", "TCA": "GBR", "MNP": "USA",
+    "ABW": "NLD",
+    "AIA": "GBR",
+    "ANT": "NLD",
+    "ASM": "USA",
+    "BMU": "GBR",
+    "COK": "NZL",
+    "CYM": "GBR",
+    "FLK": "GBR",
+    "FRO": "DNK",
+    "GGY": "GBR",
+    "GIB": "GBR",
+    "GLP": "FRA",
+    "GUF": "FRA",
+    "GUM": "USA",
+    "IMY": "GBR",
+    "JEY": "GBR",
+    "MSR": "GBR",
+    "MTQ": "FRA",
+    "MYT": "FRA",
+    "NCL": "FRA",
+    "NIU": "NZL",
+    "PCN": "GBR",
+    "PYF": "FRA",
+    "REU": "FRA",
+    "SHN": "GBR",
+    "TKL": "NZL",
+    "VGB": "GBR",
+    "VIR": "USA",
+    "WLF": "FRA",
+    "SPM": "FRA",
+    "TCA": "GBR",
+    "MNP": "USA",
 }
 DROP_COUNTRIES = {"KNT": "Kinakuta: the fictional country of PETRARCH's validation suite"}
 UNKNOWN_COUNTRIES = {"KKL": "annotator initials typed for an unknown country"}
 # CAMEO regions: an actor coded only by region has no state: UNK (kept as text, not guessed).
 REGIONS = {
-    "AFR", "ASA", "BLK", "CAF", "CAS", "CAU", "CFR", "CRB", "EAF", "EEU", "EIN", "EUR", "LAM", "MDT", "MEA",
-    "NAF", "NMR", "PGS", "SAF", "SAM", "SAS", "SCN", "SEA", "WAF", "WEU", "WST", "ARB", "AMU", "ASF", "NAM",
+    "AFR",
+    "ASA",
+    "BLK",
+    "CAF",
+    "CAS",
+    "CAU",
+    "CFR",
+    "CRB",
+    "EAF",
+    "EEU",
+    "EIN",
+    "EUR",
+    "LAM",
+    "MDT",
+    "MEA",
+    "NAF",
+    "NMR",
+    "PGS",
+    "SAF",
+    "SAM",
+    "SAS",
+    "SCN",
+    "SEA",
+    "WAF",
+    "WEU",
+    "WST",
+    "ARB",
+    "AMU",
+    "ASF",
+    "NAM",
 }
 INTERNATIONAL_MILITANT = {"IMG", "INT"}  # CAMEO IMG; Phoenix's MilNonState writes INT for the same
 # CAMEO role segments → PLOVER sectors (CAMEO MED is media = PLOVER JRN; CAMEO HLH is health = PLOVER MED).
 SECTOR = {
-    "GOV": "GOV", "MIL": "MIL", "COP": "COP", "JUD": "JUD", "LEG": "LEG", "SPY": "SPY", "REB": "REB",
-    "INS": "REB", "SEP": "REB", "OPP": "OPP", "PTY": "PTY", "UAF": "UAF", "ELI": "ELI", "BUS": "BUS",
-    "MNC": "BUS", "CRM": "CRM", "CVL": "CVL", "PPL": "CVL", "EDU": "EDU", "MED": "JRN", "HLH": "MED",
-    "LAB": "LAB", "AGR": "AGR", "REF": "REF", "REL": "REL", "HRI": "SOC", "ENV": "SOC", "DEV": "SOC",
-    "NGO": "SOC", "NGM": "SOC", "OCC": "GOV", "UNR": "GOV", "AUT": "GOV", "PRE": "PRE", "PRM": "PRM",
-    "SOC": "SOC", "RAD": None, "MOD": None, "IMG": "REB", "UNK": None,
+    "GOV": "GOV",
+    "MIL": "MIL",
+    "COP": "COP",
+    "JUD": "JUD",
+    "LEG": "LEG",
+    "SPY": "SPY",
+    "REB": "REB",
+    "INS": "REB",
+    "SEP": "REB",
+    "OPP": "OPP",
+    "PTY": "PTY",
+    "UAF": "UAF",
+    "ELI": "ELI",
+    "BUS": "BUS",
+    "MNC": "BUS",
+    "CRM": "CRM",
+    "CVL": "CVL",
+    "PPL": "CVL",
+    "EDU": "EDU",
+    "MED": "JRN",
+    "HLH": "MED",
+    "LAB": "LAB",
+    "AGR": "AGR",
+    "REF": "REF",
+    "REL": "REL",
+    "HRI": "SOC",
+    "ENV": "SOC",
+    "DEV": "SOC",
+    "NGO": "SOC",
+    "NGM": "SOC",
+    "OCC": "GOV",
+    "UNR": "GOV",
+    "AUT": "GOV",
+    "PRE": "PRE",
+    "PRM": "PRM",
+    "SOC": "SOC",
+    "RAD": None,
+    "MOD": None,
+    "IMG": "REB",
+    "UNK": None,
 }
-RELIGIONS = {"CHR", "CTH", "PRO", "ORT", "MUS", "SHI", "SUN", "JEW", "HIN", "BUD", "BAH", "SIK", "JAN",
-             "CON", "TAO", "SHN", "ZRO", "ATH", "DOX", "MOS", "ALE", "DRZ", "ITH", "JAI", "SFI", "MRN"}
+RELIGIONS = {
+    "CHR",
+    "CTH",
+    "PRO",
+    "ORT",
+    "MUS",
+    "SHI",
+    "SUN",
+    "JEW",
+    "HIN",
+    "BUD",
+    "BAH",
+    "SIK",
+    "JAN",
+    "CON",
+    "TAO",
+    "SHN",
+    "ZRO",
+    "ATH",
+    "DOX",
+    "MOS",
+    "ALE",
+    "DRZ",
+    "ITH",
+    "JAI",
+    "SFI",
+    "MRN",
+}
 # CAMEO organisation segments → the project's organisation codes (data/actors/igos.yaml).
 ORG_TO_PROJECT = {
-    "UNO": "UN", "NAT": "NATO", "EEC": "EU", "WBK": "WB", "IMF": "IMF", "WTO": "WTO", "WHO": "WHO",
-    "IAE": "IAEA", "ICC": "ICC", "ICJ": "ICJ", "WCT": "ICTY", "ASN": "ASEAN", "AFU": "AU", "OAU": "AU",
-    "WAS": "ECOWAS", "OPC": "OPEC", "ARL": "ARL", "GCC": "GCC", "OAS": "OAS", "OIC": "OIC", "COE": "COE",
-    "CIS": "CIS", "IAD": "IGAD", "ITP": "INTERPOL", "SCE": "OSCE", "GOE": "G7", "GOS": "G7", "HCR": "UN",
-    "KID": "UN", "WFP": "UN", "HCH": "UN", "AMN": "AMN", "HRW": "HRW", "MSF": "MSF", "IRC": "ICRC",
+    "UNO": "UN",
+    "NAT": "NATO",
+    "EEC": "EU",
+    "WBK": "WB",
+    "IMF": "IMF",
+    "WTO": "WTO",
+    "WHO": "WHO",
+    "IAE": "IAEA",
+    "ICC": "ICC",
+    "ICJ": "ICJ",
+    "WCT": "ICTY",
+    "ASN": "ASEAN",
+    "AFU": "AU",
+    "OAU": "AU",
+    "WAS": "ECOWAS",
+    "OPC": "OPEC",
+    "ARL": "ARL",
+    "GCC": "GCC",
+    "OAS": "OAS",
+    "OIC": "OIC",
+    "COE": "COE",
+    "CIS": "CIS",
+    "IAD": "IGAD",
+    "ITP": "INTERPOL",
+    "SCE": "OSCE",
+    "GOE": "G7",
+    "GOS": "G7",
+    "HCR": "UN",
+    "KID": "UN",
+    "WFP": "UN",
+    "HCH": "UN",
+    "AMN": "AMN",
+    "HRW": "HRW",
+    "MSF": "MSF",
+    "IRC": "ICRC",
     "ALQ": "IMG",
 }
 STATE_KINDS = ("state",)
@@ -308,14 +463,23 @@ def map_code(code: str, project_iso: set[str], unknown_segments: Counter[str]) -
     segs = segments(code)
     head, rest = segs[0], segs[1:]
     if head in ("IGO", "NGO"):
-        orgs = [s for s in rest if s.isalpha() and s not in SECTOR and s not in RELIGIONS and s not in REGIONS
-                and s not in project_iso and s not in TERRITORY_SOVEREIGN and s not in CAMEO_TO_ISO
-                and s not in HISTORICAL]
-        mapped = [ORG_TO_PROJECT[s] for s in rest if s in ORG_TO_PROJECT]
-        if mapped:
-            country = mapped[-1]
-        elif orgs:
-            country = head + orgs[-1]
+        orgs = [
+            s
+            for s in rest
+            if s.isalpha()
+            and (s in ORG_TO_PROJECT or s not in SECTOR)
+            and s not in RELIGIONS
+            and s not in REGIONS
+            and s not in project_iso
+            and s not in TERRITORY_SOVEREIGN
+            and s not in CAMEO_TO_ISO
+            and s not in HISTORICAL
+        ]
+        last = orgs[-1] if orgs else None  # the most specific organisation segment decides (IGOUNOLABILO: ILO)
+        if last in ORG_TO_PROJECT:
+            country = ORG_TO_PROJECT[last]
+        elif last:
+            country = head + last
         else:
             country = head
         kind = "img" if country == "IMG" else ("ngo" if head == "NGO" and country not in ("UN",) else "igo")
@@ -380,7 +544,7 @@ def display(phrase: str) -> str:
     return " ".join(out)
 
 
-def forms_of(phrase: str, exclude: set[str] | frozenset[str] = frozenset()) -> list[str]:
+def forms_of(phrase: str, exclude: Collection[str] = frozenset()) -> list[str]:
     """The forms of one dictionary phrase, still upper case: without a parenthesised acronym or qualifier,
     plus the acronym itself ("BASQUE_FATHERLAND_AND_FREEDOM_(ETA)_" → "BASQUE FATHERLAND AND FREEDOM",
     "ETA"); a qualifier that is a country name (``exclude``: "(COLOMBIA)") is not a form."""
@@ -414,8 +578,12 @@ def is_acronym(word: str, ev: list[int] | None, record_initials: set[str], org: 
     letters = re.sub(r"[^a-z]", "", word)
     if ev is not None and ev[1] + ev[2] > 0:
         return ev[2] > ev[1]
-    return (len(letters) <= 3 or not re.search(r"[aeiouy]", letters) or letters in record_initials
-            or (org and len(letters) <= 6))
+    return (
+        len(letters) <= 3
+        or not re.search(r"[aeiouy]", letters)
+        or letters in record_initials
+        or (org and len(letters) <= 6)
+    )
 
 
 def key(form: str) -> str:
@@ -449,12 +617,12 @@ def read_agents(path: Path, problems: list[str]) -> list[tuple[str, str | None, 
             plural = phrase[phrase.find("{") + 1 : phrase.find("}")].strip()
             phrase = phrase[: phrase.find("{")].strip()
         variants: list[str] = []
-        marker = re.search(r"!([^!]+)!", phrase)
-        if marker:
-            if marker.group(1) not in subs:
-                problems.append(f"{path.name}:{n}: unknown substitution {marker.group(0)}")
+        sub = re.search(r"!([^!]+)!", phrase)
+        if sub:
+            if sub.group(1) not in subs:
+                problems.append(f"{path.name}:{n}: unknown substitution {sub.group(0)}")
                 continue
-            variants = [phrase.replace(marker.group(0), s) for s in subs[marker.group(1)]]
+            variants = [phrase.replace(sub.group(0), s) for s in subs[sub.group(1)]]
         else:
             variants = [phrase]
             if plural is None:
@@ -499,8 +667,12 @@ def project_countries() -> dict[str, tuple[str, str]]:
     out: dict[str, tuple[str, str]] = {}
     with (ACTORS_DIR / "countries.csv").open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
-            for field_name, role in (("name", "name"), ("variants", "name"), ("demonyms", "demonym"),
-                                     ("capitals", "capital")):
+            for field_name, role in (
+                ("name", "name"),
+                ("variants", "name"),
+                ("demonyms", "demonym"),
+                ("capitals", "capital"),
+            ):
                 for v in (row[field_name] or "").split(";"):
                     if v.strip():
                         out.setdefault(key(v), (row["code"], role))
@@ -565,7 +737,7 @@ def count_evidence(words: set[str], with_ner: bool) -> dict[str, list[int]]:
     for toks in sentences:
         for i, t in enumerate(toks):
             low = t.lower()
-            if low not in ev or i == 0 or toks[i - 1] in (".", "``", "\"", ":", "--", "-"):
+            if low not in ev or i == 0 or toks[i - 1] in (".", "``", '"', ":", "--", "-"):
                 continue
             if t == low:
                 ev[low][0] += 1
@@ -606,8 +778,7 @@ def read_evidence(path: Path) -> dict[str, list[int]]:
 
 def read_tsv(path: Path) -> list[dict[str, str]]:
     lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if not ln.startswith("#")]
-    return [dict(r) for r in csv.DictReader(io.StringIO("\n".join(lines)), delimiter="\t",
-                                            quoting=csv.QUOTE_NONE)]
+    return [dict(r) for r in csv.DictReader(io.StringIO("\n".join(lines)), delimiter="\t", quoting=csv.QUOTE_NONE)]
 
 
 def tsv(header: list[str], rows: Iterable[Iterable[object]], provenance: str) -> str:
@@ -682,9 +853,11 @@ def convert(evidence: dict[str, list[int]]) -> tuple[dict[str, str], dict[str, o
     countries = project_countries()
     places = project_places()
     parties = project_parties()
-    discards = {key(ln.split("#", 1)[0].strip().lstrip("+").replace("_", " "))
-                for ln in (PETRARCH / "Phoenix.discards.txt").read_text(encoding="utf-8").splitlines()
-                if ln.strip() and not ln.startswith("#")}
+    discards = {
+        key(ln.split("#", 1)[0].strip().lstrip("+").replace("_", " "))
+        for ln in (PETRARCH / "Phoenix.discards.txt").read_text(encoding="utf-8").splitlines()
+        if ln.strip() and not ln.startswith("#")
+    }
     agent_rows = read_agents(PETRARCH / "Phoenix.agents.txt", problems)
     agent_words = {f for f, _, _ in agent_rows if " " not in f}
 
@@ -729,8 +902,18 @@ def convert(evidence: dict[str, list[int]]) -> tuple[dict[str, str], dict[str, o
             coded.append((Role(code, "", ""), Coded(code, sector, "project")))
         for r, c in coded:
             horizon = max(horizon, r.start, r.end)
-            role_rows.append((rec.id, rec.name, rec.kind, c.country, c.sector or "", r.start, r.end,
-                              r.cameo if c.kind != "project" else "="))
+            role_rows.append(
+                (
+                    rec.id,
+                    rec.name,
+                    rec.kind,
+                    c.country,
+                    c.sector or "",
+                    r.start,
+                    r.end,
+                    r.cameo if c.kind != "project" else "=",
+                )
+            )
         kept_records[rec.id] = rec
         for f in forms:
             k = key(f)
@@ -798,8 +981,8 @@ def convert(evidence: dict[str, list[int]]) -> tuple[dict[str, str], dict[str, o
 
     codes: dict[str, tuple[str, str]] = {}
     orgs = project_orgs()
-    for rid, name, kind, country, _, _, _, _ in role_rows:  # sorted by id: the first organisation names it
-        if country in iso or country in codes and codes[country][1] != "":
+    for _, name, kind, country, _, _, _, _ in role_rows:  # sorted by id: the first organisation names it
+        if country in iso or (country in codes and codes[country][1] != ""):
             continue
         if country in HISTORICAL:
             codes[country] = ("historical", HISTORICAL[country])
@@ -817,8 +1000,9 @@ def convert(evidence: dict[str, list[int]]) -> tuple[dict[str, str], dict[str, o
             codes[country] = (k2, first)
     code_rows = sorted((c, k, n) for c, (k, n) in codes.items())
     code_rows += sorted((f"{a}>{b}", "cameo-iso", "CAMEO code read as ISO-3") for a, b in CAMEO_TO_ISO.items())
-    code_rows += sorted((f"{a}>{b}", "territory", "territory coded as its sovereign")
-                        for a, b in TERRITORY_SOVEREIGN.items())
+    code_rows += sorted(
+        (f"{a}>{b}", "territory", "territory coded as its sovereign") for a, b in TERRITORY_SOVEREIGN.items()
+    )
 
     ev_rows = sorted((w, *c) for w, c in evidence.items())
     files = {
@@ -827,8 +1011,9 @@ def convert(evidence: dict[str, list[int]]) -> tuple[dict[str, str], dict[str, o
         "dropped.tsv": tsv(["form", "id", "rule"], dropped, provenance),
         "agents.tsv": tsv(["form", "sector", "cameo"], agent_rows, provenance),
         "codes.tsv": tsv(["code", "kind", "name"], code_rows, provenance),
-        "evidence.tsv": tsv(["word", *EVIDENCE_COLUMNS], ev_rows,
-                            provenance + "; counts over ../shared/training/factuality (no text)"),
+        "evidence.tsv": tsv(
+            ["word", *EVIDENCE_COLUMNS], ev_rows, provenance + "; counts over ../shared/training/factuality (no text)"
+        ),
     }
     rule_counts = Counter(r for _, _, r in dropped)
     summary: dict[str, object] = {

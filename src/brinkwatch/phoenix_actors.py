@@ -25,7 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import Any, cast
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -53,7 +53,17 @@ HAND_HEADERS = {
     "groups_recent.csv": ["name", "variants", "country", "sector", "start", "end", "note", "source"],
 }
 META_KEYS = frozenset(
-    {"agents", "dropped", "form_rows", "forms", "horizon", "kinds", "licence", "problems", "reassigned_to_project_codes"}
+    {
+        "agents",
+        "dropped",
+        "form_rows",
+        "forms",
+        "horizon",
+        "kinds",
+        "licence",
+        "problems",
+        "reassigned_to_project_codes",
+    }
     | {"records", "records_kept", "roles", "rules", "source", "unknown_segments"}
 )
 RULER_NAME = "brinkwatch_phoenix_ruler"
@@ -382,8 +392,8 @@ def form_key(ent_id: str) -> str | None:
 
 class PhoenixRuler:
     """PhraseMatchers over every surface form: one-token forms on ORTH (as written and, for names, in UPPER
-    case), longer forms on LOWER; the longest match wins; existing entities that overlap a match are kept
-    when ``overwrite`` is False (the project's own ruler and NER come first) and replaced otherwise."""
+    case), longer forms on LOWER; the longest match wins. A match replaces the statistical NER's entities it
+    overlaps; entities that carry an entity id (the project's own ruler) are kept unless ``overwrite``."""
 
     def __init__(self, nlp: Language, overwrite: bool = False, data: PhoenixActors | None = None) -> None:
         data = data or phoenix()
@@ -401,7 +411,7 @@ class PhoenixRuler:
                 exact[ent_id].extend(_case_variants(form, match))
         for store, matcher in ((exact, self.exact), (lower, self.lower)):
             texts = [t for v in store.values() for t in v]
-            docs = iter(nlp.tokenizer.pipe(texts, batch_size=2000))
+            docs = iter(cast(Any, nlp.tokenizer).pipe(texts, batch_size=2000))
             for ent_id, forms in store.items():
                 matcher.add(ent_id, [next(docs) for _ in forms])
 
@@ -413,13 +423,11 @@ class PhoenixRuler:
         if not spans:
             return doc
         new = filter_spans(spans)
-        if self.overwrite:
-            taken = {i for s in new for i in range(s.start, s.end)}
-            kept = [e for e in doc.ents if not any(i in taken for i in range(e.start, e.end))]
-        else:
-            kept = list(doc.ents)
-            have = {i for e in kept for i in range(e.start, e.end)}
-            new = [s for s in new if not any(i in have for i in range(s.start, s.end))]
+        ruled = [e for e in doc.ents if e.ent_id_ and not self.overwrite]  # another ruler's entities stay
+        have = {i for e in ruled for i in range(e.start, e.end)}
+        new = [s for s in new if not any(i in have for i in range(s.start, s.end))]
+        taken = {i for s in new for i in range(s.start, s.end)}
+        kept = [e for e in doc.ents if not any(i in taken for i in range(e.start, e.end))]
         doc.ents = sorted([*kept, *new], key=lambda s: s.start)
         return doc
 
