@@ -280,6 +280,7 @@ KINDS = ("state", "person", "body", "igo", "ngo", "mnc", "group")
 
 EVIDENCE_COLUMNS = ("lower", "title", "upper", "person", "place")
 MIN_EVIDENCE = 3  # a word's training-text counts decide only when it occurs this often
+PERSON_WORD_MIN = 3  # "person-word": a one-token place that is a word of this many person names
 COMMON_RATIO = 3  # … and, for "common-word", lower-case uses ≥ COMMON_RATIO × (capitalised uses + 1)
 RULES = {
     "no-code": "the record has no code (PETRARCH-2 leaves it uncoded)",
@@ -290,6 +291,8 @@ RULES = {
     f"more often than GPE/LOC/ORG (≥ {MIN_EVIDENCE} times): a name shared with people",
     "place-name": "a one-token person name that the training text's NER tags GPE/LOC/ORG more often than "
     f"PERSON (≥ {MIN_EVIDENCE} times)",
+    "person-word": "a one-token place (not a country name, demonym or capital) that is a word of the names of "
+    f"≥ {PERSON_WORD_MIN} person records of the dictionary itself (Vladimir, Nasser, Farah, Austin, Orlando)",
     "short": "fewer than 2 letters, a number, or punctuation inside a token (U,s)",
     "generic": "every word is an agent noun or a function word (Country, The Nation): a role, not a party",
     "conflict": "the same form has undated roles in different known countries in different records",
@@ -929,6 +932,10 @@ def convert(evidence: dict[str, list[int]]) -> tuple[dict[str, str], dict[str, o
         else:
             fallback[rid].add(country)
 
+    name_words: Counter[str] = Counter()  # words of the dictionary's own person names
+    for rec in kept_records.values():
+        if rec.kind == "person":
+            name_words.update(set(key(rec.name).split()))
     forms_out: list[tuple[str, str, str, str]] = []
     for k in sorted(form_ids):
         ids = form_ids[k]
@@ -952,6 +959,14 @@ def convert(evidence: dict[str, list[int]]) -> tuple[dict[str, str], dict[str, o
                 rule = "person-name"
             elif kinds == {"person"} and place >= MIN_EVIDENCE and place > person:
                 rule = "place-name"
+        if (
+            rule is None
+            and single_token(k)
+            and kinds == {"state"}
+            and k not in countries
+            and name_words[k] >= PERSON_WORD_MIN
+        ):
+            rule = "person-word"
         if rule is not None:
             dropped += [(f, rid, rule) for rid in sorted(ids)]
             continue

@@ -15,7 +15,6 @@ Usage: ``python tools/measure_phoenix.py [--sentences 300] [--skip-parse]``
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import random
 import resource
@@ -132,12 +131,11 @@ def measure_coder() -> str:
 
 
 def measure_cost(n_sentences: int) -> dict[str, object]:
+    import subprocess
+
     import spacy
 
     from brinkwatch.parse import load_nlp
-
-    import subprocess
-
     from brinkwatch.phoenix_actors import PhoenixRuler, phoenix
 
     probe = (
