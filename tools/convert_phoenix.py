@@ -280,6 +280,7 @@ KINDS = ("state", "person", "body", "igo", "ngo", "mnc", "group")
 
 EVIDENCE_COLUMNS = ("lower", "title", "upper", "person", "place")
 MIN_EVIDENCE = 3  # a word's training-text counts decide only when it occurs this often
+PREFIX_MIN = 3  # "prefix-word": a one-token form that starts longer forms of this many other countries
 PERSON_WORD_MIN = 3  # "person-word": a one-token place that is a word of this many person names
 COMMON_RATIO = 3  # … and, for "common-word", lower-case uses ≥ COMMON_RATIO × (capitalised uses + 1)
 RULES = {
@@ -293,6 +294,8 @@ RULES = {
     f"PERSON (≥ {MIN_EVIDENCE} times)",
     "person-word": "a one-token place (not a country name, demonym or capital) that is a word of the names of "
     f"≥ {PERSON_WORD_MIN} person records of the dictionary itself (Vladimir, Nasser, Farah, Austin, Orlando)",
+    "prefix-word": "a one-token form (not a country name, demonym or capital) that is the first word of longer "
+    f"forms naming ≥ {PREFIX_MIN} other countries in the dictionary (North, South, Abdullah, Hussein, Albert)",
     "short": "fewer than 2 letters, a number, or punctuation inside a token (U,s)",
     "generic": "every word is an agent noun or a function word (Country, The Nation): a role, not a party",
     "conflict": "the same form has undated roles in different known countries in different records",
@@ -932,6 +935,14 @@ def convert(evidence: dict[str, list[int]]) -> tuple[dict[str, str], dict[str, o
         else:
             fallback[rid].add(country)
 
+    countries_of: dict[str, set[str]] = defaultdict(set)  # record id → every country of its roles
+    for rid, _, _, country, _, _, _, _ in role_rows:
+        countries_of[rid].add(country)
+    first_word: dict[str, set[str]] = defaultdict(set)  # first word of a longer form → their countries
+    for k, ids in form_ids.items():
+        if len(k.split()) > 1:
+            for rid in ids:
+                first_word[k.split()[0]] |= countries_of[rid]
     name_words: Counter[str] = Counter()  # words of the dictionary's own person names
     for rec in kept_records.values():
         if rec.kind == "person":
@@ -959,6 +970,9 @@ def convert(evidence: dict[str, list[int]]) -> tuple[dict[str, str], dict[str, o
                 rule = "person-name"
             elif kinds == {"person"} and place >= MIN_EVIDENCE and place > person:
                 rule = "place-name"
+        own = {c for rid in ids for c in countries_of[rid]}
+        if rule is None and single_token(k) and k not in countries and len(first_word[k] - own) >= PREFIX_MIN:
+            rule = "prefix-word"
         if (
             rule is None
             and single_token(k)

@@ -21,6 +21,7 @@ import datetime as dt
 import functools
 import io
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -67,6 +68,7 @@ META_KEYS = frozenset(
     | {"records", "records_kept", "roles", "rules", "source", "unknown_segments"}
 )
 RULER_NAME = "brinkwatch_phoenix_ruler"
+_PLAIN = re.compile(r"^[A-Za-z]+(?: [A-Za-z]+)*$")
 ENT_PREFIX = "PHX|"
 # Resolution tiers, best first
 TIERS = ("hand-dated", "hand-undated", "dated", "stale", "undated", "nearest")
@@ -409,11 +411,14 @@ class PhoenixRuler:
                 lower[ent_id].append(form)
             else:
                 exact[ent_id].extend(_case_variants(form, match))
+        tokenizer = cast(Any, nlp.tokenizer)
+        specials = set(getattr(tokenizer, "rules", None) or {})  # "Im" → "I", "m"; "cannot" → "can", "not"
         for store, matcher in ((exact, self.exact), (lower, self.lower)):
-            texts = [t for v in store.values() for t in v]
-            docs = iter(cast(Any, nlp.tokenizer).pipe(texts, batch_size=2000))
+            # words of letters only are their own tokens: no tokenizer needed (the slow part of building)
+            texts = [t for v in store.values() for t in v if not _PLAIN.match(t) or specials.intersection(t.split())]
+            made = dict(zip(texts, tokenizer.pipe(texts, batch_size=2000), strict=True))
             for ent_id, forms in store.items():
-                matcher.add(ent_id, [next(docs) for _ in forms])
+                matcher.add(ent_id, [made.get(f) or Doc(nlp.vocab, words=f.split()) for f in forms])
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
