@@ -263,3 +263,16 @@ def test_the_ruler_tags_dictionary_names(nlp) -> None:  # type: ignore[no-untype
     patterns = phoenix().entity_ruler_patterns()
     assert any(p["id"] == ENT_PREFIX + "ansf" for p in patterns)
     assert all(re.match(r"^(GPE|NORP|ORG|PERSON)$", p["label"]) for p in patterns[:1000])
+
+
+def test_the_ruler_is_added_after_the_ner_once(nlp) -> None:  # type: ignore[no-untyped-def]
+    import spacy
+
+    from brinkwatch.phoenix_actors import RULER_NAME, add_phoenix_ruler
+
+    blank = spacy.blank("en")
+    add_phoenix_ruler(blank)
+    add_phoenix_ruler(blank)
+    assert blank.pipe_names == [RULER_NAME]
+    doc = blank("Im Sothi met the ANSF.")  # a form the tokenizer splits ("Im" → "I", "m") still matches
+    assert {e.text for e in doc.ents} >= {"ANSF", "Im Sothi"}

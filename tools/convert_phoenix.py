@@ -272,7 +272,6 @@ ORG_TO_PROJECT = {
     "IRC": "ICRC",
     "ALQ": "IMG",
 }
-STATE_KINDS = ("state",)
 KINDS = ("state", "person", "body", "igo", "ngo", "mnc", "group")
 
 # ---------------------------------------------------------------------------------------------------------

@@ -443,11 +443,12 @@ def _make_phoenix_ruler(nlp: Language, name: str, overwrite: bool) -> PhoenixRul
 
 
 def add_phoenix_ruler(nlp: Language, after: str | None = None, overwrite: bool = False) -> None:
-    """Add the dictionary ruler (idempotent): after ``after`` (default: the project's ruler, else first)."""
+    """Add the dictionary ruler (idempotent): after ``after`` (default: the statistical NER, whose entities it
+    replaces where a dictionary form matches — the setting measured in tools/measure_phoenix.py — else last)."""
     if RULER_NAME in nlp.pipe_names:
         return
-    if after is None and "brinkwatch_actor_ruler" in nlp.pipe_names:
-        after = "brinkwatch_actor_ruler"
+    if after is None:
+        after = "ner" if "ner" in nlp.pipe_names else (nlp.pipe_names[-1] if nlp.pipe_names else None)
     if after is not None:
         nlp.add_pipe(RULER_NAME, after=after, config={"overwrite": overwrite})
     else:
