@@ -1,0 +1,460 @@
+"""Dictionary-scale actors: the Phoenix dictionaries of PETRARCH-2 (``data/actors/phoenix``, built by
+``tools/convert_phoenix.py``) plus two hand files of later parties (``data/actors/officeholders_recent.csv``,
+``data/actors/groups_recent.csv``, source "general knowledge").
+
+* ``phoenix()`` loads everything once per process and validates it (an unknown column, kind, sector or code
+  is an error).
+* ``PhoenixActors.lookup(text, date)`` → candidate parties for a span text, resolved against the article's
+  date: a role valid on that date wins (hand file first), then an undated hand entry, then the dictionary's
+  roles (valid on the date; open-ended ones past the dictionary's horizon; undated fallbacks), and last the
+  role nearest in time. ``resolve`` returns the best one.
+* ``PhoenixActors.agent_sector(noun)`` → the PLOVER sector of an agent noun ("rebels" → REB).
+* ``PhoenixRuler`` / ``add_phoenix_ruler(nlp)`` match every surface form in a parsed document (one-token forms
+  case-sensitively, longer ones on LOWER, longest match wins) and label the spans GPE / NORP / ORG / PERSON
+  with the entity id ``PHX|<form key>``: the coder resolves the key against the article's date.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import io
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any, cast
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+DATA = "data/actors"
+PHOENIX = "data/actors/phoenix"
+SECTORS = frozenset(
+    {"COP", "GOV", "JUD", "LEG", "MIL", "PRM", "PTY", "REB", "SPY", "UAF", "UNK", "AGR", "BUS"}
+    | {"CRM", "CVL", "EDU", "ELI", "JRN", "LAB", "MED", "REF", "OPP", "PRE", "REL", "SOC"}
+)  # PLOVER sector codes (the same set as actor_data.SECTORS)
+KINDS = frozenset({"state", "person", "body", "igo", "ngo", "mnc", "group"})
+MATCHES = frozenset({"lower", "title", "upper"})
+PLACES = frozenset({"", "name", "demonym", "capital", "place"})
+CODE_KINDS = frozenset({"project", "historical", "unknown", "igo", "ngo", "img", "cameo-iso", "territory"})
+HEADERS = {
+    "actors.tsv": ["id", "kind", "name", "roles", "cameo"],
+    "forms.tsv": ["form", "id", "match", "place"],
+    "agents.tsv": ["form", "sector", "cameo"],
+    "codes.tsv": ["code", "kind", "name"],
+}
+HAND_HEADERS = {
+    "officeholders_recent.csv": ["name", "variants", "country", "sector", "start", "end", "role", "source"],
+    "groups_recent.csv": ["name", "variants", "country", "sector", "start", "end", "note", "source"],
+}
+META_KEYS = frozenset(
+    {
+        "agents",
+        "dropped",
+        "form_rows",
+        "forms",
+        "horizon",
+        "kinds",
+        "licence",
+        "problems",
+        "reassigned_to_project_codes",
+    }
+    | {"records", "records_kept", "roles", "rules", "source", "unknown_segments"}
+)
+RULER_NAME = "brinkwatch_phoenix_ruler"
+_PLAIN = re.compile(r"^[A-Za-z]+(?: [A-Za-z]+)*$")
+ENT_PREFIX = "PHX|"
+# Resolution tiers, best first
+TIERS = ("hand-dated", "hand-undated", "dated", "stale", "undated", "nearest")
+
+
+class DataError(ValueError):
+    """A derived or hand-written actor file does not follow its format."""
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    country: str
+    sector: str | None
+    start: dt.date | None = None
+    end: dt.date | None = None  # exclusive; None = open
+
+    @property
+    def dated(self) -> bool:
+        return self.start is not None or self.end is not None
+
+    def valid(self, date: dt.date) -> bool:
+        return (self.start is None or self.start <= date) and (self.end is None or date < self.end)
+
+    def distance(self, date: dt.date) -> int:
+        if self.start is not None and date < self.start:
+            return (self.start - date).days
+        if self.end is not None and date >= self.end:
+            return (date - self.end).days + 1
+        return 0
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    id: str
+    kind: str
+    name: str
+    roles: tuple[Role, ...]
+    hand: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One party a span can denote: ``code`` is CAMEO-style country + sector (``USAGOV``)."""
+
+    country: str
+    sector: str | None
+    name: str
+    kind: str
+    id: str
+    how: str  # one of TIERS
+
+    @property
+    def code(self) -> str:
+        return self.country + (self.sector or "")
+
+    def as_party(self, text: str) -> dict[str, Any]:
+        return {"text": text, "code": self.code, "country": self.country, "sector": self.sector, "name": self.name}
+
+
+def key(text: str) -> str:
+    """The lookup key of a surface form: lower case, single spaces, curly apostrophes made straight."""
+    return " ".join(text.replace("’", "'").lower().split())
+
+
+def _read(path: str) -> str:
+    return resources.files("brinkwatch").joinpath(path).read_text(encoding="utf-8")
+
+
+def _rows(name: str, text: str, header: list[str], delimiter: str) -> Iterator[dict[str, str]]:
+    lines = [ln for ln in text.splitlines() if ln and not ln.startswith("#")]
+    reader = csv.DictReader(io.StringIO("\n".join(lines)), delimiter=delimiter, quoting=csv.QUOTE_NONE)
+    if reader.fieldnames != header:
+        raise DataError(f"{name}: columns {reader.fieldnames}, expected {header}")
+    for n, row in enumerate(reader, 2):
+        if None in row or any(v is None for v in row.values()):
+            raise DataError(f"{name}:{n}: wrong number of cells")
+        yield row
+
+
+def _date(text: str, where: str) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        if len(text) == 8 and text.isdigit():
+            return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise DataError(f"{where}: bad date {text!r}") from exc
+
+
+def _sector(text: str, where: str) -> str | None:
+    if text and text not in SECTORS:
+        raise DataError(f"{where}: unknown sector {text!r}")
+    return text or None
+
+
+class PhoenixActors:
+    """The loaded dictionaries: records, surface forms, agent nouns and the codes they use."""
+
+    def __init__(self) -> None:
+        self.records: dict[str, Record] = {}
+        self.forms: dict[str, tuple[str, ...]] = {}  # key → record ids (hand-file ids first)
+        self.display: dict[str, str] = {}  # key → the form as written
+        self.match: dict[str, str] = {}  # key → lower | title | upper
+        self.place: dict[str, str] = {}  # key → name | demonym | capital | place ("" for non-places)
+        self.agents: dict[str, str | None] = {}
+        self.codes: dict[str, tuple[str, str]] = {}  # non-state code → (kind, name)
+        self.meta: dict[str, Any] = {}
+        self.horizon = dt.date.max
+        self._load()
+
+    # -- loading ------------------------------------------------------------------------------------------
+
+    def _load(self) -> None:
+        meta = json.loads(_read(f"{PHOENIX}/meta.json"))
+        if set(meta) != META_KEYS:
+            raise DataError(f"meta.json: keys {sorted(set(meta) ^ META_KEYS)} differ")
+        self.meta = meta
+        self.horizon = dt.date.fromisoformat(meta["horizon"])
+        iso = self._iso()
+        for row in _rows("codes.tsv", _read(f"{PHOENIX}/codes.tsv"), HEADERS["codes.tsv"], "\t"):
+            if row["kind"] not in CODE_KINDS:
+                raise DataError(f"codes.tsv: unknown kind {row['kind']!r}")
+            if row["kind"] not in ("cameo-iso", "territory"):
+                self.codes[row["code"]] = (row["kind"], row["name"])
+        known = iso | set(self.codes)
+        for row in _rows("actors.tsv", _read(f"{PHOENIX}/actors.tsv"), HEADERS["actors.tsv"], "\t"):
+            rid = row["id"]
+            if row["kind"] not in KINDS:
+                raise DataError(f"actors.tsv {rid}: unknown kind {row['kind']!r}")
+            roles = []
+            for spec in row["roles"].split():
+                parts = spec.split("/")
+                if len(parts) not in (2, 3):
+                    raise DataError(f"actors.tsv {rid}: bad role {spec!r}")
+                country, sector = parts[0], _sector(parts[1], f"actors.tsv {rid}")
+                if country not in known:
+                    raise DataError(f"actors.tsv {rid}: unknown code {country!r}")
+                start = end = None
+                if len(parts) == 3:
+                    a, _, b = parts[2].partition("-")
+                    start, end = _date(a, rid), _date(b, rid)
+                roles.append(Role(country, sector, start, end))
+            if not roles or rid in self.records:
+                raise DataError(f"actors.tsv {rid}: no roles or a duplicate id")
+            self.records[rid] = Record(rid, row["kind"], row["name"], tuple(roles))
+        forms: dict[str, list[str]] = defaultdict(list)
+        for row in _rows("forms.tsv", _read(f"{PHOENIX}/forms.tsv"), HEADERS["forms.tsv"], "\t"):
+            k = key(row["form"])
+            if row["id"] not in self.records or row["match"] not in MATCHES or row["place"] not in PLACES:
+                raise DataError(f"forms.tsv: bad row {row}")
+            forms[k].append(row["id"])
+            self.display.setdefault(k, row["form"])
+            self.match.setdefault(k, row["match"])
+            if row["place"]:
+                self.place[k] = row["place"]
+        for row in _rows("agents.tsv", _read(f"{PHOENIX}/agents.tsv"), HEADERS["agents.tsv"], "\t"):
+            self.agents.setdefault(row["form"], _sector(row["sector"], f"agents.tsv {row['form']}"))
+        hand = self._load_hand(known)
+        for k, ids in hand.items():
+            forms[k] = ids + [i for i in forms.get(k, []) if i not in ids]
+        self.forms = {k: tuple(v) for k, v in forms.items()}
+
+    @staticmethod
+    def _iso() -> set[str]:
+        text = _read(f"{DATA}/countries.csv")
+        return {row["code"] for row in csv.DictReader(io.StringIO(text))}
+
+    def _load_hand(self, known: set[str]) -> dict[str, list[str]]:
+        """The hand files: one record per name (its rows are its roles); name and variants are its forms."""
+        import yaml
+
+        orgs = {rec["code"] for rec in yaml.safe_load(_read(f"{DATA}/igos.yaml"))}
+        forms: dict[str, list[str]] = defaultdict(list)
+        for fname, kind_of in (("officeholders_recent.csv", "person"), ("groups_recent.csv", "group")):
+            grouped: dict[str, list[dict[str, str]]] = defaultdict(list)
+            for row in _rows(fname, _read(f"{DATA}/{fname}"), HAND_HEADERS[fname], ","):
+                if row["source"] != "general knowledge":
+                    raise DataError(f"{fname}: {row['name']}: source must be 'general knowledge'")
+                grouped[row["name"]].append(row)
+            for name, rows in grouped.items():
+                rid = f"{'H' if kind_of == 'person' else 'G'}:{name}"
+                roles = []
+                variants: list[str] = [name]
+                for row in rows:
+                    where = f"{fname} {name}"
+                    if row["country"] not in known and row["country"] not in orgs:
+                        raise DataError(f"{where}: unknown code {row['country']!r}")
+                    start, end = _date(row["start"], where), _date(row["end"], where)
+                    if start and end and start >= end:
+                        raise DataError(f"{where}: start {start} is not before end {end}")
+                    roles.append(Role(row["country"], _sector(row["sector"], where), start, end))
+                    variants += [v.strip() for v in row["variants"].split(";") if v.strip()]
+                self.records[rid] = Record(rid, kind_of, name, tuple(roles), hand=True)
+                for v in dict.fromkeys(variants):
+                    k = key(v)
+                    if rid not in forms[k]:
+                        forms[k].append(rid)
+                    self.display.setdefault(k, v)
+                    self.match.setdefault(k, _match_of(v))
+        return forms
+
+    # -- look-ups -----------------------------------------------------------------------------------------
+
+    def lookup(self, text: str, date: dt.date | None = None) -> list[Candidate]:
+        """Every party the text can denote, best first (distinct country and sector)."""
+        k = key(text)
+        ids = self.forms.get(k)
+        if ids is None:
+            k = k.removeprefix("the ").removesuffix("'s")
+            ids = self.forms.get(k)
+        if not ids:
+            return []
+        ranked: list[tuple[int, int, Candidate]] = []
+        for order, rid in enumerate(ids):
+            rec = self.records[rid]
+            for role in rec.roles:
+                tier, rank = self._tier(rec, role, date)
+                ranked.append((tier, rank * 10_000 + order, self._candidate(rec, role, TIERS[tier])))
+        ranked.sort(key=lambda t: (t[0], t[1]))
+        out: list[Candidate] = []
+        seen: set[tuple[str, str | None]] = set()
+        for _, _, cand in ranked:
+            if (cand.country, cand.sector) not in seen:
+                seen.add((cand.country, cand.sector))
+                out.append(cand)
+        return out
+
+    def resolve(self, text: str, date: dt.date | None = None) -> Candidate | None:
+        """The best party for a span text on the article's date, or None."""
+        found = self.lookup(text, date)
+        return found[0] if found else None
+
+    def _tier(self, rec: Record, role: Role, date: dt.date | None) -> tuple[int, int]:
+        """(tier, rank within the tier: smaller is better) of one role on a date."""
+        if not role.dated:
+            if role.country == "UNK" and any(r.dated for r in rec.roles):
+                return 5, 1 << 20  # "[ELI]" with no country: weaker than the country of a dated role
+            return (1 if rec.hand else 4), 0
+        if date is None:  # no article date: the latest role after the undated ones
+            latest = role.start or dt.date.min
+            return 5, (dt.date.max - latest).days
+        if role.valid(date):
+            if not rec.hand and role.end is None and date > self.horizon:
+                return 3, 0  # open-ended in the dictionary, which knows nothing after its horizon
+            newer_first = (date - role.start).days if role.start else 1 << 20
+            return (0 if rec.hand else 2), newer_first
+        return 5, role.distance(date)
+
+    @staticmethod
+    def _candidate(rec: Record, role: Role, how: str) -> Candidate:
+        return Candidate(role.country, role.sector, rec.name, rec.kind, rec.id, how)
+
+    def agent_sector(self, noun: str) -> str | None:
+        """The PLOVER sector of an agent noun or phrase ("foreign minister" → GOV), None if unknown."""
+        return self.agents.get(key(noun))
+
+    def is_agent(self, noun: str) -> bool:
+        return key(noun) in self.agents
+
+    def code_kind(self, code: str) -> str | None:
+        """'igo', 'ngo', 'img', 'historical', 'unknown' or 'project' for a non-state code the data uses."""
+        got = self.codes.get(code)
+        return got[0] if got else None
+
+    def label(self, k: str) -> str:
+        """The spaCy entity label of a form key: GPE / NORP / ORG / PERSON."""
+        ids = self.forms[k]
+        kinds = {self.records[i].kind for i in ids}
+        if kinds <= {"state"}:
+            return "NORP" if self.place.get(k) == "demonym" else "GPE"
+        if kinds <= {"person"}:
+            return "PERSON"
+        return "ORG"
+
+    def patterns(self) -> Iterator[tuple[str, str, str, str]]:
+        """(form as written, match mode, label, entity id) for every surface form, sorted by key: the
+        input of a PhraseMatcher or an EntityRuler (``{"label", "pattern", "id"}``; a ``title`` form matches
+        as written and in UPPER case, an ``upper`` form as written, a ``lower`` form on LOWER)."""
+        for k in sorted(self.forms):
+            yield self.display[k], self.match[k], self.label(k), ENT_PREFIX + k
+
+    def entity_ruler_patterns(self) -> list[dict[str, Any]]:
+        """The patterns in spaCy EntityRuler format (token patterns on ORTH or LOWER)."""
+        out: list[dict[str, Any]] = []
+        for form, match, label, ent_id in self.patterns():
+            toks = form.split()
+            if match == "lower":
+                out.append({"label": label, "id": ent_id, "pattern": [{"LOWER": t.lower()} for t in toks]})
+            else:
+                for variant in _case_variants(form, match):
+                    out.append({"label": label, "id": ent_id, "pattern": [{"ORTH": t} for t in variant.split()]})
+        return out
+
+
+def _match_of(form: str) -> str:
+    if len(form.split()) > 1:
+        return "lower"
+    letters = [c for c in form if c.isalpha()]
+    return "upper" if letters and all(c.isupper() for c in letters) and len(letters) <= 5 else "title"
+
+
+def _case_variants(form: str, match: str) -> list[str]:
+    if match == "upper":
+        return [form]
+    return sorted({form, form[:1].upper() + form[1:], form.upper()})
+
+
+@functools.lru_cache(maxsize=1)
+def phoenix() -> PhoenixActors:
+    """The dictionaries, loaded and validated once per process."""
+    return PhoenixActors()
+
+
+def form_key(ent_id: str) -> str | None:
+    """``"PHX|barack obama"`` → ``"barack obama"``; None for other entity ids."""
+    return ent_id[len(ENT_PREFIX) :] if ent_id.startswith(ENT_PREFIX) else None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The ruler
+
+
+class PhoenixRuler:
+    """PhraseMatchers over every surface form: one-token forms on ORTH (as written and, for names, in UPPER
+    case), longer forms on LOWER; the longest match wins. A match replaces the statistical NER's entities it
+    overlaps; entities that carry an entity id (the project's own ruler) are kept unless ``overwrite``."""
+
+    def __init__(self, nlp: Language, overwrite: bool = False, data: PhoenixActors | None = None) -> None:
+        data = data or phoenix()
+        self.overwrite = overwrite
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.labels: dict[int, tuple[str, str]] = {}
+        exact: dict[str, list[str]] = defaultdict(list)
+        lower: dict[str, list[str]] = defaultdict(list)
+        for form, match, label, ent_id in data.patterns():
+            self.labels[nlp.vocab.strings.add(ent_id)] = (label, ent_id)
+            if match == "lower":
+                lower[ent_id].append(form)
+            else:
+                exact[ent_id].extend(_case_variants(form, match))
+        tokenizer = cast(Any, nlp.tokenizer)
+        specials = set(getattr(tokenizer, "rules", None) or {})  # "Im" → "I", "m"; "cannot" → "can", "not"
+        for store, matcher in ((exact, self.exact), (lower, self.lower)):
+            # words of letters only are their own tokens: no tokenizer needed (the slow part of building)
+            texts = [t for v in store.values() for t in v if not _PLAIN.match(t) or specials.intersection(t.split())]
+            made = dict(zip(texts, tokenizer.pipe(texts, batch_size=2000), strict=True))
+            for ent_id, forms in store.items():
+                matcher.add(ent_id, [made.get(f) or Doc(nlp.vocab, words=f.split()) for f in forms])
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = []
+        for match_id, start, end in [*self.exact(doc), *self.lower(doc)]:
+            label, ent_id = self.labels[match_id]
+            spans.append(Span(doc, start, end, label=label, span_id=ent_id))
+        if not spans:
+            return doc
+        new = filter_spans(spans)
+        ruled = [e for e in doc.ents if e.ent_id_ and not self.overwrite]  # another ruler's entities stay
+        have = {i for e in ruled for i in range(e.start, e.end)}
+        new = [s for s in new if not any(i in have for i in range(s.start, s.end))]
+        taken = {i for s in new for i in range(s.start, s.end)}
+        kept = [e for e in doc.ents if not any(i in taken for i in range(e.start, e.end))]
+        doc.ents = sorted([*kept, *new], key=lambda s: s.start)
+        return doc
+
+
+@Language.factory(RULER_NAME, default_config={"overwrite": False})
+def _make_phoenix_ruler(nlp: Language, name: str, overwrite: bool) -> PhoenixRuler:
+    return PhoenixRuler(nlp, overwrite=overwrite)
+
+
+def add_phoenix_ruler(nlp: Language, after: str | None = None, overwrite: bool = False) -> None:
+    """Add the dictionary ruler (idempotent): after ``after`` (default: the statistical NER, whose entities it
+    replaces where a dictionary form matches — the setting measured in tools/measure_phoenix.py — else last)."""
+    if RULER_NAME in nlp.pipe_names:
+        return
+    if after is None:
+        after = "ner" if "ner" in nlp.pipe_names else (nlp.pipe_names[-1] if nlp.pipe_names else None)
+    if after is not None:
+        nlp.add_pipe(RULER_NAME, after=after, config={"overwrite": overwrite})
+    else:
+        nlp.add_pipe(RULER_NAME, first=True, config={"overwrite": overwrite})
+
+
+def iter_records(kind: str | None = None) -> Iterable[Record]:
+    """Every record (optionally of one kind)."""
+    return (r for r in phoenix().records.values() if kind is None or r.kind == kind)
