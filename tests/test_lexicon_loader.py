@@ -13,7 +13,19 @@ import pytest
 import yaml
 
 from brinkwatch.core.errors import DataError
-from brinkwatch.lexicon import actors, cues, dates, events, gazetteer, groups, loader, ontology, scoring, sources
+from brinkwatch.lexicon import (
+    actors,
+    cues,
+    dates,
+    events,
+    gazetteer,
+    groups,
+    loader,
+    ontology,
+    phoenix,
+    scoring,
+    sources,
+)
 
 PKG = Path(__file__).resolve().parents[1] / "src" / "brinkwatch"
 
@@ -28,6 +40,7 @@ def _compile_everything() -> None:
     groups.groups_file()
     scoring.scoring_codes()
     ontology.cameo_roots()
+    phoenix.phoenix()
 
 
 def test_only_the_loader_parses_files() -> None:

@@ -1,4 +1,5 @@
-"""The Phoenix actor data (data/actors/phoenix, tools/convert_phoenix.py) and its runtime (phoenix_actors)."""
+"""The Phoenix actor data (data/actors/phoenix, tools/convert_phoenix.py), its loader (lexicon.phoenix) and
+its ruler (coder.phoenix)."""
 
 from __future__ import annotations
 
@@ -12,14 +13,15 @@ from types import ModuleType
 
 import pytest
 
-from brinkwatch import actor_data
-from brinkwatch.phoenix_actors import (
+from brinkwatch.coder.phoenix import PhoenixRuler
+from brinkwatch.core.errors import DataError
+from brinkwatch.lexicon import actors as actor_data
+from brinkwatch.lexicon.countries import countries
+from brinkwatch.lexicon.phoenix import (
     ENT_PREFIX,
     KINDS,
     SECTORS,
-    DataError,
     PhoenixActors,
-    PhoenixRuler,
     Role,
     form_key,
     key,
@@ -28,6 +30,7 @@ from brinkwatch.phoenix_actors import (
 
 ROOT = Path(__file__).resolve().parent.parent
 PHOENIX_DIR = ROOT / "src" / "brinkwatch" / "data" / "actors" / "phoenix"
+BUILD_DIR = ROOT / "tools" / "phoenix"  # the converter's record (dropped forms, evidence): not packaged
 DERIVED = ("actors.tsv", "forms.tsv", "dropped.tsv", "agents.tsv", "codes.tsv", "meta.json", "problems.txt")
 
 
@@ -53,19 +56,20 @@ def converter() -> ModuleType:
 
 
 def test_converter_is_deterministic_and_matches_the_checked_in_files(converter: ModuleType) -> None:
-    evidence = converter.read_evidence(PHOENIX_DIR / "evidence.tsv")
+    evidence = converter.read_evidence(BUILD_DIR / "evidence.tsv")
     first, _ = converter.convert(evidence)
     second, _ = converter.convert(evidence)
     assert first == second
     for name in DERIVED:
-        assert first[name] == (PHOENIX_DIR / name).read_text(encoding="utf-8"), f"{name} is stale: re-run the converter"
+        where = BUILD_DIR if name in converter.BUILD_FILES else PHOENIX_DIR
+        assert first[name] == (where / name).read_text(encoding="utf-8"), f"{name} is stale: re-run the converter"
 
 
 def test_evidence_case_counts_match_the_training_text(converter: ModuleType) -> None:
     """The case columns of evidence.tsv recounted (the NER columns need a full spaCy pass: see --evidence)."""
     if not converter.TRAINING.is_dir():
         pytest.skip("../shared/training is missing")
-    stored = converter.read_evidence(PHOENIX_DIR / "evidence.tsv")
+    stored = converter.read_evidence(BUILD_DIR / "evidence.tsv")
     words = sorted(stored)[::7]  # a fixed sample keeps this fast
     fresh = converter.count_evidence(set(words), with_ner=False)
     for w in words:
@@ -105,7 +109,7 @@ def test_dates_and_codes_of_the_converter() -> None:
 def test_derived_files_validate() -> None:
     data = phoenix()
     assert len(data.records) > 25_000 and len(data.forms) > 30_000 and len(data.agents) > 4_000
-    iso = {c.code for c in __import__("brinkwatch.countries", fromlist=["countries"]).countries()}
+    iso = {c.code for c in countries()}
     for rec in data.records.values():
         assert rec.kind in KINDS, rec
         assert rec.roles, rec
@@ -122,32 +126,56 @@ def test_derived_files_validate() -> None:
     assert set(data.agents.values()) <= SECTORS | {None}
 
 
-def test_unknown_columns_and_keys_are_errors(monkeypatch: pytest.MonkeyPatch) -> None:
-    from brinkwatch import phoenix_actors as mod
+def _copy_data(tmp_path: Path) -> Path:
+    import shutil
 
-    real = mod._read
+    root = tmp_path / "data"
+    shutil.copytree(ROOT / "src" / "brinkwatch" / "data", root)
+    return root
 
-    def bad_meta(path: str) -> str:
-        return '{"horizon": "2015-01-01", "surprise": 1}' if path.endswith("meta.json") else real(path)
 
-    monkeypatch.setattr(mod, "_read", bad_meta)
-    with pytest.raises(DataError, match=r"meta\.json"):
+def test_unknown_columns_and_keys_are_errors(tmp_path: Path) -> None:
+    from brinkwatch.lexicon.loader import data_root
+
+    root = _copy_data(tmp_path)
+    meta = root / "actors" / "phoenix" / "meta.json"
+    good = meta.read_text(encoding="utf-8")
+    meta.write_text('{"horizon": "2015-01-01", "surprise": 1}', encoding="utf-8")
+    with data_root(root), pytest.raises(DataError, match=r"meta\.json"):
+        PhoenixActors()
+    meta.write_text(good, encoding="utf-8")
+    forms = root / "actors" / "phoenix" / "forms.tsv"
+    forms.write_text(
+        forms.read_text(encoding="utf-8").replace("form\tid\tmatch\tplace", "form\tid\tmatch\tplace\textra", 1),
+        encoding="utf-8",
+    )
+    with data_root(root), pytest.raises(DataError, match=r"forms\.tsv"):
         PhoenixActors()
 
-    def bad_forms(path: str) -> str:
-        text = real(path)
-        return (
-            text.replace("form\tid\tmatch\tplace", "form\tid\tmatch\tplace\textra", 1) if "forms.tsv" in path else text
-        )
 
-    monkeypatch.setattr(mod, "_read", bad_forms)
-    with pytest.raises(DataError, match=r"forms\.tsv"):
-        PhoenixActors()
+def test_hand_files_are_validated(tmp_path: Path) -> None:
+    from brinkwatch.lexicon.loader import data_root
+
+    root = _copy_data(tmp_path)
+    hand = root / "actors" / "officeholders_recent.csv"
+    good = hand.read_text(encoding="utf-8")
+    for bad, message in (
+        (good.replace("general knowledge", "a blog", 1), "officeholders_recent.csv line 2"),
+        (good.replace(",USA,GOV,2009-01-20,", ",USA,XXX,2009-01-20,", 1), "not a PLOVER sector"),
+        (good.replace(",USA,GOV,2009-01-20,", ",QQQ,GOV,2009-01-20,", 1), "unknown code 'QQQ'"),
+        (good.replace("2009-01-20,2017-01-20", "2017-01-20,2009-01-20", 1), "is not before"),
+    ):
+        assert bad != good
+        hand.write_text(bad, encoding="utf-8")
+        with data_root(root), pytest.raises(DataError, match=message):
+            PhoenixActors()
 
 
 def test_every_derived_file_keeps_the_licence() -> None:
     for name in ("actors.tsv", "forms.tsv", "dropped.tsv", "agents.tsv", "codes.tsv", "evidence.tsv"):
-        head = (PHOENIX_DIR / name).read_text(encoding="utf-8")[:2000]
+        head = ((BUILD_DIR if name in ("dropped.tsv", "evidence.tsv") else PHOENIX_DIR) / name).read_text(
+            encoding="utf-8"
+        )[:2000]
         assert "The MIT License" in head and "Open Event Data Alliance" in head and "petrarch2" in head, name
 
 
@@ -175,7 +203,7 @@ def test_a_project_party_keeps_the_project_code() -> None:
 
 def test_dropped_forms_name_a_rule() -> None:
     conv_rules = set(_converter().RULES)
-    rows = [ln.split("\t") for ln in (PHOENIX_DIR / "dropped.tsv").read_text(encoding="utf-8").splitlines()]
+    rows = [ln.split("\t") for ln in (BUILD_DIR / "dropped.tsv").read_text(encoding="utf-8").splitlines()]
     rows = [r for r in rows if r[0] and not r[0].startswith("#")][1:]
     assert rows and all(r[2] in conv_rules for r in rows)
     forms = phoenix().forms
@@ -268,7 +296,7 @@ def test_the_ruler_tags_dictionary_names(nlp) -> None:  # type: ignore[no-untype
 def test_the_ruler_is_added_after_the_ner_once(nlp) -> None:  # type: ignore[no-untyped-def]
     import spacy
 
-    from brinkwatch.phoenix_actors import RULER_NAME, add_phoenix_ruler
+    from brinkwatch.coder.phoenix import RULER_NAME, add_phoenix_ruler
 
     blank = spacy.blank("en")
     add_phoenix_ruler(blank)

@@ -2,7 +2,9 @@
 """Build brinkwatch's dictionary-scale actor data from PETRARCH-2's Phoenix dictionaries (MIT).
 
 Reads ``../shared/resources/petrarch2/Phoenix.{Countries,International,MilNonState}.actors.txt``,
-``Phoenix.agents.txt`` and ``Phoenix.discards.txt`` and writes ``src/brinkwatch/data/actors/phoenix/``:
+``Phoenix.agents.txt`` and ``Phoenix.discards.txt`` and writes the run-time data to
+``src/brinkwatch/data/actors/phoenix/`` (read by ``brinkwatch.lexicon.phoenix``) and the build's own record
+(``dropped.tsv``, ``evidence.tsv``, ``problems.txt``: never read at run time) to ``tools/phoenix/``:
 
 * ``actors.tsv``  one row per role of a dictionary record: ``id name kind country sector start end cameo``
   (an undated role is the record's fallback; ``start``/``end`` are ISO dates, empty = open);
@@ -21,7 +23,8 @@ Usage::
 
     python tools/convert_phoenix.py                 # convert with the checked-in evidence.tsv
     python tools/convert_phoenix.py --evidence      # recount evidence.tsv from the training text (spaCy NER)
-    python tools/convert_phoenix.py --out DIR       # write elsewhere (the tests compare with the checked-in files)
+    python tools/convert_phoenix.py --out DIR       # write every file to DIR (the tests compare with the checked-in
+                                                    # files)
 """
 
 from __future__ import annotations
@@ -47,6 +50,8 @@ TRAINING = SHARED / "training" / "factuality"
 TRAINING_FILES = ("uw_train.jsonl", "uw_dev.jsonl", "uds_ih2_train.jsonl", "uds_ih2_dev.jsonl")
 ACTORS_DIR = ROOT / "src" / "brinkwatch" / "data" / "actors"
 OUT = ACTORS_DIR / "phoenix"
+BUILD = ROOT / "tools" / "phoenix"  # the build's record: never read at run time, so not packaged
+BUILD_FILES = frozenset({"dropped.tsv", "evidence.tsv", "problems.txt"})
 SOURCES = (
     ("C", "Phoenix.Countries.actors.txt"),
     ("I", "Phoenix.International.actors.txt"),
@@ -663,62 +668,68 @@ def agent_sector(code: str) -> str | None:
 
 
 def project_iso() -> set[str]:
-    with (ACTORS_DIR / "countries.csv").open(encoding="utf-8", newline="") as fh:
-        return {row["code"] for row in csv.DictReader(fh)}
+    from brinkwatch.lexicon.countries import countries
+
+    return {c.code for c in countries()}
 
 
 def project_countries() -> dict[str, tuple[str, str]]:
     """Lower-cased country names, variants, demonyms and capitals → (ISO-3, place role)."""
+    from brinkwatch.lexicon.countries import countries
+
     out: dict[str, tuple[str, str]] = {}
-    with (ACTORS_DIR / "countries.csv").open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            for field_name, role in (
-                ("name", "name"),
-                ("variants", "name"),
-                ("demonyms", "demonym"),
-                ("capitals", "capital"),
-            ):
-                for v in (row[field_name] or "").split(";"):
-                    if v.strip():
-                        out.setdefault(key(v), (row["code"], role))
+    for c in countries():
+        for forms, role in (
+            ((c.name,), "name"),
+            (c.variants, "name"),
+            (c.demonyms, "demonym"),
+            (c.capitals, "capital"),
+        ):
+            for v in forms:
+                if v.strip():
+                    out.setdefault(key(v), (c.code, role))
     return out
 
 
 def project_places() -> dict[str, tuple[str, str]]:
+    """The gazetteer's places (data/gazetteer/places.csv) → (ISO-3, "place")."""
+    from brinkwatch.lexicon.gazetteer import places
+    from brinkwatch.lexicon.loader import split_cell
+
     out: dict[str, tuple[str, str]] = {}
-    with (ROOT / "src/brinkwatch/data/gazetteer/places.csv").open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            for v in [row["name"], *(row["aliases"] or "").split(";")]:
-                if v.strip() and row["country"]:
-                    out.setdefault(key(v), (row["country"], "place"))
+    for row in places():
+        for v in [row.name, *split_cell(row.aliases)]:
+            if v.strip() and row.country:
+                out.setdefault(key(v), (row.country, "place"))
     return out
 
 
 def project_orgs() -> dict[str, str]:
     """The project's organisation codes → names (igos.yaml)."""
-    import yaml
+    from brinkwatch.lexicon.actors import Org
+    from brinkwatch.lexicon.loader import load_yaml
 
-    return {rec["code"]: rec["name"] for rec in yaml.safe_load((ACTORS_DIR / "igos.yaml").read_text(encoding="utf-8"))}
+    return {rec.code: rec.name for rec in load_yaml("actors/igos.yaml", list[Org])}
 
 
 def project_parties() -> dict[str, tuple[str, str | None, str]]:
     """Lower-cased names of the project's organisations, groups, bodies and people → (code, sector, kind):
     a Phoenix record naming the same party takes the project's code (one code per real-world party)."""
-    import yaml
+    from brinkwatch.lexicon.actors import Body, NamedRow, Org
+    from brinkwatch.lexicon.loader import load_csv, load_yaml, split_cell
 
     out: dict[str, tuple[str, str | None, str]] = {}
-    for rec in yaml.safe_load((ACTORS_DIR / "igos.yaml").read_text(encoding="utf-8")):
-        for n in rec["names"]:
-            out.setdefault(key(n), (rec["code"], rec.get("sector"), rec["kind"]))
-    for rec in yaml.safe_load((ACTORS_DIR / "bodies.yaml").read_text(encoding="utf-8")):
-        for n in rec["names"]:
-            out.setdefault(key(n), (rec["code"], rec["sector"], "body"))
+    for org in load_yaml("actors/igos.yaml", list[Org]):
+        for n in org.names:
+            out.setdefault(key(n), (org.code, org.sector, org.kind))
+    for body in load_yaml("actors/bodies.yaml", list[Body]):
+        for n in body.names:
+            out.setdefault(key(n), (body.code, body.sector, "body"))
     for fname, kind in (("groups.csv", "group"), ("people.csv", "person")):
-        with (ACTORS_DIR / fname).open(encoding="utf-8", newline="") as fh:
-            for row in csv.DictReader(fh):
-                for n in [row["name"], *(row["variants"] or "").split(";")]:
-                    if n.strip():
-                        out.setdefault(key(n), (row["code"], row["sector"] or None, kind))
+        for row in load_csv(f"actors/{fname}", NamedRow):
+            for n in [row.name, *split_cell(row.variants)]:
+                if n.strip():
+                    out.setdefault(key(n), (row.code, row.sector or None, kind))
     return out
 
 
@@ -969,8 +980,8 @@ def convert(evidence: dict[str, list[int]]) -> tuple[dict[str, str], dict[str, o
                 rule = "person-name"
             elif kinds == {"person"} and place >= MIN_EVIDENCE and place > person:
                 rule = "place-name"
-        own = {c for rid in ids for c in countries_of[rid]}
-        if rule is None and single_token(k) and k not in countries and len(first_word[k] - own) >= PREFIX_MIN:
+        own_countries = {c for rid in ids for c in countries_of[rid]}
+        if rule is None and single_token(k) and k not in countries and len(first_word[k] - own_countries) >= PREFIX_MIN:
             rule = "prefix-word"
         if (
             rule is None
@@ -1081,7 +1092,7 @@ def candidate_words() -> set[str]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--out", type=Path, default=None, help="write every file here (default: the checked-in places)")
     ap.add_argument("--evidence", action="store_true", help="recount evidence.tsv from the training text")
     args = ap.parse_args(argv)
     if not PETRARCH.is_dir():
@@ -1090,11 +1101,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.evidence:
         evidence = count_evidence(candidate_words(), with_ner=True)
     else:
-        evidence = read_evidence(OUT / "evidence.tsv")
+        evidence = read_evidence(BUILD / "evidence.tsv")
     files, summary = convert(evidence)
-    args.out.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
-        (args.out / name).write_text(text, encoding="utf-8")
+        out = args.out or (BUILD if name in BUILD_FILES else OUT)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / name).write_text(text, encoding="utf-8")
     print(json.dumps({k: v for k, v in summary.items() if k != "rules"}, indent=1))
     return 0
 

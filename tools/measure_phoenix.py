@@ -3,7 +3,7 @@
 
 1. Gold actor spans (``../shared/gold/plover_gsr_dev.jsonl``, ``actors[]``/``recipients[]`` with a code): the
    share whose ``actorText`` a look-up codes to the gold country — the current lexicon
-   (``brinkwatch.actor_data.lookup``), the Phoenix look-up (``brinkwatch.phoenix_actors``), both (lexicon
+   (``brinkwatch.lexicon.actors.lookup``), the Phoenix look-up (``brinkwatch.lexicon.phoenix``), both (lexicon
    first), and the current ``ActorCoder`` on the parsed sentence for reference. Gold ``IGO`` matches any
    organisation code (IGO or NGO); JAP/ITL are read as JPN/ITA, as in tests/test_actors_gold.py.
 2. Cost: load time and memory of the data, and parse time per 1,000 words with and without the ruler on
@@ -39,8 +39,8 @@ def rss_mb() -> float:
 
 
 def org_like(code: str) -> bool:
-    from brinkwatch.actor_data import code_kind
-    from brinkwatch.phoenix_actors import phoenix
+    from brinkwatch.lexicon.actors import code_kind
+    from brinkwatch.lexicon.phoenix import phoenix
 
     return (
         code_kind(code) in ("igo", "ngo")
@@ -71,8 +71,8 @@ def gold_spans() -> list[tuple[dict, dict]]:
 
 
 def measure_gold() -> dict[str, object]:
-    from brinkwatch.actor_data import lookup
-    from brinkwatch.phoenix_actors import phoenix
+    from brinkwatch.lexicon.actors import lookup
+    from brinkwatch.lexicon.phoenix import phoenix
 
     ph = phoenix()
     spans = gold_spans()
@@ -119,7 +119,7 @@ def inside(text: str, code_of) -> str | None:  # type: ignore[no-untyped-def]
 def measure_coder() -> str:
     """The current ActorCoder on parsed gold sentences (tests/test_actors_gold.py's procedure)."""
     sys.path.insert(0, str(ROOT / "tests"))
-    from brinkwatch.parse import load_nlp
+    from brinkwatch.coder.parse import load_nlp
     from test_actors_gold import _score
 
     nlp = load_nlp()
@@ -135,12 +135,13 @@ def measure_cost(n_sentences: int) -> dict[str, object]:
 
     import spacy
 
-    from brinkwatch.parse import load_nlp
-    from brinkwatch.phoenix_actors import PhoenixRuler, phoenix
+    from brinkwatch.coder.parse import load_nlp
+    from brinkwatch.coder.phoenix import PhoenixRuler
+    from brinkwatch.lexicon.phoenix import phoenix
 
     probe = (
         "import gc, time, sys; sys.path.insert(0, 'tools'); from measure_phoenix import rss_mb; "
-        "import brinkwatch.phoenix_actors as m; gc.collect(); r0 = rss_mb(); t = time.perf_counter(); "
+        "import brinkwatch.lexicon.phoenix as m; gc.collect(); r0 = rss_mb(); t = time.perf_counter(); "
         "m.phoenix(); dt_ = time.perf_counter() - t; gc.collect(); print(round(dt_, 2), round(rss_mb() - r0, 1))"
     )
     got = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT)

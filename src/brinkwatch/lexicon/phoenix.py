@@ -1,6 +1,6 @@
 """Dictionary-scale actors: the Phoenix dictionaries of PETRARCH-2 (``data/actors/phoenix``, built by
 ``tools/convert_phoenix.py``) plus two hand files of later parties (``data/actors/officeholders_recent.csv``,
-``data/actors/groups_recent.csv``, source "general knowledge").
+``data/actors/groups_recent.csv``, source "general knowledge"), read through :mod:`brinkwatch.lexicon.loader`.
 
 * ``phoenix()`` loads everything once per process and validates it (an unknown column, kind, sector or code
   is an error).
@@ -9,49 +9,36 @@
   roles (valid on the date; open-ended ones past the dictionary's horizon; undated fallbacks), and last the
   role nearest in time. ``resolve`` returns the best one.
 * ``PhoenixActors.agent_sector(noun)`` → the PLOVER sector of an agent noun ("rebels" → REB).
-* ``PhoenixRuler`` / ``add_phoenix_ruler(nlp)`` match every surface form in a parsed document (one-token forms
-  case-sensitively, longer ones on LOWER, longest match wins) and label the spans GPE / NORP / ORG / PERSON
-  with the entity id ``PHX|<form key>``: the coder resolves the key against the article's date.
+* ``PhoenixActors.patterns()`` → every surface form with its match mode, entity label and entity id
+  ``PHX|<form key>``: the input of the coder's phrase matcher (:mod:`brinkwatch.coder.phoenix`), which labels
+  the spans; the coder resolves the key against the article's date.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import functools
-import io
-import json
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from importlib import resources
-from typing import Any, cast
+from typing import Any, Literal
 
-from spacy.language import Language
-from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
+from pydantic import Field
 
-DATA = "data/actors"
-PHOENIX = "data/actors/phoenix"
-SECTORS = frozenset(
-    {"COP", "GOV", "JUD", "LEG", "MIL", "PRM", "PTY", "REB", "SPY", "UAF", "UNK", "AGR", "BUS"}
-    | {"CRM", "CVL", "EDU", "ELI", "JRN", "LAB", "MED", "REF", "OPP", "PRE", "REL", "SOC"}
-)  # PLOVER sector codes (the same set as actor_data.SECTORS)
+from brinkwatch.core.errors import DataError
+from brinkwatch.lexicon.actors import SECTORS, Org, Sector
+from brinkwatch.lexicon.countries import countries
+from brinkwatch.lexicon.loader import Strict, compiled, load_csv, load_json, load_tsv, load_yaml, split_cell
+
+PHOENIX = "actors/phoenix"
 KINDS = frozenset({"state", "person", "body", "igo", "ngo", "mnc", "group"})
 MATCHES = frozenset({"lower", "title", "upper"})
 PLACES = frozenset({"", "name", "demonym", "capital", "place"})
 CODE_KINDS = frozenset({"project", "historical", "unknown", "igo", "ngo", "img", "cameo-iso", "territory"})
 HEADERS = {
-    "actors.tsv": ["id", "kind", "name", "roles", "cameo"],
-    "forms.tsv": ["form", "id", "match", "place"],
-    "agents.tsv": ["form", "sector", "cameo"],
-    "codes.tsv": ["code", "kind", "name"],
-}
-HAND_HEADERS = {
-    "officeholders_recent.csv": ["name", "variants", "country", "sector", "start", "end", "role", "source"],
-    "groups_recent.csv": ["name", "variants", "country", "sector", "start", "end", "note", "source"],
+    "actors.tsv": ("id", "kind", "name", "roles", "cameo"),
+    "forms.tsv": ("form", "id", "match", "place"),
+    "agents.tsv": ("form", "sector", "cameo"),
+    "codes.tsv": ("code", "kind", "name"),
 }
 META_KEYS = frozenset(
     {
@@ -67,15 +54,25 @@ META_KEYS = frozenset(
     }
     | {"records", "records_kept", "roles", "rules", "source", "unknown_segments"}
 )
-RULER_NAME = "brinkwatch_phoenix_ruler"
-_PLAIN = re.compile(r"^[A-Za-z]+(?: [A-Za-z]+)*$")
 ENT_PREFIX = "PHX|"
 # Resolution tiers, best first
 TIERS = ("hand-dated", "hand-undated", "dated", "stale", "undated", "nearest")
 
 
-class DataError(ValueError):
-    """A derived or hand-written actor file does not follow its format."""
+class HandRow(Strict):
+    """A row of ``officeholders_recent.csv`` / ``groups_recent.csv``: one role of one party (a party's rows are
+    its roles; its name and ``|``-separated variants are its surface forms). Dates are ISO; ``end`` is
+    exclusive, empty = still."""
+
+    name: str = Field(min_length=1)
+    variants: str | None = None
+    country: str = Field(pattern=r"^[A-Z0-9]{2,12}$")
+    sector: Sector | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    role: str | None = None  # officeholders_recent.csv
+    note: str | None = None  # groups_recent.csv
+    source: Literal["general knowledge"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,21 +130,6 @@ def key(text: str) -> str:
     return " ".join(text.replace("’", "'").lower().split())
 
 
-def _read(path: str) -> str:
-    return resources.files("brinkwatch").joinpath(path).read_text(encoding="utf-8")
-
-
-def _rows(name: str, text: str, header: list[str], delimiter: str) -> Iterator[dict[str, str]]:
-    lines = [ln for ln in text.splitlines() if ln and not ln.startswith("#")]
-    reader = csv.DictReader(io.StringIO("\n".join(lines)), delimiter=delimiter, quoting=csv.QUOTE_NONE)
-    if reader.fieldnames != header:
-        raise DataError(f"{name}: columns {reader.fieldnames}, expected {header}")
-    for n, row in enumerate(reader, 2):
-        if None in row or any(v is None for v in row.values()):
-            raise DataError(f"{name}:{n}: wrong number of cells")
-        yield row
-
-
 def _date(text: str, where: str) -> dt.date | None:
     if not text:
         return None
@@ -183,50 +165,53 @@ class PhoenixActors:
     # -- loading ------------------------------------------------------------------------------------------
 
     def _load(self) -> None:
-        meta = json.loads(_read(f"{PHOENIX}/meta.json"))
+        meta = load_json(f"{PHOENIX}/meta.json")
         if set(meta) != META_KEYS:
-            raise DataError(f"meta.json: keys {sorted(set(meta) ^ META_KEYS)} differ")
+            raise DataError(f"data/{PHOENIX}/meta.json: keys {sorted(set(meta) ^ META_KEYS)} differ")
         self.meta = meta
         self.horizon = dt.date.fromisoformat(meta["horizon"])
         iso = self._iso()
-        for row in _rows("codes.tsv", _read(f"{PHOENIX}/codes.tsv"), HEADERS["codes.tsv"], "\t"):
+        for row in load_tsv(f"{PHOENIX}/codes.tsv", HEADERS["codes.tsv"]):
             if row["kind"] not in CODE_KINDS:
-                raise DataError(f"codes.tsv: unknown kind {row['kind']!r}")
+                raise DataError(f"data/{PHOENIX}/codes.tsv: unknown kind {row['kind']!r}")
             if row["kind"] not in ("cameo-iso", "territory"):
                 self.codes[row["code"]] = (row["kind"], row["name"])
         known = iso | set(self.codes)
-        for row in _rows("actors.tsv", _read(f"{PHOENIX}/actors.tsv"), HEADERS["actors.tsv"], "\t"):
+        for row in load_tsv(f"{PHOENIX}/actors.tsv", HEADERS["actors.tsv"]):
             rid = row["id"]
             if row["kind"] not in KINDS:
-                raise DataError(f"actors.tsv {rid}: unknown kind {row['kind']!r}")
+                raise DataError(f"data/{PHOENIX}/actors.tsv {rid}: unknown kind {row['kind']!r}")
             roles = []
             for spec in row["roles"].split():
                 parts = spec.split("/")
                 if len(parts) not in (2, 3):
-                    raise DataError(f"actors.tsv {rid}: bad role {spec!r}")
-                country, sector = parts[0], _sector(parts[1], f"actors.tsv {rid}")
+                    raise DataError(f"data/{PHOENIX}/actors.tsv {rid}: bad role {spec!r}")
+                country, sector = parts[0], _sector(parts[1], f"data/{PHOENIX}/actors.tsv {rid}")
                 if country not in known:
-                    raise DataError(f"actors.tsv {rid}: unknown code {country!r}")
+                    raise DataError(f"data/{PHOENIX}/actors.tsv {rid}: unknown code {country!r}")
                 start = end = None
                 if len(parts) == 3:
                     a, _, b = parts[2].partition("-")
-                    start, end = _date(a, rid), _date(b, rid)
+                    start, end = (
+                        _date(a, f"data/{PHOENIX}/actors.tsv {rid}"),
+                        _date(b, f"data/{PHOENIX}/actors.tsv {rid}"),
+                    )
                 roles.append(Role(country, sector, start, end))
             if not roles or rid in self.records:
-                raise DataError(f"actors.tsv {rid}: no roles or a duplicate id")
+                raise DataError(f"data/{PHOENIX}/actors.tsv {rid}: no roles or a duplicate id")
             self.records[rid] = Record(rid, row["kind"], row["name"], tuple(roles))
         forms: dict[str, list[str]] = defaultdict(list)
-        for row in _rows("forms.tsv", _read(f"{PHOENIX}/forms.tsv"), HEADERS["forms.tsv"], "\t"):
+        for row in load_tsv(f"{PHOENIX}/forms.tsv", HEADERS["forms.tsv"]):
             k = key(row["form"])
             if row["id"] not in self.records or row["match"] not in MATCHES or row["place"] not in PLACES:
-                raise DataError(f"forms.tsv: bad row {row}")
+                raise DataError(f"data/{PHOENIX}/forms.tsv: bad row {row}")
             forms[k].append(row["id"])
             self.display.setdefault(k, row["form"])
             self.match.setdefault(k, row["match"])
             if row["place"]:
                 self.place[k] = row["place"]
-        for row in _rows("agents.tsv", _read(f"{PHOENIX}/agents.tsv"), HEADERS["agents.tsv"], "\t"):
-            self.agents.setdefault(row["form"], _sector(row["sector"], f"agents.tsv {row['form']}"))
+        for row in load_tsv(f"{PHOENIX}/agents.tsv", HEADERS["agents.tsv"]):
+            self.agents.setdefault(row["form"], _sector(row["sector"], f"data/{PHOENIX}/agents.tsv {row['form']}"))
         hand = self._load_hand(known)
         for k, ids in hand.items():
             forms[k] = ids + [i for i in forms.get(k, []) if i not in ids]
@@ -234,34 +219,28 @@ class PhoenixActors:
 
     @staticmethod
     def _iso() -> set[str]:
-        text = _read(f"{DATA}/countries.csv")
-        return {row["code"] for row in csv.DictReader(io.StringIO(text))}
+        return {c.code for c in countries()}
 
     def _load_hand(self, known: set[str]) -> dict[str, list[str]]:
         """The hand files: one record per name (its rows are its roles); name and variants are its forms."""
-        import yaml
-
-        orgs = {rec["code"] for rec in yaml.safe_load(_read(f"{DATA}/igos.yaml"))}
+        orgs = {org.code for org in load_yaml("actors/igos.yaml", list[Org])}
         forms: dict[str, list[str]] = defaultdict(list)
         for fname, kind_of in (("officeholders_recent.csv", "person"), ("groups_recent.csv", "group")):
-            grouped: dict[str, list[dict[str, str]]] = defaultdict(list)
-            for row in _rows(fname, _read(f"{DATA}/{fname}"), HAND_HEADERS[fname], ","):
-                if row["source"] != "general knowledge":
-                    raise DataError(f"{fname}: {row['name']}: source must be 'general knowledge'")
-                grouped[row["name"]].append(row)
+            grouped: dict[str, list[HandRow]] = defaultdict(list)
+            for row in load_csv(f"actors/{fname}", HandRow):
+                grouped[row.name].append(row)
             for name, rows in grouped.items():
                 rid = f"{'H' if kind_of == 'person' else 'G'}:{name}"
                 roles = []
                 variants: list[str] = [name]
                 for row in rows:
-                    where = f"{fname} {name}"
-                    if row["country"] not in known and row["country"] not in orgs:
-                        raise DataError(f"{where}: unknown code {row['country']!r}")
-                    start, end = _date(row["start"], where), _date(row["end"], where)
-                    if start and end and start >= end:
-                        raise DataError(f"{where}: start {start} is not before end {end}")
-                    roles.append(Role(row["country"], _sector(row["sector"], where), start, end))
-                    variants += [v.strip() for v in row["variants"].split(";") if v.strip()]
+                    where = f"data/actors/{fname} {name}"
+                    if row.country not in known and row.country not in orgs:
+                        raise DataError(f"{where}: unknown code {row.country!r}")
+                    if row.start and row.end and row.start >= row.end:
+                        raise DataError(f"{where}: start {row.start} is not before end {row.end}")
+                    roles.append(Role(row.country, row.sector, row.start, row.end))
+                    variants += split_cell(row.variants)
                 self.records[rid] = Record(rid, kind_of, name, tuple(roles), hand=True)
                 for v in dict.fromkeys(variants):
                     k = key(v)
@@ -359,7 +338,7 @@ class PhoenixActors:
             if match == "lower":
                 out.append({"label": label, "id": ent_id, "pattern": [{"LOWER": t.lower()} for t in toks]})
             else:
-                for variant in _case_variants(form, match):
+                for variant in case_variants(form, match):
                     out.append({"label": label, "id": ent_id, "pattern": [{"ORTH": t} for t in variant.split()]})
         return out
 
@@ -371,13 +350,14 @@ def _match_of(form: str) -> str:
     return "upper" if letters and all(c.isupper() for c in letters) and len(letters) <= 5 else "title"
 
 
-def _case_variants(form: str, match: str) -> list[str]:
+def case_variants(form: str, match: str) -> list[str]:
+    """The spellings a one-token form matches as written: itself, Capitalised and UPPER (an acronym: itself)."""
     if match == "upper":
         return [form]
     return sorted({form, form[:1].upper() + form[1:], form.upper()})
 
 
-@functools.lru_cache(maxsize=1)
+@compiled
 def phoenix() -> PhoenixActors:
     """The dictionaries, loaded and validated once per process."""
     return PhoenixActors()
@@ -386,73 +366,6 @@ def phoenix() -> PhoenixActors:
 def form_key(ent_id: str) -> str | None:
     """``"PHX|barack obama"`` → ``"barack obama"``; None for other entity ids."""
     return ent_id[len(ENT_PREFIX) :] if ent_id.startswith(ENT_PREFIX) else None
-
-
-# ---------------------------------------------------------------------------------------------------------
-# The ruler
-
-
-class PhoenixRuler:
-    """PhraseMatchers over every surface form: one-token forms on ORTH (as written and, for names, in UPPER
-    case), longer forms on LOWER; the longest match wins. A match replaces the statistical NER's entities it
-    overlaps; entities that carry an entity id (the project's own ruler) are kept unless ``overwrite``."""
-
-    def __init__(self, nlp: Language, overwrite: bool = False, data: PhoenixActors | None = None) -> None:
-        data = data or phoenix()
-        self.overwrite = overwrite
-        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.labels: dict[int, tuple[str, str]] = {}
-        exact: dict[str, list[str]] = defaultdict(list)
-        lower: dict[str, list[str]] = defaultdict(list)
-        for form, match, label, ent_id in data.patterns():
-            self.labels[nlp.vocab.strings.add(ent_id)] = (label, ent_id)
-            if match == "lower":
-                lower[ent_id].append(form)
-            else:
-                exact[ent_id].extend(_case_variants(form, match))
-        tokenizer = cast(Any, nlp.tokenizer)
-        specials = set(getattr(tokenizer, "rules", None) or {})  # "Im" → "I", "m"; "cannot" → "can", "not"
-        for store, matcher in ((exact, self.exact), (lower, self.lower)):
-            # words of letters only are their own tokens: no tokenizer needed (the slow part of building)
-            texts = [t for v in store.values() for t in v if not _PLAIN.match(t) or specials.intersection(t.split())]
-            made = dict(zip(texts, tokenizer.pipe(texts, batch_size=2000), strict=True))
-            for ent_id, forms in store.items():
-                matcher.add(ent_id, [made.get(f) or Doc(nlp.vocab, words=f.split()) for f in forms])
-
-    def __call__(self, doc: Doc) -> Doc:
-        spans = []
-        for match_id, start, end in [*self.exact(doc), *self.lower(doc)]:
-            label, ent_id = self.labels[match_id]
-            spans.append(Span(doc, start, end, label=label, span_id=ent_id))
-        if not spans:
-            return doc
-        new = filter_spans(spans)
-        ruled = [e for e in doc.ents if e.ent_id_ and not self.overwrite]  # another ruler's entities stay
-        have = {i for e in ruled for i in range(e.start, e.end)}
-        new = [s for s in new if not any(i in have for i in range(s.start, s.end))]
-        taken = {i for s in new for i in range(s.start, s.end)}
-        kept = [e for e in doc.ents if not any(i in taken for i in range(e.start, e.end))]
-        doc.ents = sorted([*kept, *new], key=lambda s: s.start)
-        return doc
-
-
-@Language.factory(RULER_NAME, default_config={"overwrite": False})
-def _make_phoenix_ruler(nlp: Language, name: str, overwrite: bool) -> PhoenixRuler:
-    return PhoenixRuler(nlp, overwrite=overwrite)
-
-
-def add_phoenix_ruler(nlp: Language, after: str | None = None, overwrite: bool = False) -> None:
-    """Add the dictionary ruler (idempotent): after ``after`` (default: the statistical NER, whose entities it
-    replaces where a dictionary form matches — the setting measured in tools/measure_phoenix.py — else last)."""
-    if RULER_NAME in nlp.pipe_names:
-        return
-    if after is None:
-        after = "ner" if "ner" in nlp.pipe_names else (nlp.pipe_names[-1] if nlp.pipe_names else None)
-    if after is not None:
-        nlp.add_pipe(RULER_NAME, after=after, config={"overwrite": overwrite})
-    else:
-        nlp.add_pipe(RULER_NAME, first=True, config={"overwrite": overwrite})
 
 
 def iter_records(kind: str | None = None) -> Iterable[Record]:
