@@ -63,9 +63,9 @@ NOUN_PREPS = (
 class Arguments:
     """Finds and codes actor and recipient heads of triggers within one document."""
 
-    def __init__(self, doc: Doc, lex: Lexicon) -> None:
+    def __init__(self, doc: Doc, lex: Lexicon, published: str | None = None) -> None:
         self.lex = lex
-        self.coder = actors.ActorCoder(doc)
+        self.coder = actors.ActorCoder(doc, published)
         self._cache: dict[int, list[Party]] = {}
 
     def parties(self, head: Token) -> list[Party]:
@@ -176,9 +176,11 @@ class Arguments:
                 else:
                     heads.extend(children_by_dep(owner, {"dobj"}))
             if h.dep_ in ("acl", "relcl") and h.head.pos_ in ("NOUN", "PROPN", "PRON"):
+                if passive_modifier(h):
+                    break  # "the victims (who were) killed by …": the noun underwent it; the agent is "by"
                 patient = existential_patient(h)  # "there were 10 soldiers killed": the noun underwent it
                 gerund_of_event = h.tag_ == "VBG" and match(h.head, self.lex) is not None  # "weapons …, lowering"
-                if (not is_passive(h) or h.dep_ == "relcl") and not patient and not gerund_of_event:
+                if not patient and not gerund_of_event:
                     heads.append(h.head)  # not an event noun ("weapons …, lowering the threshold"): no agent
                 # "issued a declaration demanding …": the issuer
                 noun = h.head
@@ -203,7 +205,7 @@ class Arguments:
         out: list[Token] = []
         passive = is_passive(h) and not grammatical
         if passive:
-            out.extend(pobjs(h, ("by",)))
+            out.extend(pobjs(h, ("by",)) or stray_agents(h))
         table = token_table(h.doc)
         dep, lower = table.dep, table.lower
         for k in table.kids[h.i]:
@@ -214,8 +216,14 @@ class Arguments:
                     out.append(h.doc[k])
         return out
 
+    def patient_possessor(self, n: Token) -> bool:
+        """ "Laden's extradition", "his arrest": an event noun whose possessor undergoes it (no "of" object)."""
+        return n.lemma_.lower() in self.lex.rules.patient_nouns and not pobjs(n, ("of",))
+
     def noun_actor_heads(self, n: Token, governor: Token | None) -> list[Token]:
-        heads = pobjs(n, ("by",)) + children_by_dep(n, {"poss"})
+        heads = pobjs(n, ("by",))
+        if not self.patient_possessor(n):
+            heads += children_by_dep(n, {"poss"})
         if governor is not None:
             heads.extend(self.verb_actor_heads(governor))
         elif n.dep_ == "pobj":  # "threw stones during demonstrations", "is at war": the clause's subject
@@ -236,13 +244,14 @@ class Arguments:
         heads: list[Token] = []
         h = clause_head(v)
         if is_passive(h):
-            heads.extend(children_by_dep(h, {"nsubjpass"}))
-        if existential_patient(h):
+            for s in children_by_dep(h, {"nsubjpass"}):  # "who were killed": the noun the clause modifies
+                heads.append(h.head if s.lower_ in RELATIVE_PRONOUNS and h.dep_ == "relcl" else s)
+        if existential_patient(h) or (passive_modifier(h) and not children_by_dep(h, {"nsubjpass"})):
             heads.append(h.head)
         force = entry.lemma in self.lex.rules.force_verbs  # "dispatched bombers": the object is the force
         objects = children_by_dep(h, {"dative"} if force else {"dobj", "dative"})
         preps = self.lex.rules.type_recipient_preps.get(entry.type, ()) + self.lex.rules.recipient_preps
-        obliques = [t for t in pobjs(h, preps) if t.dep_ == "pobj"]
+        obliques = [t for t in pobjs(h, preps) if t.dep_ == "pobj" and not self.locative(t, entry)]
         if entry.type in GIVING_TYPES:  # "offered its troops to Lebanon": the recipient is the "to"
             heads.extend(obliques + objects)
         else:
@@ -258,6 +267,26 @@ class Arguments:
         heads.extend(self.purpose_heads(h))
         return heads
 
+    def locative(self, t: Token, entry: Entry | None) -> bool:
+        """Is a prepositional object where the event happened rather than whom it concerns — a place or a
+        state after a preposition of place ("rallied in Cuba", "in Kharkiv")? Not when the type's own
+        prepositions name it ("massed troops near the border") or the verb is done *in* a state ("intervened
+        in Syria"), unless the phrase is fronted before its verb ("In Cuba, thousands rallied")."""
+        prep = t.head
+        rules = self.lex.rules
+        if prep.dep_ != "prep" or prep.lower_ not in rules.locative_preps:
+            return False
+        if self.coder.mention_kind(t) not in ("country", "capital", "city", "region"):
+            return False
+        verb = prep.head
+        doc = self.coder.doc
+        after = prep.right_edge.i + 1
+        if prep.i < verb.i and (prep.i == prep.sent.start or (after < len(doc) and doc[after].text == ",")):
+            return True  # fronted: "In Cuba, …"
+        if entry is not None and prep.lower_ in rules.type_recipient_preps.get(entry.type, ()):
+            return False
+        return verb.lemma_.lower() not in rules.locative_recipient_verbs
+
     def purpose_heads(self, h: Token) -> list[Token]:
         """Objects of a purpose clause ("opened fire to disperse demonstrators"), a last resort."""
         out: list[Token] = []
@@ -267,11 +296,14 @@ class Arguments:
             if dep[k] in ("advcl", "xcomp") and any(dep[a] == "aux" and lower[a] == "to" for a in kids[k]):
                 c = h.doc[k]
                 out.extend(children_by_dep(c, {"dobj"}))
-                out.extend(t for t in pobjs(c, self.lex.rules.recipient_preps) if t.dep_ == "pobj")
+                preps = self.lex.rules.recipient_preps
+                out.extend(t for t in pobjs(c, preps) if t.dep_ == "pobj" and not self.locative(t, None))
         return out
 
     def noun_recipient_heads(self, n: Token, governor: Token | None) -> list[Token]:
-        heads = [t for t in pobjs(n, NOUN_PREPS) if t.dep_ == "pobj"]
+        heads = [t for t in pobjs(n, NOUN_PREPS) if t.dep_ == "pobj" and not self.locative(t, None)]
+        if self.patient_possessor(n):  # "Laden's extradition": the possessor undergoes it
+            heads = children_by_dep(n, {"poss"}) + heads
         if n.dep_ == "compound" and n.head.lemma_.lower() in self.lex.rules.compound_heads:  # "a sanctions package"
             heads.extend(t for t in pobjs(n.head, NOUN_PREPS) if t.dep_ == "pobj")
         if governor is not None:
@@ -284,6 +316,29 @@ class Arguments:
                     )
             heads.extend(self.purpose_heads(governor))
         return heads
+
+
+def passive_modifier(h: Token) -> bool:
+    """A passive clause that modifies a noun: "the victims killed by …", "people who were arrested"."""
+    return h.dep_ in ("acl", "relcl") and (is_passive(h) or (h.dep_ == "acl" and h.tag_ == "VBN"))
+
+
+STRAY_DEPS = frozenset({"npadvmod", "dobj", "advmod", "prep", "pobj", "oprd", "attr"})
+
+
+def stray_agents(h: Token) -> list[Token]:
+    """The agent of a passive whose "by" phrase the parser hung on a neighbour ("was attacked on Monday by
+    gunmen": "by" under "Monday"): objects of "by" within the verb's own phrases, not in another clause."""
+    out: list[Token] = []
+    stack = [(c, 1) for c in h.children if c.dep_ in STRAY_DEPS]
+    while stack:
+        t, depth = stack.pop()
+        if t.dep_ in ("prep", "agent") and t.lower_ == "by" and depth > 1:
+            out.extend(c for c in t.children if c.dep_ == "pobj")
+            continue
+        if depth < 3:
+            stack.extend((c, depth + 1) for c in t.children if c.dep_ in STRAY_DEPS)
+    return sorted(out, key=lambda t: t.i)
 
 
 def existential_patient(h: Token) -> bool:
@@ -334,12 +389,17 @@ def code(c: Cand, args: Arguments, lex: Lexicon) -> None:
     else:
         actor_heads = args.verb_actor_heads(tok)
         rec_heads = args.verb_recipient_heads(tok, c.entry)
+        if receiving(c, lex):  # "X received aid from Y": Y gave it to X
+            verb = clause_head(tok)
+            givers = pobjs(verb, ("from",)) + [g for o in children_by_dep(verb, {"dobj"}) for g in pobjs(o, ("from",))]
+            actor_heads, rec_heads = givers, [h for h in actor_heads if h.i not in {g.i for g in givers}]
     c.actors, ahead = args.first_coded(actor_heads)
     rec_heads = [h for h in rec_heads if ahead is None or h.i != ahead.i]
     c.recipient_heads = rec_heads
     recips, _ = args.first_coded(rec_heads, skip=frozenset(p.country for p in c.actors))
     taken = {(p.start, p.country) for p in c.actors}
     c.recipients = [p for p in recips if (p.start, p.country) not in taken]
+    c.actors, c.recipients = one_side_each(c.actors, c.recipients)
     # PLOVER coding rules on the clause's own syntax
     anchor = c.status_tok
     if c.entry.said_type and children_by_dep(tok, {"ccomp"}):
@@ -354,6 +414,38 @@ def code(c: Cand, args: Arguments, lex: Lexicon) -> None:
             c.event_type = "AGREE"
     elif c.event_type in lex.rules.threat_types and future(anchor, lex) and not negated(anchor, lex):
         c.event_type = "THREATEN"
+
+
+def one_side_each(actors: list[Party], recipients: list[Party]) -> tuple[list[Party], list[Party]]:
+    """Same-country dyads only where the text says so: a party whose state was inferred from the words of the
+    other side ("Russian jets attacked the village": the village is not Russian) keeps its sector, not the
+    state (UNK)."""
+
+    def unknown(p: Party) -> Party:
+        return Party(text=p.text, country="UNK", sector=p.sector, name=None, start=p.start, end=p.end)
+
+    def borrowed(p: Party, others: list[Party]) -> bool:
+        src = p.resolved_from
+        return src is not None and any(
+            o.country == p.country and (src in o.text or src in (o.resolved_from or "")) for o in others
+        )
+
+    if not actors or not recipients:
+        return actors, recipients
+    recipients = [unknown(r) if borrowed(r, actors) else r for r in recipients]
+    actors = [unknown(a) if borrowed(a, recipients) else a for a in actors]
+    return actors, recipients
+
+
+def receiving(c: Cand, lex: Lexicon) -> bool:
+    """A verb of receiving ("received", "obtained", "won") or one the CAMEO dictionary reads only in reverse
+    (the object's act toward the subject): the giver is the actor, the subject the recipient."""
+    if c.entry.pos != "verb" or c.synthetic:
+        return False
+    if c.entry.lemma in lex.rules.receiving_verbs:
+        return True
+    own = [s for s in c.senses if s.plover == c.event_type]
+    return c.entry.source == "cameo" and bool(own) and all(s.direction == "reverse" for s in own)
 
 
 def _peacekeeping(c: Cand, lex: Lexicon) -> bool:

@@ -96,6 +96,8 @@ class RolesFile(Strict):
     anaphors: dict[Word, Anaphor]
     partitives: list[Word]
     ethnic: list[Word]
+    institutions: list[Word]
+    patrons: list[Word]
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +133,8 @@ class Lexicon:
     anaphors: dict[tuple[str, ...], Anaphor] = field(default_factory=dict)
     ethnic: frozenset[str] = frozenset()
     partitives: frozenset[str] = frozenset()
+    institutions: frozenset[str] = frozenset()
+    patrons: frozenset[str] = frozenset()
 
     def known_code(self, code: str) -> bool:
         return code in self.iso or code in self.orgs
@@ -185,6 +189,8 @@ def lexicon() -> Lexicon:
     lex.anaphors = {tuple(k.split()): v for k, v in roles.anaphors.items()}
     lex.ethnic = frozenset(roles.ethnic)
     lex.partitives = frozenset(roles.partitives)
+    lex.institutions = frozenset(roles.institutions)
+    lex.patrons = frozenset(roles.patrons)
     known = set(lex.iso) | set(lex.orgs)
     unknown = sorted({e.code for e in lex.entries} - known)
     if unknown:

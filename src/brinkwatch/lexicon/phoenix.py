@@ -160,6 +160,7 @@ class PhoenixActors:
         self.codes: dict[str, tuple[str, str]] = {}  # non-state code → (kind, name)
         self.meta: dict[str, Any] = {}
         self.horizon = dt.date.max
+        self._surnames: dict[str, list[str]] | None = None  # last word of a person's name → record ids
         self._load()
 
     # -- loading ------------------------------------------------------------------------------------------
@@ -300,6 +301,34 @@ class PhoenixActors:
     @staticmethod
     def _candidate(rec: Record, role: Role, how: str) -> Candidate:
         return Candidate(role.country, role.sector, rec.name, rec.kind, rec.id, how)
+
+    def surname(self, word: str, date: dt.date | None) -> Candidate | None:
+        """The office holder a bare surname names on the article's date ("Kuchma" in 2000 → UKR GOV): the
+        people of the dictionary whose name ends in ``word`` and who hold a dated office (GOV) on that date,
+        when they all serve one state; None without a date, or when two states have such a namesake."""
+        if date is None:
+            return None
+        if self._surnames is None:
+            index: dict[str, list[str]] = defaultdict(list)
+            for k, ids in self.forms.items():
+                words = k.split()
+                if len(words) > 1 and words[-1].isalpha() and len(words[-1]) > 2:
+                    for rid in ids:
+                        if self.records[rid].kind == "person" and rid not in index[words[-1]]:
+                            index[words[-1]].append(rid)
+            self._surnames = dict(index)
+        found: list[Candidate] = []
+        for rid in self._surnames.get(key(word), ()):
+            rec = self.records[rid]
+            for role in rec.roles:
+                if role.start is None or role.sector != "GOV" or not role.valid(date):
+                    continue
+                if not rec.hand and role.end is None and date > self.horizon:
+                    continue  # open-ended in the dictionary, which knows nothing after its horizon
+                found.append(self._candidate(rec, role, "dated"))
+        if not found or len({c.country for c in found}) != 1:
+            return None
+        return found[0]
 
     def agent_sector(self, noun: str) -> str | None:
         """The PLOVER sector of an agent noun or phrase ("foreign minister" → GOV), None if unknown."""
