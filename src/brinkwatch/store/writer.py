@@ -337,7 +337,7 @@ class Store:
 
 
 # ------------------------------------------------------------------ query helpers (also used by incidents, web)
-PARTY_FIELDS = ("text", "code", "country", "sector", "name", "start", "end")
+PARTY_FIELDS = ("text", "code", "country", "sector", "name", "start", "end", "resolved_from")
 ATTRIBUTION_FIELDS = ("text", "kind", "country")
 
 
@@ -443,4 +443,5 @@ def party_row(event_pk: int, role: str, position: int, p: Party) -> dict[str, An
         "name": p.name,
         "start": p.start,
         "end": p.end,
+        "resolved_from": p.resolved_from,
     }
