@@ -746,6 +746,8 @@ class ActorCoder:
     def _owner_like(self, m: Mention) -> bool:
         """A possessor ("NATO's measures") or a named organisation/state as a noun modifier ("UN
         peacekeepers", "UNITA wing") — not an adjective ("Russian invasion", "Western exercise")."""
+        if m.kind in PLACE_KINDS:
+            return False  # "the Birmingham bombing": where, not who
         deps = {self.doc[i].dep_ for i in range(m.start, m.end)}
         if "poss" in deps:
             return True

@@ -42,6 +42,7 @@ CLIMB_DEPS = frozenset({"xcomp", "conj", "advcl", "ccomp", "pcomp", "acl", "relc
 GIVING_TYPES = frozenset({"AID", "AGREE"})
 DESCENT_PREPS = ("of", "by", "from", "against", "on", "to", "with", "between", "for", "in")
 ENTITY_LABELS = frozenset({"NORP", "GPE", "ORG", "LOC", "FAC", "PERSON"})
+PARTAKING_PREPS = frozenset({"at", "in", "during"})  # "is at war", "took part in talks": the subject partakes
 NOUN_PREPS = (
     "against",
     "on",
@@ -216,17 +217,38 @@ class Arguments:
                     out.append(h.doc[k])
         return out
 
+    def event_noun_agents(self, heads: list[Token]) -> list[Token]:
+        """Recipient heads with each event noun replaced by its own actor: what a reaction is aimed at is who
+        did the act, not whom it hit ("condemned Russia's attack on the city" → Russia; "condemned the bombing
+        of the embassies" → nobody named)."""
+        out: list[Token] = []
+        for h in heads:
+            entry = match(h, self.lex) if h.pos_ == "NOUN" else None
+            if entry is None or entry.pos != "noun":
+                out.append(h)
+                continue
+            out.extend(a for a in self.noun_actor_heads(h, None, own_only=True) if a.i != h.i or self._own_modifier(h))
+        return out
+
+    def _own_modifier(self, n: Token) -> bool:
+        """An event noun whose modifier names its actor ("the Russian invasion", "Israeli air raids")."""
+        return any(c.dep_ in ("amod", "compound") and c.ent_type_ in ENTITY_LABELS for c in n.children)
+
     def patient_possessor(self, n: Token) -> bool:
         """ "Laden's extradition", "his arrest": an event noun whose possessor undergoes it (no "of" object)."""
         return n.lemma_.lower() in self.lex.rules.patient_nouns and not pobjs(n, ("of",))
 
-    def noun_actor_heads(self, n: Token, governor: Token | None) -> list[Token]:
+    def noun_actor_heads(self, n: Token, governor: Token | None, own_only: bool = False) -> list[Token]:
+        """Actor heads of an event noun: "by", the possessor (not of a patient noun), a modifier that names a
+        party, the light verb's subject; ``own_only``: only the noun's own words."""
         heads = pobjs(n, ("by",))
         if not self.patient_possessor(n):
             heads += children_by_dep(n, {"poss"})
-        if governor is not None:
+        if own_only:
+            pass
+        elif governor is not None:
             heads.extend(self.verb_actor_heads(governor))
-        elif n.dep_ == "pobj":  # "threw stones during demonstrations", "is at war": the clause's subject
+        elif n.dep_ == "pobj" and n.head.lower_ in PARTAKING_PREPS:  # "is at war", "during demonstrations"
             t = n.head
             for _ in range(3):
                 if t.pos_ in ("VERB", "AUX"):
@@ -235,9 +257,16 @@ class Arguments:
                 if t.head.i == t.i:
                     break
                 t = t.head
-        if any(c.dep_ in ("amod", "compound") and c.ent_type_ in ENTITY_LABELS for c in n.children):
+        if self._own_modifier(n) and not self.patient_modifier(n):
             heads.insert(0, n)  # "the Russian invasion", "Israeli air raids"
         return heads
+
+    def patient_modifier(self, n: Token) -> bool:
+        """ "the Bin Laden investigation": a name compounded with a patient noun undergoes it (an adjective —
+        "a Russian investigation" — does it)."""
+        return n.lemma_.lower() in self.lex.rules.patient_nouns and any(
+            c.dep_ == "compound" and c.pos_ == "PROPN" and c.ent_type_ in ENTITY_LABELS for c in n.children
+        )
 
     # recipient heads ----------------------------------------------------
     def verb_recipient_heads(self, v: Token, entry: Entry) -> list[Token]:
@@ -304,6 +333,8 @@ class Arguments:
         heads = [t for t in pobjs(n, NOUN_PREPS) if t.dep_ == "pobj" and not self.locative(t, None)]
         if self.patient_possessor(n):  # "Laden's extradition": the possessor undergoes it
             heads = children_by_dep(n, {"poss"}) + heads
+        if self.patient_modifier(n):  # "the Bin Laden investigation"
+            heads = [n, *heads]
         if n.dep_ == "compound" and n.head.lemma_.lower() in self.lex.rules.compound_heads:  # "a sanctions package"
             heads.extend(t for t in pobjs(n.head, NOUN_PREPS) if t.dep_ == "pobj")
         if governor is not None:
@@ -396,6 +427,7 @@ def code(c: Cand, args: Arguments, lex: Lexicon) -> None:
     c.actors, ahead = args.first_coded(actor_heads)
     rec_heads = [h for h in rec_heads if ahead is None or h.i != ahead.i]
     c.recipient_heads = rec_heads
+    rec_heads = args.event_noun_agents(rec_heads)
     recips, _ = args.first_coded(rec_heads, skip=frozenset(p.country for p in c.actors))
     taken = {(p.start, p.country) for p in c.actors}
     c.recipients = [p for p in recips if (p.start, p.country) not in taken]
