@@ -43,6 +43,7 @@ GIVING_TYPES = frozenset({"AID", "AGREE"})
 DESCENT_PREPS = ("of", "by", "from", "against", "on", "to", "with", "between", "for", "in")
 ENTITY_LABELS = frozenset({"NORP", "GPE", "ORG", "LOC", "FAC", "PERSON"})
 PARTAKING_PREPS = frozenset({"at", "in", "during"})  # "is at war", "took part in talks": the subject partakes
+SOURCE_IS_RECIPIENT = frozenset({"RETREAT"})  # "withdrawal from Lebanon": "from" names whom it concerns
 NOUN_PREPS = (
     "against",
     "on",
@@ -135,7 +136,7 @@ class Arguments:
             if d >= 3 or pos[i] not in ("NOUN", "PROPN", "NUM", "PRON", "ADJ"):
                 continue
             poss = [] if (inside_only and d == 0) else [c for c in kids[i] if dep[c] == "poss"]
-            subs = [c for c in kids[i] if dep[c] in ("amod", "compound") and doc[c].ent_type_ in ENTITY_LABELS]
+            subs = [c for c in kids[i] if dep[c] in ("amod", "compound", "nmod") and doc[c].ent_type_ in ENTITY_LABELS]
             subs += [c for c in poss if pos[c] != "PRON"]
             subs += [t.i for t in pobjs(tok, DESCENT_PREPS)]
             subs += [c for c in poss if pos[c] == "PRON"]
@@ -165,7 +166,7 @@ class Arguments:
                 heads.extend(
                     t
                     for t in pobjs(h, ("in", "during", "from"))
-                    if any(c.dep_ in ("amod", "compound") and c.ent_type_ in ENTITY_LABELS for c in t.children)
+                    if any(c.dep_ in ("amod", "compound", "nmod") and c.ent_type_ in ENTITY_LABELS for c in t.children)
                 )
                 break
             if h.dep_ in ("xcomp", "ccomp") and h.head.lemma_.lower() in self.lex.rules.object_control:
@@ -232,7 +233,7 @@ class Arguments:
 
     def _own_modifier(self, n: Token) -> bool:
         """An event noun whose modifier names its actor ("the Russian invasion", "Israeli air raids")."""
-        return any(c.dep_ in ("amod", "compound") and c.ent_type_ in ENTITY_LABELS for c in n.children)
+        return any(c.dep_ in ("amod", "compound", "nmod") and c.ent_type_ in ENTITY_LABELS for c in n.children)
 
     def patient_possessor(self, n: Token) -> bool:
         """ "Laden's extradition", "his arrest": an event noun whose possessor undergoes it (no "of" object)."""
@@ -244,6 +245,9 @@ class Arguments:
         heads = pobjs(n, ("by",))
         if not self.patient_possessor(n):
             heads += children_by_dep(n, {"poss"})
+        entry = match(n, self.lex)
+        if entry is None or entry.type not in SOURCE_IS_RECIPIENT:
+            heads += [t for t in pobjs(n, ("from",)) if t.dep_ == "pobj"]  # "warnings from Moscow"
         if own_only:
             pass
         elif governor is not None:
@@ -331,6 +335,9 @@ class Arguments:
 
     def noun_recipient_heads(self, n: Token, governor: Token | None) -> list[Token]:
         heads = [t for t in pobjs(n, NOUN_PREPS) if t.dep_ == "pobj" and not self.locative(t, None)]
+        entry = match(n, self.lex)
+        if entry is not None and entry.type in SOURCE_IS_RECIPIENT:  # "withdrawal from Lebanon"
+            heads = [t for t in pobjs(n, ("from",)) if t.dep_ == "pobj"] + heads
         if self.patient_possessor(n):  # "Laden's extradition": the possessor undergoes it
             heads = children_by_dep(n, {"poss"}) + heads
         if self.patient_modifier(n):  # "the Bin Laden investigation"
