@@ -282,6 +282,11 @@ class ActorCoder:
                     out.append(party)
         return out
 
+    def role_of(self, tok: Token) -> str | None:
+        """The sector of a noun for people in the project's roles (``roles.yaml``: "hostages" → CVL), else None
+        (the dictionary's agent nouns are left out: they include event words such as "settlement")."""
+        return self.lex.roles.get((tok.lower_,)) or self.lex.roles.get((tok.lemma_.lower(),))
+
     def mention_kind(self, tok: Token) -> str | None:
         """The kind of the coded mention at ``tok`` (country, capital, city, region, person, …), None if none."""
         m = self._at.get(tok.i)

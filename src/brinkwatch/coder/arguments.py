@@ -225,14 +225,17 @@ class Arguments:
         out: list[Token] = []
         for h in heads:
             entry = match(h, self.lex) if h.pos_ == "NOUN" else None
-            if entry is None or entry.pos != "noun":
+            if entry is None or entry.pos != "noun" or self.coder.role_of(h) is not None:  # "hostages": people
                 out.append(h)
                 continue
             out.extend(a for a in self.noun_actor_heads(h, None, own_only=True) if a.i != h.i or self._own_modifier(h))
         return out
 
     def _own_modifier(self, n: Token) -> bool:
-        """An event noun whose modifier names its actor ("the Russian invasion", "Israeli air raids")."""
+        """An event noun whose modifier names its actor ("the Russian invasion", "Israeli air raids") — not a
+        noun for people ("taking Kuwaiti hostages": the hostages are Kuwaiti)."""
+        if self.coder.role_of(n) is not None:
+            return False
         return any(c.dep_ in ("amod", "compound", "nmod") and c.ent_type_ in ENTITY_LABELS for c in n.children)
 
     def patient_possessor(self, n: Token) -> bool:
@@ -294,6 +297,8 @@ class Arguments:
             comps = clauses(v)
             comps += [x for c in comps for x in clauses(c)]
             for c in comps:
+                if is_passive(c):  # "decrying that the boy will be used by Castro": the doer is the accused
+                    heads.extend(pobjs(c, ("by",)))
                 heads.extend(children_by_dep(c, {"nsubj", "nsubjpass"}))
                 heads.extend(children_by_dep(c, {"dobj"}))
                 heads.extend(t for t in pobjs(c, self.lex.rules.recipient_preps) if t.dep_ == "pobj")
@@ -340,8 +345,8 @@ class Arguments:
             heads = [t for t in pobjs(n, ("from",)) if t.dep_ == "pobj"] + heads
         if self.patient_possessor(n):  # "Laden's extradition": the possessor undergoes it
             heads = children_by_dep(n, {"poss"}) + heads
-        if self.patient_modifier(n):  # "the Bin Laden investigation"
-            heads = [n, *heads]
+        if self.patient_modifier(n) or (n.dep_ == "dobj" and governor is not None and self.coder.role_of(n)):
+            heads = [n, *heads]  # "the Bin Laden investigation", "took Kuwaiti hostages"
         if n.dep_ == "compound" and n.head.lemma_.lower() in self.lex.rules.compound_heads:  # "a sanctions package"
             heads.extend(t for t in pobjs(n.head, NOUN_PREPS) if t.dep_ == "pobj")
         if governor is not None:
