@@ -671,7 +671,7 @@ class ActorCoder:
             noun = _governing_noun(root)
             if noun is not None and not (span.start <= noun.i < span.end):  # "Hungarian" in "… officials"
                 role = self._role(noun)
-                sector = role if role is not None else (None if noun.lower_ not in self.lex.places else sector)
+                sector = role  # "Hungarian officials" → GOV; "Estonian airspace", "the Ukrainian border" → the state
             if self._is_ethnic(span):  # coded by the state they live in, when the sentence names it
                 got = self._context(span, exclude=m.code)
                 return (
@@ -683,8 +683,8 @@ class ActorCoder:
             role = self._modifier_role(span, root)
             if m.kind == "person" and role and m.sector is None:
                 sector = role
-        if m.code == "WST" and sector is None:
-            sector = None
+        if m.kind == "west":  # "western governments": the West, the head's sector
+            sector = self._role(root) or sector
         return self._party(span, m, m.code, sector, None)
 
     def _from_modifiers(self, span: Span, root: Token, mods: list[Mention], sector: str | None) -> list[Party]:

@@ -436,6 +436,8 @@ def code(c: Cand, args: Arguments, lex: Lexicon) -> None:
             verb = clause_head(tok)
             givers = pobjs(verb, ("from",)) + [g for o in children_by_dep(verb, {"dobj"}) for g in pobjs(o, ("from",))]
             actor_heads, rec_heads = givers, [h for h in actor_heads if h.i not in {g.i for g in givers}]
+        else:
+            actor_heads, rec_heads = pattern_roles(c, actor_heads, rec_heads)
     c.actors, ahead = args.first_coded(actor_heads)
     rec_heads = [h for h in rec_heads if ahead is None or h.i != ahead.i]
     c.recipient_heads = rec_heads
@@ -479,6 +481,31 @@ def one_side_each(actors: list[Party], recipients: list[Party]) -> tuple[list[Pa
     recipients = [unknown(r) if borrowed(r, actors) else r for r in recipients]
     actors = [unknown(a) if borrowed(a, recipients) else a for a in actors]
     return actors, recipients
+
+
+def pattern_roles(c: Cand, actor_heads: list[Token], rec_heads: list[Token]) -> tuple[list[Token], list[Token]]:
+    """The roles the matched CAMEO pattern names (its ``$`` source and ``+`` target): the object of the
+    preposition it marks comes first ("* (INTO +)": the object of "into" is the target); a target that is the
+    subject ("+ * CLOSER (TO …)") is the recipient, not the actor."""
+    hints = next((dict(s.roles) for s in c.senses if s.plover == c.event_type and s.roles and not s.default), None)
+    if not hints:
+        return actor_heads, rec_heads
+    verb = clause_head(c.tok)
+
+    def slot(name: str) -> list[Token]:
+        if name in ("subject", "object"):
+            return []
+        return [t for t in pobjs(verb, (name,)) if t.dep_ == "pobj"] + [
+            t for o in children_by_dep(verb, {"dobj"}) for t in pobjs(o, (name,)) if t.dep_ == "pobj"
+        ]
+
+    source, target = slot(hints.get("source", "")), slot(hints.get("target", ""))
+    if hints.get("target") == "subject":
+        rec_heads, actor_heads = [*actor_heads, *rec_heads], []
+    taken = {t.i for t in (*source, *target)}
+    actor_heads = [*source, *(h for h in actor_heads if h.i not in taken)]
+    rec_heads = [*target, *(h for h in rec_heads if h.i not in taken)]
+    return actor_heads, rec_heads
 
 
 def receiving(c: Cand, lex: Lexicon) -> bool:
