@@ -451,12 +451,19 @@ class ActorCoder:
         if not inside:
             return [], []
         post: set[int] = set()
+        doers: set[int] = set()  # the "by" agent of a clause on the head: another party
         for child in root.children:
             if child.dep_ in POST_DEPS and child.i > root.i:
                 post.update(t.i for t in child.subtree)
+                if child.dep_ in ("acl", "relcl"):
+                    for by in child.children:
+                        if by.dep_ == "agent" or (by.dep_ == "prep" and by.lower_ == "by"):
+                            doers.update(t.i for t in by.subtree)
         core: list[Mention] = []
         later: list[Mention] = []
         for m in inside:
+            if m.start in doers:
+                continue  # "the victims, who were killed by Russian troops": not Russian
             (later if m.start in post else core).append(m)
         return core, later
 
@@ -506,7 +513,7 @@ class ActorCoder:
         if root.ent_type_ and root.ent_type_ not in ACTOR_LABELS:
             return []  # a date, number, continent, event …
         named = root.pos_ == "PROPN" or root.ent_type_ in ("PERSON", "ORG")
-        sector = role or (self._modifier_role(span, root) if named else None)
+        sector = role or (self._modifier_role(span, root) or self._apposed_role(span, root) if named else None)
         if named and sector is None and not modifiers:  # "Jane Doe, the Ruritanian minister": the apposition
             apposed = self._apposition(span, root)
             if apposed is not None:
@@ -612,6 +619,15 @@ class ActorCoder:
                     return self._retext(coded[0], span)
         return None
 
+    def _apposed_role(self, span: Span, root: Token) -> str | None:
+        """The sector an apposition gives a name: "Jane Doe, Hungary's foreign minister" → GOV."""
+        for child in root.children:
+            if child.dep_ == "appos" and span.start <= child.i < span.end and child.i not in self._at:
+                role = self._role(child)
+                if role is not None:
+                    return role
+        return None
+
     def _patron(self, m: Mention) -> bool:
         """ "Iranian-backed", "Russia-supported": the mention backs the party, it is not the party."""
         tok = self.doc[m.end - 1]
@@ -637,7 +653,11 @@ class ActorCoder:
             codes = {m.code for m in states}
             if len(codes) == 1:
                 return states[0].code, self._mention_text(states[0])
-            if codes:
+            if codes:  # several: the state of that sentence's subject ("The Russian ministry summoned …")
+                subj = next((t for t in sent.root.children if t.dep_ in ("nsubj", "nsubjpass")), None)
+                mine = [m for m in states if subj is not None and subj.left_edge.i <= m.start <= subj.i]
+                if mine:
+                    return mine[-1].code, self._mention_text(mine[-1])
                 break
         counts: dict[str, int] = {}
         for m in self._before(span.start):
@@ -850,6 +870,12 @@ class ActorCoder:
         if not cands:
             return None
         best = min(cands, key=lambda m: min(abs(m.start - span.end), abs(span.start - m.end)))
+        verb = _governing_verb(self._head_of(span))
+        if verb is not None and _coargument(self.doc[best.end - 1], verb):
+            # "The ministry accused Warsaw": the other side of its own verb, a guess the sentences before may beat
+            earlier = self._discourse_country(span)
+            if earlier is not None:
+                return earlier
         return best.code, self._mention_text(best)
 
 
@@ -887,6 +913,36 @@ def _listed(head: Token) -> list[Token]:
             if c.ent_type_ in ("GPE", "ORG", "NORP") and c.conjuncts:
                 out.extend([c, *c.conjuncts])
     return out
+
+
+CORE_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "dative", "attr", "agent", "iobj"})
+PLACE_PREPS = frozenset({"in", "at", "near", "inside", "within", "across", "throughout", "around", "outside"})
+
+
+def _coargument(tok: Token, verb: Token) -> bool:
+    """Is ``tok`` inside another argument of ``verb`` — its subject, object or the object of a preposition that
+    is not one of place ("The ministry accused Warsaw": Warsaw is the other side, not the ministry's state;
+    "police deployed in Lagos": Lagos is where it happens)?"""
+    t = tok
+    for _ in range(12):
+        if t.head.i == t.i:
+            return False
+        if t.head.i == verb.i:
+            return t.dep_ in CORE_DEPS or (t.dep_ == "prep" and t.lower_ not in PLACE_PREPS)
+        t = t.head
+    return False
+
+
+def _governing_verb(tok: Token) -> Token | None:
+    """The nearest verb above a token (itself excluded), None at the root."""
+    t = tok
+    for _ in range(12):
+        if t.head.i == t.i:
+            return None
+        t = t.head
+        if t.pos_ in ("VERB", "AUX"):
+            return t
+    return None
 
 
 def _governing_noun(tok: Token) -> Token | None:

@@ -301,7 +301,8 @@ class Arguments:
                     heads.extend(pobjs(c, ("by",)))
                 heads.extend(children_by_dep(c, {"nsubj", "nsubjpass"}))
                 heads.extend(children_by_dep(c, {"dobj"}))
-                heads.extend(t for t in pobjs(c, self.lex.rules.recipient_preps) if t.dep_ == "pobj")
+                preps = self.lex.rules.recipient_preps
+                heads.extend(t for t in pobjs(c, preps) if t.dep_ == "pobj" and not self.locative(t, None))
         heads.extend(self.purpose_heads(h))
         return heads
 

@@ -209,17 +209,26 @@ def parse_ent_id(ent_id: str) -> tuple[str, str | None, str, str] | None:
     return parts[0], parts[1] or None, parts[2], parts[3]
 
 
+def _marked(code: str) -> str | None:
+    """The kind an organisation code states itself: the dictionary's ``IGO…`` / ``NGO…`` codes (IGOILO)."""
+    if code.startswith("IGO"):
+        return "igo"
+    if code.startswith("NGO"):
+        return "ngo"
+    return None
+
+
 def is_international(code: str) -> bool:
-    """True for codes of international organisations (IGO and NGO codes: NATO, EU, UN, ICRC, …)."""
-    return lexicon().org_kind(code) in ("igo", "ngo")
+    """True for codes of international organisations (IGO and NGO codes: NATO, EU, UN, ICRC, IGOILO, …)."""
+    return (lexicon().org_kind(code) or _marked(code)) in ("igo", "ngo")
 
 
 def code_kind(code: str) -> str:
-    """'state' (ISO-3), 'igo', 'ngo', 'west', 'img' or 'unknown'."""
+    """'state' (ISO-3), 'igo', 'ngo', 'west', 'img' or 'unknown' (an ``IGO…``/``NGO…`` code is igo/ngo)."""
     lex = lexicon()
     if code in lex.iso:
         return "state"
-    return lex.org_kind(code) or "unknown"
+    return lex.org_kind(code) or _marked(code) or "unknown"
 
 
 def country_name(code: str) -> str | None:
