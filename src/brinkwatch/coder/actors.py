@@ -643,6 +643,8 @@ class ActorCoder:
     def _discourse_country(self, span: Span) -> tuple[str, str] | None:
         """A bare role's state from the sentences before it: the one state the nearest of them names, else the
         state the article is about (named at least twice, twice as often as any other), else None."""
+        if any(t.pos_ == "PROPN" for t in span):
+            return None  # "the activist Jane Doe": a named person is not placed by the sentences around
         disc = self.discourse
         n = disc.sentence(self.doc[span.start])
         for back in range(1, 4):

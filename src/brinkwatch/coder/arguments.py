@@ -504,7 +504,7 @@ def pattern_roles(c: Cand, actor_heads: list[Token], rec_heads: list[Token]) -> 
     if hints.get("target") == "subject":
         rec_heads, actor_heads = [*actor_heads, *rec_heads], []
     taken = {t.i for t in (*source, *target)}
-    actor_heads = [*source, *(h for h in actor_heads if h.i not in taken)]
+    actor_heads = [*(h for h in actor_heads if h.i not in taken), *source]  # the subject first, if any
     rec_heads = [*target, *(h for h in rec_heads if h.i not in taken)]
     return actor_heads, rec_heads
 

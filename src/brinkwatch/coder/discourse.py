@@ -28,6 +28,7 @@ THING = frozenset({"it", "its", "itself"})
 PLURAL = frozenset({"they", "them", "their", "theirs", "themselves"})
 FIRST = frozenset({"we", "us", "our", "ours", "ourselves", "i", "me", "my"})
 SUBJECTS = frozenset({"nsubj", "nsubjpass"})
+OBJECTS = frozenset({"dobj", "dative", "pobj", "iobj"})
 NP_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "dative", "appos", "conj", "attr", "poss", "ROOT"})
 CONTENT = frozenset({"ccomp", "xcomp", "parataxis", "dobj", "advcl", "conj"})
 QUOTES = frozenset({'"', "“", "”", "``", "''", "«", "»"})
@@ -69,12 +70,19 @@ class Discourse:
     def antecedent(self, pron: Token, kind: str, fits: Callable[[Token, str], bool]) -> Token | None:
         """The noun phrase head a third-person pronoun refers to (see the module doc), or None."""
         inside = {t.i for t in pron.head.subtree} if pron.dep_ == "poss" else {pron.i}
+        if pron.dep_ in OBJECTS and not pron.lower_.endswith(("self", "selves")):
+            # "Jane Doe met him": an object pronoun is not the subject of its own verb
+            inside |= {c.i for c in pron.head.children if c.dep_ in SUBJECTS}
         for t in self._governing_subjects(pron):
             if t.i < pron.i and t.i not in inside and fits(t, kind):
                 return t
         n = self.sentence(pron)
         for t in reversed(list(self._heads(self.sents[n], end=pron.i))):
-            if t.i not in inside and fits(t, kind):
+            if (
+                t.i not in inside
+                and not any(a.i in inside for a in t.ancestors if a.i != pron.head.i)
+                and fits(t, kind)
+            ):
                 return t
         for back in range(1, WINDOW + 1):
             if n - back < 0:
