@@ -703,8 +703,8 @@ class ActorCoder:
                 )
         if m.kind == "person" or m.kind in PLACE_KINDS or m.kind == "country":
             role = self._modifier_role(span, root)
-            if m.kind == "person" and role and m.sector is None:
-                sector = role
+            if m.kind == "person" and role and m.sector in (None, "ELI"):
+                sector = role  # the title the text gives ("President X") over a dictionary role of another day
         if m.kind == "west":  # "western governments": the West, the head's sector
             sector = self._role(root) or sector
         return self._party(span, m, m.code, sector, None)
