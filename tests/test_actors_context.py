@@ -122,6 +122,17 @@ def test_unknown_names_are_kept_as_text_with_unk(nlp: spacy.language.Language) -
     assert party is not None and party.country == "UNK" and party.text == "Jane Doe"
 
 
+def test_a_generic_head_takes_its_modifiers_sector(nlp: spacy.language.Language) -> None:
+    assert _code(_party(nlp, "Afghan rebel leaders met the envoy.", "Afghan rebel leaders")) == ("AFG", "REB")
+    assert _code(_party(nlp, "Hamas leaders rejected the plan.", "Hamas leaders")) == ("PSE", "REB")
+
+
+def test_the_text_title_beats_the_dictionary(nlp: spacy.language.Language) -> None:
+    doc = nlp("Afghan rebels said they would meet U.N. mediator Diego Cordovez.")
+    head = next(t for t in doc if t.text == "Cordovez")
+    assert [p.country for p in ActorCoder(doc, "1990-01-01").parties(head)] == ["UN"]
+
+
 def test_western_governments_are_the_west(nlp: spacy.language.Language) -> None:
     text = "Several western governments condemned the attack on Kiev."
     assert _code(_party(nlp, text, "Several western governments")) == ("WST", "GOV")

@@ -118,7 +118,15 @@ def one(nlp, text: str, trigger: str) -> Event:  # type: ignore[no-untyped-def]
 
 def test_the_agent_of_a_passive_even_when_by_hangs_elsewhere(nlp) -> None:  # type: ignore[no-untyped-def]
     e = one(nlp, "The village was attacked on Monday by Russian jets.", "attacked")
-    assert countries(e.actors) == {"RUS"} and countries(e.recipients) == {"UNK"}  # the village is not Russian
+    assert countries(e.actors) == {"RUS"} and [p.sector for p in e.recipients] == ["CVL"]
+
+
+def test_same_country_dyads_only_where_the_text_says_so(nlp) -> None:  # type: ignore[no-untyped-def]
+    e = one(nlp, "Russian jets attacked the village near the border with Poland.", "attacked")
+    assert countries(e.actors) == {"RUS"} and countries(e.recipients) == {"UNK"}  # not Russian because the jets are
+    e = one(nlp, "Egyptian police opened fire to disperse the demonstrators on Monday.", "opened fire")
+    assert countries(e.actors) == {"EGY"} and countries(e.recipients) == {"EGY"}  # one state named: domestic
+    assert e.recipients[0].resolved_from == "Egyptian"
 
 
 def test_victims_are_not_the_killers(nlp) -> None:  # type: ignore[no-untyped-def]

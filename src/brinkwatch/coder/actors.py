@@ -176,6 +176,17 @@ def article_date(published: str | dt.date | None) -> dt.date | None:
         return None
 
 
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where an inferred party's state was read: the words (``text``) and their character offsets (None for a
+    rule such as "article: Egypt")."""
+
+    code: str
+    text: str
+    start: int | None = None
+    end: int | None = None
+
+
 class ActorCoder:
     """Codes the actors of one document; keeps document memory ("the alliance" → the IGO in focus).
     ``published``: the article's date — dated dictionary roles (office holders) are resolved against it."""
@@ -193,6 +204,7 @@ class ActorCoder:
         self._ends: list[int] = []
         self._discourse: Discourse | None = None
         self._inferred: dict[int, str] = {}  # mention start → the earlier mention it was resolved from
+        self._sources: dict[tuple[int | None, str], tuple[int, int]] = {}  # (party start, state) → source offsets
         people: dict[str, tuple[Mention, str]] = {}  # a coded person's surname → (mention, text)
         for ent in doc.ents:
             mention = self._mention(ent)
@@ -287,6 +299,10 @@ class ActorCoder:
         (the dictionary's agent nouns are left out: they include event words such as "settlement")."""
         return self.lex.roles.get((tok.lower_,)) or self.lex.roles.get((tok.lemma_.lower(),))
 
+    def states_in(self, span: Span) -> set[str]:
+        """The states a span (a sentence) names."""
+        return {m.code for m in self._overlapping(span.start, span.end) if m.code in self.lex.iso}
+
     def mention_kind(self, tok: Token) -> str | None:
         """The kind of the coded mention at ``tok`` (country, capital, city, region, person, …), None if none."""
         m = self._at.get(tok.i)
@@ -340,8 +356,12 @@ class ActorCoder:
         code: str,
         sector: str | None,
         name: str | None,
-        resolved_from: str | None = None,
+        resolved_from: str | Source | None = None,
     ) -> Party:
+        if isinstance(resolved_from, Source):
+            if resolved_from.start is not None and resolved_from.end is not None:
+                self._sources[(span.start_char, code)] = (resolved_from.start, resolved_from.end)
+            resolved_from = resolved_from.text
         if resolved_from is None and m is not None:
             resolved_from = self._inferred.get(m.start)
         return Party(
@@ -369,6 +389,18 @@ class ActorCoder:
         return got  # type: ignore[return-value]
 
     def _role_at(self, tok: Token) -> str | None:
+        """The role of the phrase ending at ``tok``; a generic head takes its modifier's ("rebel leaders" →
+        REB, "police officials" → COP; "leaders" alone → GOV)."""
+        own = self._role_words(tok)
+        if tok.lower_ in self.lex.generic_heads or tok.lemma_.lower() in self.lex.generic_heads:
+            for c in tok.children:
+                if c.dep_ in ("compound", "amod") and c.i == tok.i - 1 and c.i not in self._at:
+                    mod = self._role_words(c)
+                    if mod is not None and c.lower_ not in self.lex.generic_heads:
+                        return mod
+        return own
+
+    def _role_words(self, tok: Token) -> str | None:
         """The project's role nouns (``roles.yaml``) first, then the dictionary's agent nouns."""
         i = tok.i
         at, lower, roles = self._at, self._table.lower, self.lex.roles
@@ -527,7 +559,7 @@ class ActorCoder:
             return []  # an abstract noun ("actions against Russia"): not a party
         owner = self._pronoun_owner(root)
         if owner is not None:  # "its pilots" → the organisation or state named before "its"
-            return [self._party(span, owner, owner.code, sector, None, self._mention_text(owner))]
+            return [self._party(span, owner, owner.code, sector, None, self._source(owner))]
         if post:
             m = post[0]
             return [self._party(span, m, m.code, sector or _mention_sector(m), None)]
@@ -536,7 +568,7 @@ class ActorCoder:
         got = self._context(span) or self._discourse_country(span)
         if got is None:
             return [self._party(span, None, "UNK", sector, None)]
-        return [self._party(span, None, got[0], sector, None, got[1])]
+        return [self._party(span, None, got.code, sector, None, got)]
 
     # -- parties the words do not name: pronouns, collectives, appositions, patrons ----------------------
 
@@ -549,7 +581,8 @@ class ActorCoder:
             return []
         out: list[Party] = []
         for p in self.parties(target):
-            source = p.resolved_from or p.text
+            where = self.source_of(p) or (p.start, p.end)
+            source = Source(p.country, p.resolved_from or p.text, where[0], where[1])
             out.append(self._party(span, None, p.country, p.sector, p.name, source))
         return out
 
@@ -603,9 +636,7 @@ class ActorCoder:
             return []
         sector = None if lemma in ("side", "country", "nation", "state") else role
         return [
-            self._party(
-                span, m, m.code, sector if m.kind != "person" else (m.sector or sector), None, self._mention_text(m)
-            )
+            self._party(span, m, m.code, sector if m.kind != "person" else (m.sector or sector), None, self._source(m))
             for m in reversed(found)
         ]
 
@@ -640,7 +671,16 @@ class ActorCoder:
     def _mention_text(self, m: Mention) -> str:
         return self.doc[m.start : m.end].text
 
-    def _discourse_country(self, span: Span) -> tuple[str, str] | None:
+    def _source(self, m: Mention) -> Source:
+        span = self.doc[m.start : m.end]
+        return Source(m.code, span.text, span.start_char, span.end_char)
+
+    def source_of(self, party: Party) -> tuple[int, int] | None:
+        """The character offsets of the words an inferred party's state was read from (None if not read from
+        a mention of this document)."""
+        return self._sources.get((party.start, party.country))
+
+    def _discourse_country(self, span: Span) -> Source | None:
         """A bare role's state from the sentences before it: the one state the nearest of them names, else the
         state the article is about (named at least twice, twice as often as any other), else None."""
         if any(t.pos_ == "PROPN" for t in span):
@@ -654,12 +694,12 @@ class ActorCoder:
             states = [m for m in self._overlapping(sent.start, sent.end) if m.code in self.lex.iso]
             codes = {m.code for m in states}
             if len(codes) == 1:
-                return states[0].code, self._mention_text(states[0])
+                return self._source(states[0])
             if codes:  # several: the state of that sentence's subject ("The Russian ministry summoned …")
                 subj = next((t for t in sent.root.children if t.dep_ in ("nsubj", "nsubjpass")), None)
                 mine = [m for m in states if subj is not None and subj.left_edge.i <= m.start <= subj.i]
                 if mine:
-                    return mine[-1].code, self._mention_text(mine[-1])
+                    return self._source(mine[-1])
                 break
         counts: dict[str, int] = {}
         for m in self._before(span.start):
@@ -668,7 +708,7 @@ class ActorCoder:
         ranked = sorted(counts.items(), key=lambda kv: -kv[1])
         if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
             code = ranked[0][0]
-            return code, f"article: {country_name(code) or code}"
+            return Source(code, f"article: {country_name(code) or code}")
         return None
 
     def _from_head(self, span: Span, root: Token, m: Mention, core: list[Mention]) -> Party | None:
@@ -696,15 +736,19 @@ class ActorCoder:
                 sector = role  # "Hungarian officials" → GOV; "Estonian airspace", "the Ukrainian border" → the state
             if self._is_ethnic(span):  # coded by the state they live in, when the sentence names it
                 got = self._context(span, exclude=m.code)
-                return (
-                    self._party(span, None, got[0], sector, None, got[1])
-                    if got
-                    else self._party(span, None, m.code, sector, None)
-                )
+                return self._party(span, None, got.code if got else m.code, sector, None, got)
         if m.kind == "person" or m.kind in PLACE_KINDS or m.kind == "country":
             role = self._modifier_role(span, root)
             if m.kind == "person" and role and m.sector in (None, "ELI"):
                 sector = role  # the title the text gives ("President X") over a dictionary role of another day
+        if m.kind == "person":  # the text's title over the dictionary: "U.N. mediator Diego Cordovez"
+            titled = [o for o in core if o is not m and o.end <= m.start and self._state_like(o)]
+            if titled and titled[-1].code != m.code:
+                return self._party(span, None, titled[-1].code, self._modifier_role(span, root) or sector, m.name)
+            apposed = self._apposition(span, root)
+            if apposed is not None and apposed.country != m.code:  # "Kenzo Oshima, the UN relief coordinator"
+                apposed.name = m.name
+                return apposed
         if m.kind == "west":  # "western governments": the West, the head's sector
             sector = self._role(root) or sector
         return self._party(span, m, m.code, sector, None)
@@ -724,10 +768,11 @@ class ActorCoder:
         for m in group:
             if m.kind == "demonym" and self._is_ethnic(span):
                 got = self._context(span, exclude=m.code)
-                code, source = got if got else (m.code, None)
-                out.append(self._party(span, None, code, sector or "CVL", None, source))
+                out.append(self._party(span, None, got.code if got else m.code, sector or "CVL", None, got))
                 continue
             sec = sector if sector is not None else _mention_sector(m)
+            if m.sector and m.kind in ("group", "body", "igo", "ngo", "img") and root.lower_ in lex.generic_heads:
+                sec = m.sector  # "Hamas leaders": the group's sector
             if m.kind in PLACE_KINDS and sector is None:
                 sec = None
             out.append(self._party(span, m, m.code, sec, None))
@@ -810,7 +855,7 @@ class ActorCoder:
             inside = t
         return None
 
-    def _subject_country(self, span: Span, exclude: str | None) -> tuple[str, str] | None:
+    def _subject_country(self, span: Span, exclude: str | None) -> Source | None:
         """The state that is the subject of a clause governing the span ("Russia ... dispatching bombers"), with
         the words that name it."""
         tok = self._head_of(span)
@@ -818,7 +863,7 @@ class ActorCoder:
             for mod in tok.head.children:
                 m = self._at.get(mod.i)
                 if mod.dep_ in ("amod", "compound") and m is not None and m.code != exclude and self._state_like(m):
-                    return m.code, self._mention_text(m)
+                    return self._source(m)
         while tok.head.i != tok.i:
             tok = tok.head
             if tok.pos_ not in ("VERB", "AUX"):
@@ -828,27 +873,27 @@ class ActorCoder:
                 for obj in owner.children:
                     m = self._at.get(obj.i)
                     if obj.dep_ == "dobj" and m is not None and m.code != exclude and self._state_like(m):
-                        return m.code, self._mention_text(m)
+                        return self._source(m)
             for child in tok.children:
                 if child.dep_ not in ("nsubj", "nsubjpass") or span.start <= child.i < span.end:
                     continue
                 for i in range(child.i, child.left_edge.i - 1, -1):  # "Burmese troops", "Russia", "NATO"
                     m = self._at.get(i)
                     if m is not None and m.code != exclude and self._state_like(m):
-                        return m.code, self._mention_text(m)
+                        return self._source(m)
                 if child.pos_ == "NOUN" and child.i not in self._at:  # "alliance members" → the IGO in focus
                     subj = self.doc[child.left_edge.i : child.i + 1]
                     ana = next(filter(None, (self._anaphor(subj, t) for t in reversed(subj))), None)
                     code = (ana[0].code if ana[0] is not None else ana[1].default) if ana else None
                     if code and code != exclude:
-                        return str(code), subj.text
+                        return Source(str(code), subj.text, subj.start_char, subj.end_char)
         return None
 
     def _state_like(self, m: Mention) -> bool:
         """A state or an intergovernmental organisation (NATO, the EU) that can own a bare role's members."""
         return m.code in self.lex.iso or (m.kind == "igo" and self.lex.org_kind(m.code) == "igo")
 
-    def _context(self, span: Span, exclude: str | None = None) -> tuple[str, str] | None:
+    def _context(self, span: Span, exclude: str | None = None) -> Source | None:
         """A state for a bare role from its sentence, with the words that name it: a place after "in" (where
         it is), the subject of a governing clause, else the nearest state mention."""
         sent = span.sent if self.doc.has_annotation("DEP") else self.doc[:]
@@ -865,7 +910,7 @@ class ActorCoder:
         for m in cands:
             prev = self.doc[m.start - 1] if m.start > 0 else None
             if prev is not None and prev.lower_ in ("in", "inside", "within") and m.kind != "demonym":
-                return m.code, self._mention_text(m)
+                return self._source(m)
         subj = self._subject_country(span, exclude) if exclude is None else None
         if subj is not None:
             return subj
@@ -878,7 +923,7 @@ class ActorCoder:
             earlier = self._discourse_country(span)
             if earlier is not None:
                 return earlier
-        return best.code, self._mention_text(best)
+        return self._source(best)
 
 
 def _head_of(span: Span) -> Token:

@@ -13,6 +13,8 @@ candidates that are events.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from spacy.tokens import Doc, Token
 
 from brinkwatch.coder import actors
@@ -44,6 +46,8 @@ DESCENT_PREPS = ("of", "by", "from", "against", "on", "to", "with", "between", "
 ENTITY_LABELS = frozenset({"NORP", "GPE", "ORG", "LOC", "FAC", "PERSON"})
 PARTAKING_PREPS = frozenset({"at", "in", "during"})  # "is at war", "took part in talks": the subject partakes
 SOURCE_IS_RECIPIENT = frozenset({"RETREAT"})  # "withdrawal from Lebanon": "from" names whom it concerns
+OF_IS_ACTOR = frozenset({"RETREAT", "CONSULT"})  # "the withdrawal of Serbian forces", "a meeting of the Council"
+REACTION_TYPES = frozenset({"ACCUSE", "PROTEST"})  # aimed at who did an act, not at whom it hit
 NOUN_PREPS = (
     "against",
     "on",
@@ -251,6 +255,8 @@ class Arguments:
         entry = match(n, self.lex)
         if entry is None or entry.type not in SOURCE_IS_RECIPIENT:
             heads += [t for t in pobjs(n, ("from",)) if t.dep_ == "pobj"]  # "warnings from Moscow"
+        if entry is not None and entry.type in OF_IS_ACTOR and not heads:
+            heads += [t for t in pobjs(n, ("of",)) if t.dep_ == "pobj"]  # "the withdrawal of Serbian forces"
         if own_only:
             pass
         elif governor is not None:
@@ -442,11 +448,13 @@ def code(c: Cand, args: Arguments, lex: Lexicon) -> None:
     c.actors, ahead = args.first_coded(actor_heads)
     rec_heads = [h for h in rec_heads if ahead is None or h.i != ahead.i]
     c.recipient_heads = rec_heads
-    rec_heads = args.event_noun_agents(rec_heads)
+    if c.event_type in REACTION_TYPES:
+        rec_heads = args.event_noun_agents(rec_heads)
     recips, _ = args.first_coded(rec_heads, skip=frozenset(p.country for p in c.actors))
     taken = {(p.start, p.country) for p in c.actors}
     c.recipients = [p for p in recips if (p.start, p.country) not in taken]
-    c.actors, c.recipients = one_side_each(c.actors, c.recipients)
+    if len(args.coder.states_in(tok.sent)) > 1:  # one state named: a domestic event, both sides are its
+        c.actors, c.recipients = one_side_each(c.actors, c.recipients, args.coder.source_of)
     # PLOVER coding rules on the clause's own syntax
     anchor = c.status_tok
     if c.entry.said_type and children_by_dep(tok, {"ccomp"}):
@@ -463,19 +471,26 @@ def code(c: Cand, args: Arguments, lex: Lexicon) -> None:
         c.event_type = "THREATEN"
 
 
-def one_side_each(actors: list[Party], recipients: list[Party]) -> tuple[list[Party], list[Party]]:
-    """Same-country dyads only where the text says so: a party whose state was inferred from the words of the
-    other side ("Russian jets attacked the village": the village is not Russian) keeps its sector, not the
-    state (UNK)."""
+def one_side_each(
+    actors: list[Party], recipients: list[Party], source_of: Callable[[Party], tuple[int, int] | None]
+) -> tuple[list[Party], list[Party]]:
+    """Same-country dyads only where the text says so: in a sentence that names several states, a party whose
+    state was read from the words of the other side ("Russian jets attacked the village near the Polish
+    border": the village is not Russian because the jets are) keeps its sector, not the state (UNK). In a
+    sentence that names one state the event is domestic and both sides are that state's ("Egyptian police
+    dispersed the demonstrators")."""
 
     def unknown(p: Party) -> Party:
         return Party(text=p.text, country="UNK", sector=p.sector, name=None, start=p.start, end=p.end)
 
     def borrowed(p: Party, others: list[Party]) -> bool:
-        src = p.resolved_from
-        return src is not None and any(
-            o.country == p.country and (src in o.text or src in (o.resolved_from or "")) for o in others
-        )
+        src = source_of(p)
+        if src is None:
+            return False
+        return any(
+            o.country == p.country and o.start is not None and o.end is not None and o.start <= src[0] < o.end
+            for o in others
+        ) or any(o.country == p.country and source_of(o) == src for o in others)
 
     if not actors or not recipients:
         return actors, recipients

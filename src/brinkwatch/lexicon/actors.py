@@ -98,6 +98,7 @@ class RolesFile(Strict):
     ethnic: list[Word]
     institutions: list[Word]
     patrons: list[Word]
+    generic_heads: list[Word]
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +136,7 @@ class Lexicon:
     partitives: frozenset[str] = frozenset()
     institutions: frozenset[str] = frozenset()
     patrons: frozenset[str] = frozenset()
+    generic_heads: frozenset[str] = frozenset()
 
     def known_code(self, code: str) -> bool:
         return code in self.iso or code in self.orgs
@@ -191,6 +193,7 @@ def lexicon() -> Lexicon:
     lex.partitives = frozenset(roles.partitives)
     lex.institutions = frozenset(roles.institutions)
     lex.patrons = frozenset(roles.patrons)
+    lex.generic_heads = frozenset(roles.generic_heads)
     known = set(lex.iso) | set(lex.orgs)
     unknown = sorted({e.code for e in lex.entries} - known)
     if unknown:
