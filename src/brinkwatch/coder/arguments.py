@@ -255,8 +255,6 @@ class Arguments:
         entry = match(n, self.lex)
         if entry is None or entry.type not in SOURCE_IS_RECIPIENT:
             heads += [t for t in pobjs(n, ("from",)) if t.dep_ == "pobj"]  # "warnings from Moscow"
-        if entry is not None and entry.type in OF_IS_ACTOR and not heads:
-            heads += [t for t in pobjs(n, ("of",)) if t.dep_ == "pobj"]  # "the withdrawal of Serbian forces"
         if own_only:
             pass
         elif governor is not None:
@@ -270,6 +268,8 @@ class Arguments:
                 if t.head.i == t.i:
                     break
                 t = t.head
+        if entry is not None and entry.type in OF_IS_ACTOR and not heads:
+            heads += [t for t in pobjs(n, ("of",)) if t.dep_ == "pobj"]  # "the withdrawal of Serbian forces"
         if self._own_modifier(n) and not self.patient_modifier(n):
             heads.insert(0, n)  # "the Russian invasion", "Israeli air raids"
         return heads
