@@ -46,6 +46,12 @@ def test_office_holders_are_resolved_on_the_article_date(nlp: spacy.language.Lan
     assert _code(_party(nlp, text, "Barack Obama", "2019-06-01")) == ("USA", "ELI")
 
 
+def test_a_group_in_power_is_the_government_of_its_day(nlp: spacy.language.Language) -> None:
+    text = "The Taliban attacked the town."
+    assert _code(_party(nlp, text, "The Taliban", "2015-01-01")) == ("AFG", "REB")
+    assert _code(_party(nlp, text, "The Taliban", "2022-06-01")) == ("AFG", "GOV")
+
+
 def test_a_bare_surname_is_the_office_holder_of_the_day(nlp: spacy.language.Language) -> None:
     text = "Kuchma criticized Russia on Monday."
     assert _code(_party(nlp, text, "Kuchma", "2000-06-01")) == ("UKR", "GOV")

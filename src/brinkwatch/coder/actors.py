@@ -235,10 +235,10 @@ class ActorCoder:
                 return self._phoenix_mention(ent, phx_key)
             parsed = _parsed_ent_id(ent_id)
             if parsed is not None:
-                if parsed[3] == "person" and self.date is not None:  # the office held on the article's date
+                if parsed[3] in ("person", "group") and self.date is not None:  # the role held that day
                     dated = self.phx.lookup(parsed[2], self.date)
-                    if dated and dated[0].how in ("hand-dated", "dated") and dated[0].kind == "person":
-                        return Mention(ent.start, ent.end, dated[0].country, dated[0].sector, parsed[2], "person")
+                    if dated and dated[0].how in ("hand-dated", "dated") and dated[0].kind == parsed[3]:
+                        return Mention(ent.start, ent.end, dated[0].country, dated[0].sector, parsed[2], parsed[3])
                 return Mention(ent.start, ent.end, *parsed)
         if ent.label_ not in ("GPE", "NORP", "ORG", "PERSON", "LOC", "FAC"):
             return None
