@@ -31,7 +31,16 @@ def test_every_data_file_is_known() -> None:
     from importlib import resources
 
     files = {p.name for p in resources.files("brinkwatch").joinpath("data", "actors").iterdir() if p.is_file()}
-    assert files == {"countries.csv", "igos.yaml", "bodies.yaml", "people.csv", "groups.csv", "roles.yaml"}
+    assert files == {
+        "countries.csv",
+        "igos.yaml",
+        "bodies.yaml",
+        "people.csv",
+        "groups.csv",
+        "roles.yaml",
+        "officeholders_recent.csv",  # read by brinkwatch.lexicon.phoenix (tests/test_phoenix_actors.py)
+        "groups_recent.csv",
+    }
 
 
 def test_plover_sectors_match_the_ontology(plover_manual: Path) -> None:

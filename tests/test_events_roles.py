@@ -101,3 +101,94 @@ def test_said_with_a_hostile_deployment_on_the_speakers_border_is_an_accusation(
     assert countries(acc.actors) == {"RUS"} and countries(acc.recipients) == {"NATO"}
     kid = next(e for e in evs if e.parent_event == acc.event_id)
     assert kid.event_type == "MOBILIZE" and countries(kid.actors) == {"NATO"} and not kid.factual
+
+
+# ------------------------------------------------------------------------------------- who did it to whom
+# Made-up sentences, one construction each. The rules alone decide which candidates are events here
+# (``learned=False``): what is tested is who did it to whom, not whether the event model keeps it.
+
+
+def coded(nlp, text: str, published: str = "2025-10-10") -> list[Event]:  # type: ignore[no-untyped-def]
+    return extract_doc(nlp(text), doc_id="t", published=published, settings=SETTINGS, learned=False)[1]
+
+
+def one(nlp, text: str, trigger: str) -> Event:  # type: ignore[no-untyped-def]
+    return next(e for e in coded(nlp, text) if e.trigger.startswith(trigger))
+
+
+def test_the_agent_of_a_passive_even_when_by_hangs_elsewhere(nlp) -> None:  # type: ignore[no-untyped-def]
+    e = one(nlp, "The village was attacked on Monday by Russian jets.", "attacked")
+    assert countries(e.actors) == {"RUS"} and [p.sector for p in e.recipients] == ["CVL"]
+
+
+def test_same_country_dyads_only_where_the_text_says_so(nlp) -> None:  # type: ignore[no-untyped-def]
+    e = one(nlp, "Russian jets attacked the village near the border with Poland.", "attacked")
+    assert countries(e.actors) == {"RUS"} and countries(e.recipients) == {"UNK"}  # not Russian because the jets are
+    e = one(nlp, "Egyptian police opened fire to disperse the demonstrators on Monday.", "opened fire")
+    assert countries(e.actors) == {"EGY"} and countries(e.recipients) == {"EGY"}  # one state named: domestic
+    assert e.recipients[0].resolved_from == "Egyptian"
+
+
+def test_victims_are_not_the_killers(nlp) -> None:  # type: ignore[no-untyped-def]
+    e = one(nlp, "Relatives of the victims killed by the army protested in Cairo.", "protested")
+    assert [p.sector for p in e.actors] == ["CVL"] and not e.recipients  # the relatives; Cairo is where
+    e = one(nlp, "The victims, who were killed by Russian troops, were buried on Sunday.", "killed")
+    assert countries(e.actors) == {"RUS"} and [p.sector for p in e.recipients] == ["CVL"]
+    assert countries(e.recipients) == {"UNK"}
+
+
+def test_what_is_received_was_given_by_the_other(nlp) -> None:  # type: ignore[no-untyped-def]
+    e = one(nlp, "Ukraine received weapons from Germany.", "received")
+    assert (e.event_type, countries(e.actors), countries(e.recipients)) == ("AID", {"DEU"}, {"UKR"})
+    e = one(nlp, "Iraq obtained loans from China.", "obtained")
+    assert countries(e.actors) == {"CHN"} and countries(e.recipients) == {"IRQ"}
+
+
+def test_an_event_noun_whose_possessor_undergoes_it(nlp) -> None:  # type: ignore[no-untyped-def]
+    e = one(nlp, "Pakistan announced Osama bin Laden's arrest.", "announced")
+    assert "IMG" not in countries(e.actors) and countries(e.recipients) == {"IMG"}
+    e = one(nlp, "Russia's extradition of the suspect angered Britain.", "extradition")
+    assert countries(e.actors) == {"RUS"}  # with an "of" object the possessor does it
+
+
+def test_a_reaction_is_aimed_at_the_doer_not_the_victims(nlp) -> None:  # type: ignore[no-untyped-def]
+    e = one(nlp, "Turkey condemned the bombing of the Russian embassy.", "condemned")
+    assert countries(e.actors) == {"TUR"} and not e.recipients
+    e = one(nlp, "Turkey condemned Russia's attack on the village.", "condemned")
+    assert countries(e.recipients) == {"RUS"}
+
+
+def test_a_place_is_the_location_never_a_party(nlp) -> None:  # type: ignore[no-untyped-def]
+    e = one(nlp, "Russian troops shelled Kharkiv on Tuesday.", "shelled")
+    assert countries(e.actors) == {"RUS"} and not e.recipients
+    assert e.location is not None and e.location.text == "Kharkiv"
+    e = one(nlp, "In Cuba, thousands of people rallied against the embargo.", "rallied")
+    assert "CUB" not in countries(e.recipients)
+    e = one(nlp, "The United States urged him to act in northern Syria.", "urged")
+    assert countries(e.actors) == {"USA"} and not e.recipients  # not the place of the act urged
+    e = one(nlp, "NATO intervened in Libya.", "intervened")
+    assert countries(e.recipients) == {"LBY"}  # a state the act is done in
+
+
+def test_a_patron_is_not_the_attacker(nlp) -> None:  # type: ignore[no-untyped-def]
+    e = one(nlp, "Iranian-backed militias attacked the base.", "attacked")
+    assert [(p.country, p.sector) for p in e.actors] == [("UNK", "REB")]
+
+
+def test_the_roles_the_cameo_pattern_names(nlp) -> None:  # type: ignore[no-untyped-def]
+    # "+ INSPECTOR * (INTO $)": the state the inspectors move into lets them in (the source), they are its target
+    e = one(nlp, "UN inspectors moved into Iraq on Monday.", "moved")
+    assert countries(e.actors) == {"IRQ"} and countries(e.recipients) == {"UN"}
+
+
+def test_parties_from_other_sentences_say_where_they_come_from(nlp) -> None:  # type: ignore[no-untyped-def]
+    e = one(
+        nlp, "Vladimir Putin met Emmanuel Macron in Paris. He urged France to end its support for Ukraine.", "urged"
+    )
+    assert [(p.code, p.text, p.resolved_from) for p in e.actors] == [("RUSGOV", "He", "Vladimir Putin")]
+    assert countries(e.recipients) == {"FRA"} and e.recipients[0].resolved_from is None
+    e = one(nlp, "Russia and China held talks on Monday. The two allies agreed to expand trade.", "agreed")
+    assert countries(e.actors) == {"RUS", "CHN"} and all(p.resolved_from for p in e.actors)
+    e = one(nlp, '"We will never negotiate with Hamas." The Israeli prime minister said so on Monday.', "negotiate")
+    assert [(p.code, p.resolved_from) for p in e.actors] == [("ISRGOV", "Israeli prime minister")]
+    assert countries(e.recipients) != {"ISR"}  # Hamas is not Israeli because the speaker is

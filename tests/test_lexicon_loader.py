@@ -25,6 +25,7 @@ from brinkwatch.lexicon import (
     groups,
     loader,
     ontology,
+    phoenix,
     scoring,
     sources,
 )
@@ -45,6 +46,7 @@ def _compile_everything() -> None:
     cameo.model()
     eventive.table()
     eventness.model()
+    phoenix.phoenix()
 
 
 def test_only_the_loader_parses_files() -> None:

@@ -3,7 +3,8 @@
 * ``jsonl`` — our full event records (``Event.to_dict`` shape) with article, incident and CAMEO root code.
 * ``plover`` — PLOVER-JSON records, one per line, in the POLECAT layout (id, date, event_type, mode, context,
   actor, actor_country, actor_sector, recipient, recipient_country, recipient_sector, place, source, url,
-  story_date, event_text) plus our fields: status, factual, factuality, attribution, incident_id, cameo_root.
+  story_date, event_text) plus our fields: status, factual, factuality, attribution, incident_id, cameo_root,
+  and ``actor_resolved_from`` / ``recipient_resolved_from`` (what an inferred party was resolved from).
 * ``csv`` / ``parquet`` — the PLOVER records flattened (lists joined with "; ", attribution as text).
 
 Events are read in chunks, so a large store exports in bounded memory (parquet writes row groups).
@@ -39,6 +40,8 @@ PLOVER_FIELDS = [
     "recipient",
     "recipient_country",
     "recipient_sector",
+    "actor_resolved_from",
+    "recipient_resolved_from",
     "place",
     "place_country",
     "lat",
@@ -103,6 +106,8 @@ def plover_record(ev: dict[str, Any]) -> dict[str, Any]:
         "recipient": rec.get("name") or rec.get("text"),
         "recipient_country": rec.get("country"),
         "recipient_sector": rec.get("sector"),
+        "actor_resolved_from": act.get("resolved_from"),
+        "recipient_resolved_from": rec.get("resolved_from"),
         "place": loc.get("name") or loc.get("text"),
         "place_country": loc.get("country"),
         "lat": loc.get("lat"),

@@ -24,6 +24,7 @@ nouns):
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import functools
 from dataclasses import dataclass
 
@@ -32,6 +33,8 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
+from brinkwatch.coder.discourse import Discourse, pronoun_kind
+from brinkwatch.coder.phoenix import form_key
 from brinkwatch.coder.syntax import TokenTable, token_table
 from brinkwatch.core.records import Party
 from brinkwatch.lexicon.actors import (
@@ -48,6 +51,8 @@ from brinkwatch.lexicon.actors import (
     lookup,
     parse_ent_id,
 )
+from brinkwatch.lexicon.phoenix import Candidate, PhoenixActors, phoenix
+from brinkwatch.lexicon.sources import source_data
 
 __all__ = [
     "RULER_NAME",
@@ -76,6 +81,11 @@ SPLIT_DEPS = frozenset({"conj", "cc", "preconj"})
 STRIP_POS = frozenset({"PUNCT", "CCONJ", "DET", "SPACE"})
 HEAD_POS = frozenset({"NOUN", "PROPN", "NUM", "PRON", "ADJ"})
 _UNSET = object()
+# Phoenix record kinds → the lexicon's mention kinds; a state record by the role of the form that named it
+PHOENIX_KINDS = {"person": "person", "body": "body", "igo": "igo", "ngo": "ngo", "mnc": "group", "group": "group"}
+PHOENIX_PLACES = {"name": "country", "demonym": "demonym", "capital": "capital", "place": "region"}
+PARTY_KINDS = frozenset({"country", "capital", "igo", "ngo", "img", "west", "body", "group"})  # "it" can be one
+COLLECTIVE_WORDS = frozenset({"two", "both", "three"})  # "the two allies", "both countries"
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -156,24 +166,60 @@ class Mention:
     kind: str
 
 
-class ActorCoder:
-    """Codes the actors of one document; keeps document memory ("the alliance" → the IGO in focus)."""
+def article_date(published: str | dt.date | None) -> dt.date | None:
+    """The article's date from ``published`` (an ISO date or datetime; None when absent or unreadable)."""
+    if published is None or isinstance(published, dt.date):
+        return published
+    try:
+        return dt.date.fromisoformat(str(published).strip()[:10])
+    except ValueError:
+        return None
 
-    def __init__(self, doc: Doc) -> None:
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where an inferred party's state was read: the words (``text``) and their character offsets (None for a
+    rule such as "article: Egypt")."""
+
+    code: str
+    text: str
+    start: int | None = None
+    end: int | None = None
+
+
+class ActorCoder:
+    """Codes the actors of one document; keeps document memory ("the alliance" → the IGO in focus).
+    ``published``: the article's date — dated dictionary roles (office holders) are resolved against it."""
+
+    def __init__(self, doc: Doc, published: str | dt.date | None = None) -> None:
         self.doc = doc
         self.lex = lexicon()
+        self.phx: PhoenixActors = phoenix()
+        self.date = article_date(published)
         self.mentions: list[Mention] = []
         self._at: dict[int, Mention] = {}
         self._table: TokenTable = token_table(doc)
         self._roles: dict[int, str | None] = {}  # _role per token (a function of the doc and its mentions)
         self._starts: list[int] = []  # mention bounds for bisecting (entities are sorted, never overlap)
         self._ends: list[int] = []
+        self._discourse: Discourse | None = None
+        self._inferred: dict[int, str] = {}  # mention start → the earlier mention it was resolved from
+        self._sources: dict[tuple[int | None, str], tuple[int, int]] = {}  # (party start, state) → source offsets
+        people: dict[str, tuple[Mention, str]] = {}  # a coded person's surname → (mention, text)
         for ent in doc.ents:
             mention = self._mention(ent)
+            if mention is None and ent.label_ == "PERSON":  # "Castro" after "Fidel Castro": the same person
+                earlier = people.get(ent[-1].lower_)
+                if earlier is not None:
+                    m0, text = earlier
+                    mention = Mention(ent.start, ent.end, m0.code, m0.sector, m0.name, m0.kind)
+                    self._inferred[ent.start] = text
             if mention is not None:
                 self.mentions.append(mention)
                 for i in range(ent.start, ent.end):
                     self._at[i] = mention
+                if mention.kind == "person" and len(ent) > 1 and ent.start not in self._inferred:
+                    people[ent[-1].lower_] = (mention, ent.text)
         starts = [m.start for m in self.mentions]
         ends = [m.end for m in self.mentions]
         if all(a <= b for a, b in zip(ends, starts[1:], strict=False)):
@@ -183,15 +229,51 @@ class ActorCoder:
 
     def _mention(self, ent: Span) -> Mention | None:
         ent_id = ent.ent_id_  # (a span's entity id is its root's: computed once here)
-        parsed = _parsed_ent_id(ent_id) if ent_id else None
-        if parsed is not None:
-            return Mention(ent.start, ent.end, *parsed)
+        if ent_id:
+            phx_key = form_key(ent_id)
+            if phx_key is not None:
+                return self._phoenix_mention(ent, phx_key)
+            parsed = _parsed_ent_id(ent_id)
+            if parsed is not None:
+                if parsed[3] in ("person", "group") and self.date is not None:  # the role held that day
+                    dated = self.phx.lookup(parsed[2], self.date)
+                    if dated and dated[0].how in ("hand-dated", "dated") and dated[0].kind == parsed[3]:
+                        return Mention(ent.start, ent.end, dated[0].country, dated[0].sector, parsed[2], parsed[3])
+                return Mention(ent.start, ent.end, *parsed)
         if ent.label_ not in ("GPE", "NORP", "ORG", "PERSON", "LOC", "FAC"):
             return None
         entry = lookup(ent.text, fuzzy=ent.label_ in ("GPE", "NORP", "LOC"))
-        if entry is None:
+        if entry is not None:
+            return Mention(ent.start, ent.end, entry.code, entry.sector, entry.name, entry.kind)
+        found = self._phoenix_mention(ent, ent.text)
+        if found is None and ent.label_ == "PERSON" and len(ent) == 1:  # "Kuchma": the office holder of the day
+            cand = self.phx.surname(ent.text, self.date)
+            if cand is not None:
+                found = Mention(ent.start, ent.end, cand.country, cand.sector, cand.name, "person")
+        return found
+
+    def _phoenix_mention(self, ent: Span, text: str) -> Mention | None:
+        """A dictionary party for an entity (its form key or its text), resolved on the article's date."""
+        found = self.phx.lookup(text, self.date)
+        if not found:
             return None
-        return Mention(ent.start, ent.end, entry.code, entry.sector, entry.name, entry.kind)
+        cand: Candidate = found[0]
+        if cand.kind == "state":
+            kind = PHOENIX_PLACES.get(self.phx.place.get(self.phx_key(text), ""), "body")
+            if kind == "region":  # the dictionary's places include spellings of the state itself ("Ethopia")
+                entry = lookup(ent.text)
+                if entry is not None and entry.kind == "country" and entry.code == cand.country:
+                    kind = "country"
+        else:
+            kind = PHOENIX_KINDS.get(cand.kind, "group")
+        sector = None if kind in ("country", "demonym") else cand.sector
+        return Mention(ent.start, ent.end, cand.country, sector, cand.name, kind)
+
+    def phx_key(self, text: str) -> str:
+        from brinkwatch.lexicon.phoenix import key
+
+        k = key(text)
+        return k if k in self.phx.forms else k.removeprefix("the ").removesuffix("'s")
 
     # -- public interface -------------------------------------------------------------------------------
 
@@ -211,6 +293,20 @@ class ActorCoder:
                     seen.add((party.country, party.sector))
                     out.append(party)
         return out
+
+    def role_of(self, tok: Token) -> str | None:
+        """The sector of a noun for people in the project's roles (``roles.yaml``: "hostages" → CVL), else None
+        (the dictionary's agent nouns are left out: they include event words such as "settlement")."""
+        return self.lex.roles.get((tok.lower_,)) or self.lex.roles.get((tok.lemma_.lower(),))
+
+    def states_in(self, span: Span) -> set[str]:
+        """The states a span (a sentence) names."""
+        return {m.code for m in self._overlapping(span.start, span.end) if m.code in self.lex.iso}
+
+    def mention_kind(self, tok: Token) -> str | None:
+        """The kind of the coded mention at ``tok`` (country, capital, city, region, person, …), None if none."""
+        m = self._at.get(tok.i)
+        return m.kind if m is not None else None
 
     def party(self, span: Span) -> Party | None:
         """Code one span (an entity or noun chunk) as a party, or None."""
@@ -253,7 +349,21 @@ class ActorCoder:
             hi -= 1
         return self.doc[lo : hi + 1]
 
-    def _party(self, span: Span, m: Mention | None, code: str, sector: str | None, name: str | None) -> Party:
+    def _party(
+        self,
+        span: Span,
+        m: Mention | None,
+        code: str,
+        sector: str | None,
+        name: str | None,
+        resolved_from: str | Source | None = None,
+    ) -> Party:
+        if isinstance(resolved_from, Source):
+            if resolved_from.start is not None and resolved_from.end is not None:
+                self._sources[(span.start_char, code)] = (resolved_from.start, resolved_from.end)
+            resolved_from = resolved_from.text
+        if resolved_from is None and m is not None:
+            resolved_from = self._inferred.get(m.start)
         return Party(
             text=span.text,
             country=code,
@@ -261,7 +371,14 @@ class ActorCoder:
             name=name if name is not None else (m.name if m else country_name(code)),
             start=span.start_char,
             end=span.end_char,
+            resolved_from=resolved_from,
         )
+
+    @property
+    def discourse(self) -> Discourse:
+        if self._discourse is None:
+            self._discourse = Discourse(self.doc, source_data().reporting_verbs)
+        return self._discourse
 
     def _role(self, tok: Token) -> str | None:
         """The sector of the longest role phrase ending at ``tok`` ("foreign minister", "police")."""
@@ -272,6 +389,19 @@ class ActorCoder:
         return got  # type: ignore[return-value]
 
     def _role_at(self, tok: Token) -> str | None:
+        """The role of the phrase ending at ``tok``; a generic head takes its modifier's ("rebel leaders" →
+        REB, "police officials" → COP; "leaders" alone → GOV)."""
+        own = self._role_words(tok)
+        if tok.lower_ in self.lex.generic_heads or tok.lemma_.lower() in self.lex.generic_heads:
+            for c in tok.children:
+                if c.dep_ in ("compound", "amod") and c.i == tok.i - 1 and c.i not in self._at:
+                    mod = self._role_words(c)
+                    if mod is not None and c.lower_ not in self.lex.generic_heads:
+                        return mod
+        return own
+
+    def _role_words(self, tok: Token) -> str | None:
+        """The project's role nouns (``roles.yaml``) first, then the dictionary's agent nouns."""
         i = tok.i
         at, lower, roles = self._at, self._table.lower, self.lex.roles
         for n in range(min(self.lex.max_role_len, i + 1), 0, -1):
@@ -280,8 +410,15 @@ class ActorCoder:
             key = tuple(lower[i - n + 1 : i + 1])
             if key in roles:
                 return roles[key]
-            if n == 1:
-                return roles.get((tok.lemma_.lower(),))
+            if n == 1 and (tok.lemma_.lower(),) in roles:
+                return roles[(tok.lemma_.lower(),)]
+        agents = self.phx.agents
+        for n in range(min(3, i + 1), 0, -1):
+            if n > 1 and any(j in at for j in range(i - n + 1, i + 1)):
+                continue
+            got = agents.get(" ".join(lower[i - n + 1 : i + 1]))
+            if got is not None:
+                return got
         return None
 
     def _head_of(self, span: Span) -> Token:
@@ -346,12 +483,19 @@ class ActorCoder:
         if not inside:
             return [], []
         post: set[int] = set()
+        doers: set[int] = set()  # the "by" agent of a clause on the head: another party
         for child in root.children:
             if child.dep_ in POST_DEPS and child.i > root.i:
                 post.update(t.i for t in child.subtree)
+                if child.dep_ in ("acl", "relcl"):
+                    for by in child.children:
+                        if by.dep_ == "agent" or (by.dep_ == "prep" and by.lower_ == "by"):
+                            doers.update(t.i for t in by.subtree)
         core: list[Mention] = []
         later: list[Mention] = []
         for m in inside:
+            if m.start in doers:
+                continue  # "the victims, who were killed by Russian troops": not Russian
             (later if m.start in post else core).append(m)
         return core, later
 
@@ -361,6 +505,9 @@ class ActorCoder:
         lex = self.lex
         root = self._head_of(span)
         head_m = self._at.get(root.i)
+        kind = pronoun_kind(root) if head_m is None else None
+        if kind is not None:
+            return self._pronoun(span, root, kind)
         if head_m is None and (root.lower_ in lex.partitives or root.pos_ == "NUM"):
             inner = self._partitive_object(span, root)
             if inner is not None:
@@ -374,8 +521,10 @@ class ActorCoder:
         if head_m is None and (lemma in lex.places or root.lower_ in lex.places):
             return []
         core, post = self._core_and_post(span, root)
+        core = [m for m in core if not self._patron(m)]  # "Iranian-backed militias": Iran backs them, is not them
         if head_m is not None:
-            return [self._from_head(span, root, head_m, core)]
+            party = self._from_head(span, root, head_m, core)
+            return [] if party is None else [party]
         # relational nouns with a possessor: "Russia's neighbors" are not Russia
         if root.lower_ in lex.relational or lemma in lex.relational:
             owner = next((m for m in core if any(self.doc[i].dep_ == "poss" for i in range(m.start, m.end))), None)
@@ -386,6 +535,9 @@ class ActorCoder:
                 return [self._party(span, None, "UNK", rel_sector, f"{root.text} of {owner.name}")]
         modifiers = [m for m in core if m.end <= root.i or m.start > root.i]
         if not modifiers:
+            collective = self._collective(span, root, role)
+            if collective:
+                return collective
             ana = self._anaphor(span, root)
             if ana is not None:
                 m, spec = ana
@@ -393,7 +545,11 @@ class ActorCoder:
         if root.ent_type_ and root.ent_type_ not in ACTOR_LABELS:
             return []  # a date, number, continent, event …
         named = root.pos_ == "PROPN" or root.ent_type_ in ("PERSON", "ORG")
-        sector = role or (self._modifier_role(span, root) if named else None)
+        sector = role or (self._modifier_role(span, root) or self._apposed_role(span, root) if named else None)
+        if named and sector is None and not modifiers:  # "Jane Doe, the Ruritanian minister": the apposition
+            apposed = self._apposition(span, root)
+            if apposed is not None:
+                return [apposed]
         if sector is None and not named:  # an abstract noun: only its possessor can be a party
             modifiers = [m for m in modifiers if self._owner_like(m)]
             post = []
@@ -403,16 +559,161 @@ class ActorCoder:
             return []  # an abstract noun ("actions against Russia"): not a party
         owner = self._pronoun_owner(root)
         if owner is not None:  # "its pilots" → the organisation or state named before "its"
-            return [self._party(span, owner, owner.code, sector, None)]
+            return [self._party(span, owner, owner.code, sector, None, self._source(owner))]
         if post:
             m = post[0]
             return [self._party(span, m, m.code, sector or _mention_sector(m), None)]
-        if self._root_in_unknown_org(span, root) and sector in (None, "SOC"):
-            return [self._party(span, None, "UNK", sector, None)]  # an organisation we cannot place
-        code = self._context_country(span)
-        return [self._party(span, None, code or "UNK", sector, None)]
+        if named and sector in (None, "SOC"):
+            return [self._party(span, None, "UNK", sector, None)]  # a name we do not know: kept as text, UNK
+        got = self._context(span) or self._discourse_country(span)
+        if got is None:
+            return [self._party(span, None, "UNK", sector, None)]
+        return [self._party(span, None, got.code, sector, None, got)]
 
-    def _from_head(self, span: Span, root: Token, m: Mention, core: list[Mention]) -> Party:
+    # -- parties the words do not name: pronouns, collectives, appositions, patrons ----------------------
+
+    def _pronoun(self, span: Span, pron: Token, kind: str) -> list[Party]:
+        """A personal pronoun → the parties of its antecedent (of the speaker of its quote for "we"), marked
+        as resolved from it; nothing when the antecedent is unknown."""
+        disc = self.discourse
+        target = disc.speaker(pron) if kind == "first" else disc.antecedent(pron, kind, self._fits)
+        if target is None or target.i == pron.i:
+            return []
+        out: list[Party] = []
+        for p in self.parties(target):
+            where = self.source_of(p) or (p.start, p.end)
+            source = Source(p.country, p.resolved_from or p.text, where[0], where[1])
+            out.append(self._party(span, None, p.country, p.sector, p.name, source))
+        return out
+
+    def _fits(self, tok: Token, kind: str) -> bool:
+        """Can the noun phrase headed by ``tok`` be what a pronoun of ``kind`` refers to?"""
+        m = self._at.get(tok.i)
+        ent = tok.ent_type_
+        plural = tok.tag_ in ("NNS", "NNPS")
+        institution = tok.lemma_.lower() in self.lex.institutions
+        if kind == "person":
+            if m is not None:
+                return m.kind == "person"
+            if ent:
+                return ent == "PERSON"
+            return tok.pos_ == "NOUN" and not plural and not institution and self._role(tok) is not None
+        if kind == "thing":
+            if m is not None:
+                return m.kind in PARTY_KINDS
+            if ent:
+                return ent in ("ORG", "GPE")
+            return tok.pos_ == "NOUN" and not plural and institution
+        if m is not None:  # plural
+            return m.kind in ("demonym", "group", "igo", "ngo", "img", "west", "body") or plural or bool(tok.conjuncts)
+        if ent:
+            return ent in ("ORG", "NORP") or (bool(tok.conjuncts) and ent in ("GPE", "PERSON"))
+        return tok.pos_ == "NOUN" and (plural or bool(tok.conjuncts)) and self._role(tok) is not None
+
+    def _collective(self, span: Span, root: Token, role: str | None) -> list[Party]:
+        """ "the two allies", "both countries", "the two presidents": the last two (three) distinct states or
+        organisations named before, in the sentence or the few before it."""
+        if root.tag_ not in ("NNS", "NNPS"):
+            return []
+        count = next((c.lower_ for c in root.children if c.lower_ in COLLECTIVE_WORDS and c.i < root.i), None)
+        lemma = root.lemma_.lower()
+        if count is None or (role is None and lemma not in self.lex.relational and lemma != "side"):
+            return []
+        want = 3 if count == "three" else 2
+        first_sent = max(0, self.discourse.sentence(root) - 3)
+        lowest = self.discourse.sents[first_sent].start
+        found: list[Mention] = []
+        for m in reversed(self._before(span.start)):
+            if m.start < lowest:
+                break
+            if m.kind in PLACE_KINDS or m.code == "UNK" or any(f.code == m.code for f in found):
+                continue
+            if m.code in self.lex.iso or self.lex.org_kind(m.code) == "igo" or m.kind == "person":
+                found.append(m)
+            if len(found) == want:
+                break
+        if len(found) < want:
+            return []
+        sector = None if lemma in ("side", "country", "nation", "state") else role
+        return [
+            self._party(span, m, m.code, sector if m.kind != "person" else (m.sector or sector), None, self._source(m))
+            for m in reversed(found)
+        ]
+
+    def _apposition(self, span: Span, root: Token) -> Party | None:
+        """An unknown name with a coded apposition ("Jane Doe, the Ruritanian foreign minister")."""
+        for child in root.children:
+            if child.dep_ == "appos" and span.start <= child.i < span.end:
+                inner = self.doc[child.left_edge.i : min(child.right_edge.i + 1, span.end)]
+                coded = self._code(inner)
+                if coded and coded[0].country != "UNK":
+                    return self._retext(coded[0], span)
+        return None
+
+    def _apposed_role(self, span: Span, root: Token) -> str | None:
+        """The sector an apposition gives a name: "Jane Doe, Hungary's foreign minister" → GOV."""
+        for child in root.children:
+            if child.dep_ == "appos" and span.start <= child.i < span.end and child.i not in self._at:
+                role = self._role(child)
+                if role is not None:
+                    return role
+        return None
+
+    def _patron(self, m: Mention) -> bool:
+        """ "Iranian-backed", "Russia-supported": the mention backs the party, it is not the party."""
+        tok = self.doc[m.end - 1]
+        head = tok.head
+        if head.i != tok.i and head.tag_ == "VBN" and head.lower_ in self.lex.patrons and head.i > tok.i:
+            return True
+        nxt = self.doc[m.end : m.end + 2]
+        return len(nxt) == 2 and nxt[0].text == "-" and nxt[1].lower_ in self.lex.patrons
+
+    def _mention_text(self, m: Mention) -> str:
+        return self.doc[m.start : m.end].text
+
+    def _source(self, m: Mention) -> Source:
+        span = self.doc[m.start : m.end]
+        return Source(m.code, span.text, span.start_char, span.end_char)
+
+    def source_of(self, party: Party) -> tuple[int, int] | None:
+        """The character offsets of the words an inferred party's state was read from (None if not read from
+        a mention of this document)."""
+        return self._sources.get((party.start, party.country))
+
+    def _discourse_country(self, span: Span) -> Source | None:
+        """A bare role's state from the sentences before it: the one state the nearest of them names, else the
+        state the article is about (named at least twice, twice as often as any other), else None."""
+        if any(t.pos_ == "PROPN" for t in span):
+            return None  # "the activist Jane Doe": a named person is not placed by the sentences around
+        disc = self.discourse
+        n = disc.sentence(self.doc[span.start])
+        for back in range(1, 4):
+            if n - back < 0:
+                break
+            sent = disc.sents[n - back]
+            states = [m for m in self._overlapping(sent.start, sent.end) if m.code in self.lex.iso]
+            codes = {m.code for m in states}
+            if len(codes) == 1:
+                return self._source(states[0])
+            if codes:  # several: the state of that sentence's subject ("The Russian ministry summoned …")
+                subj = next((t for t in sent.root.children if t.dep_ in ("nsubj", "nsubjpass")), None)
+                mine = [m for m in states if subj is not None and subj.left_edge.i <= m.start <= subj.i]
+                if mine:
+                    return self._source(mine[-1])
+                break
+        counts: dict[str, int] = {}
+        for m in self._before(span.start):
+            if m.code in self.lex.iso:
+                counts[m.code] = counts.get(m.code, 0) + 1
+        ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+        if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
+            code = ranked[0][0]
+            return Source(code, f"article: {country_name(code) or code}")
+        return None
+
+    def _from_head(self, span: Span, root: Token, m: Mention, core: list[Mention]) -> Party | None:
+        if m.kind in PLACE_KINDS:
+            return None  # a place is where an event happens (its location), never a party
         sector = _mention_sector(m)
         if m.kind == "body":  # a generic body name owned by another state: "Rwanda's Senate" is not the US's
             owners = [
@@ -432,16 +733,24 @@ class ActorCoder:
             noun = _governing_noun(root)
             if noun is not None and not (span.start <= noun.i < span.end):  # "Hungarian" in "… officials"
                 role = self._role(noun)
-                sector = role if role is not None else (None if noun.lower_ not in self.lex.places else sector)
-            if self._is_ethnic(span):
-                code = self._context_country(span, exclude=m.code) or m.code
-                return self._party(span, None, code, sector, None)
+                sector = role  # "Hungarian officials" → GOV; "Estonian airspace", "the Ukrainian border" → the state
+            if self._is_ethnic(span):  # coded by the state they live in, when the sentence names it
+                got = self._context(span, exclude=m.code)
+                return self._party(span, None, got.code if got else m.code, sector, None, got)
         if m.kind == "person" or m.kind in PLACE_KINDS or m.kind == "country":
             role = self._modifier_role(span, root)
-            if m.kind == "person" and role and m.sector is None:
-                sector = role
-        if m.code == "WST" and sector is None:
-            sector = None
+            if m.kind == "person" and role and m.sector in (None, "ELI"):
+                sector = role  # the title the text gives ("President X") over a dictionary role of another day
+        if m.kind == "person":  # the text's title over the dictionary: "U.N. mediator Diego Cordovez"
+            titled = [o for o in core if o is not m and o.end <= m.start and self._state_like(o)]
+            if titled and titled[-1].code != m.code:
+                return self._party(span, None, titled[-1].code, self._modifier_role(span, root) or sector, m.name)
+            apposed = self._apposition(span, root)
+            if apposed is not None and apposed.country != m.code:  # "Kenzo Oshima, the UN relief coordinator"
+                apposed.name = m.name
+                return apposed
+        if m.kind == "west":  # "western governments": the West, the head's sector
+            sector = self._role(root) or sector
         return self._party(span, m, m.code, sector, None)
 
     def _from_modifiers(self, span: Span, root: Token, mods: list[Mention], sector: str | None) -> list[Party]:
@@ -458,10 +767,12 @@ class ActorCoder:
         out: list[Party] = []
         for m in group:
             if m.kind == "demonym" and self._is_ethnic(span):
-                code = self._context_country(span, exclude=m.code) or m.code
-                out.append(self._party(span, None, code, sector or "CVL", None))
+                got = self._context(span, exclude=m.code)
+                out.append(self._party(span, None, got.code if got else m.code, sector or "CVL", None, got))
                 continue
             sec = sector if sector is not None else _mention_sector(m)
+            if m.sector and m.kind in ("group", "body", "igo", "ngo", "img") and root.lower_ in lex.generic_heads:
+                sec = m.sector  # "Hamas leaders": the group's sector
             if m.kind in PLACE_KINDS and sector is None:
                 sec = None
             out.append(self._party(span, m, m.code, sec, None))
@@ -507,6 +818,8 @@ class ActorCoder:
     def _owner_like(self, m: Mention) -> bool:
         """A possessor ("NATO's measures") or a named organisation/state as a noun modifier ("UN
         peacekeepers", "UNITA wing") — not an adjective ("Russian invasion", "Western exercise")."""
+        if m.kind in PLACE_KINDS:
+            return False  # "the Birmingham bombing": where, not who
         deps = {self.doc[i].dep_ for i in range(m.start, m.end)}
         if "poss" in deps:
             return True
@@ -542,14 +855,15 @@ class ActorCoder:
             inside = t
         return None
 
-    def _subject_country(self, span: Span, exclude: str | None) -> str | None:
-        """The state that is the subject of a clause governing the span ("Russia ... dispatching bombers")."""
+    def _subject_country(self, span: Span, exclude: str | None) -> Source | None:
+        """The state that is the subject of a clause governing the span ("Russia ... dispatching bombers"), with
+        the words that name it."""
         tok = self._head_of(span)
         if tok.dep_ == "conj" and tok.head.pos_ == "NOUN":  # "Russian drones and aircraft": shared modifier
             for mod in tok.head.children:
                 m = self._at.get(mod.i)
                 if mod.dep_ in ("amod", "compound") and m is not None and m.code != exclude and self._state_like(m):
-                    return m.code
+                    return self._source(m)
         while tok.head.i != tok.i:
             tok = tok.head
             if tok.pos_ not in ("VERB", "AUX"):
@@ -559,33 +873,30 @@ class ActorCoder:
                 for obj in owner.children:
                     m = self._at.get(obj.i)
                     if obj.dep_ == "dobj" and m is not None and m.code != exclude and self._state_like(m):
-                        return m.code
+                        return self._source(m)
             for child in tok.children:
                 if child.dep_ not in ("nsubj", "nsubjpass") or span.start <= child.i < span.end:
                     continue
                 for i in range(child.i, child.left_edge.i - 1, -1):  # "Burmese troops", "Russia", "NATO"
                     m = self._at.get(i)
                     if m is not None and m.code != exclude and self._state_like(m):
-                        return m.code
+                        return self._source(m)
                 if child.pos_ == "NOUN" and child.i not in self._at:  # "alliance members" → the IGO in focus
                     subj = self.doc[child.left_edge.i : child.i + 1]
                     ana = next(filter(None, (self._anaphor(subj, t) for t in reversed(subj))), None)
                     code = (ana[0].code if ana[0] is not None else ana[1].default) if ana else None
                     if code and code != exclude:
-                        return str(code)
+                        return Source(str(code), subj.text, subj.start_char, subj.end_char)
         return None
 
     def _state_like(self, m: Mention) -> bool:
         """A state or an intergovernmental organisation (NATO, the EU) that can own a bare role's members."""
         return m.code in self.lex.iso or (m.kind == "igo" and self.lex.org_kind(m.code) == "igo")
 
-    def _context_country(self, span: Span, exclude: str | None = None) -> str | None:
-        """A state for a bare role from its sentence: the subject of a governing clause, a place after "in",
-        else the nearest state mention."""
+    def _context(self, span: Span, exclude: str | None = None) -> Source | None:
+        """A state for a bare role from its sentence, with the words that name it: a place after "in" (where
+        it is), the subject of a governing clause, else the nearest state mention."""
         sent = span.sent if self.doc.has_annotation("DEP") else self.doc[:]
-        subj = self._subject_country(span, exclude) if exclude is None else None
-        if subj is not None:
-            return subj
         cands = [
             m
             for m in self.mentions
@@ -594,15 +905,25 @@ class ActorCoder:
             and m.code in self.lex.iso
             and m.code != exclude
             and (m.start >= span.end or m.end <= span.start or exclude is not None)
+            and not self._patron(m)
         ]
-        if not cands:
-            return None
         for m in cands:
             prev = self.doc[m.start - 1] if m.start > 0 else None
             if prev is not None and prev.lower_ in ("in", "inside", "within") and m.kind != "demonym":
-                return m.code
+                return self._source(m)
+        subj = self._subject_country(span, exclude) if exclude is None else None
+        if subj is not None:
+            return subj
+        if not cands:
+            return None
         best = min(cands, key=lambda m: min(abs(m.start - span.end), abs(span.start - m.end)))
-        return best.code
+        verb = _governing_verb(self._head_of(span))
+        if verb is not None and _coargument(self.doc[best.end - 1], verb):
+            # "The ministry accused Warsaw": the other side of its own verb, a guess the sentences before may beat
+            earlier = self._discourse_country(span)
+            if earlier is not None:
+                return earlier
+        return self._source(best)
 
 
 def _head_of(span: Span) -> Token:
@@ -639,6 +960,36 @@ def _listed(head: Token) -> list[Token]:
             if c.ent_type_ in ("GPE", "ORG", "NORP") and c.conjuncts:
                 out.extend([c, *c.conjuncts])
     return out
+
+
+CORE_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "dative", "attr", "agent", "iobj"})
+PLACE_PREPS = frozenset({"in", "at", "near", "inside", "within", "across", "throughout", "around", "outside"})
+
+
+def _coargument(tok: Token, verb: Token) -> bool:
+    """Is ``tok`` inside another argument of ``verb`` — its subject, object or the object of a preposition that
+    is not one of place ("The ministry accused Warsaw": Warsaw is the other side, not the ministry's state;
+    "police deployed in Lagos": Lagos is where it happens)?"""
+    t = tok
+    for _ in range(12):
+        if t.head.i == t.i:
+            return False
+        if t.head.i == verb.i:
+            return t.dep_ in CORE_DEPS or (t.dep_ == "prep" and t.lower_ not in PLACE_PREPS)
+        t = t.head
+    return False
+
+
+def _governing_verb(tok: Token) -> Token | None:
+    """The nearest verb above a token (itself excluded), None at the root."""
+    t = tok
+    for _ in range(12):
+        if t.head.i == t.i:
+            return None
+        t = t.head
+        if t.pos_ in ("VERB", "AUX"):
+            return t
+    return None
 
 
 def _governing_noun(tok: Token) -> Token | None:

@@ -13,6 +13,8 @@ candidates that are events.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from spacy.tokens import Doc, Token
 
 from brinkwatch.coder import actors
@@ -42,6 +44,10 @@ CLIMB_DEPS = frozenset({"xcomp", "conj", "advcl", "ccomp", "pcomp", "acl", "relc
 GIVING_TYPES = frozenset({"AID", "AGREE"})
 DESCENT_PREPS = ("of", "by", "from", "against", "on", "to", "with", "between", "for", "in")
 ENTITY_LABELS = frozenset({"NORP", "GPE", "ORG", "LOC", "FAC", "PERSON"})
+PARTAKING_PREPS = frozenset({"at", "in", "during"})  # "is at war", "took part in talks": the subject partakes
+SOURCE_IS_RECIPIENT = frozenset({"RETREAT"})  # "withdrawal from Lebanon": "from" names whom it concerns
+OF_IS_ACTOR = frozenset({"RETREAT", "CONSULT"})  # "the withdrawal of Serbian forces", "a meeting of the Council"
+REACTION_TYPES = frozenset({"ACCUSE", "PROTEST"})  # aimed at who did an act, not at whom it hit
 NOUN_PREPS = (
     "against",
     "on",
@@ -63,9 +69,9 @@ NOUN_PREPS = (
 class Arguments:
     """Finds and codes actor and recipient heads of triggers within one document."""
 
-    def __init__(self, doc: Doc, lex: Lexicon) -> None:
+    def __init__(self, doc: Doc, lex: Lexicon, published: str | None = None) -> None:
         self.lex = lex
-        self.coder = actors.ActorCoder(doc)
+        self.coder = actors.ActorCoder(doc, published)
         self._cache: dict[int, list[Party]] = {}
 
     def parties(self, head: Token) -> list[Party]:
@@ -134,7 +140,7 @@ class Arguments:
             if d >= 3 or pos[i] not in ("NOUN", "PROPN", "NUM", "PRON", "ADJ"):
                 continue
             poss = [] if (inside_only and d == 0) else [c for c in kids[i] if dep[c] == "poss"]
-            subs = [c for c in kids[i] if dep[c] in ("amod", "compound") and doc[c].ent_type_ in ENTITY_LABELS]
+            subs = [c for c in kids[i] if dep[c] in ("amod", "compound", "nmod") and doc[c].ent_type_ in ENTITY_LABELS]
             subs += [c for c in poss if pos[c] != "PRON"]
             subs += [t.i for t in pobjs(tok, DESCENT_PREPS)]
             subs += [c for c in poss if pos[c] == "PRON"]
@@ -164,7 +170,7 @@ class Arguments:
                 heads.extend(
                     t
                     for t in pobjs(h, ("in", "during", "from"))
-                    if any(c.dep_ in ("amod", "compound") and c.ent_type_ in ENTITY_LABELS for c in t.children)
+                    if any(c.dep_ in ("amod", "compound", "nmod") and c.ent_type_ in ENTITY_LABELS for c in t.children)
                 )
                 break
             if h.dep_ in ("xcomp", "ccomp") and h.head.lemma_.lower() in self.lex.rules.object_control:
@@ -176,9 +182,11 @@ class Arguments:
                 else:
                     heads.extend(children_by_dep(owner, {"dobj"}))
             if h.dep_ in ("acl", "relcl") and h.head.pos_ in ("NOUN", "PROPN", "PRON"):
+                if passive_modifier(h):
+                    break  # "the victims (who were) killed by …": the noun underwent it; the agent is "by"
                 patient = existential_patient(h)  # "there were 10 soldiers killed": the noun underwent it
                 gerund_of_event = h.tag_ == "VBG" and match(h.head, self.lex) is not None  # "weapons …, lowering"
-                if (not is_passive(h) or h.dep_ == "relcl") and not patient and not gerund_of_event:
+                if not patient and not gerund_of_event:
                     heads.append(h.head)  # not an event noun ("weapons …, lowering the threshold"): no agent
                 # "issued a declaration demanding …": the issuer
                 noun = h.head
@@ -203,7 +211,7 @@ class Arguments:
         out: list[Token] = []
         passive = is_passive(h) and not grammatical
         if passive:
-            out.extend(pobjs(h, ("by",)))
+            out.extend(pobjs(h, ("by",)) or stray_agents(h))
         table = token_table(h.doc)
         dep, lower = table.dep, table.lower
         for k in table.kids[h.i]:
@@ -214,11 +222,44 @@ class Arguments:
                     out.append(h.doc[k])
         return out
 
-    def noun_actor_heads(self, n: Token, governor: Token | None) -> list[Token]:
-        heads = pobjs(n, ("by",)) + children_by_dep(n, {"poss"})
-        if governor is not None:
+    def event_noun_agents(self, heads: list[Token]) -> list[Token]:
+        """Recipient heads with each event noun replaced by its own actor: what a reaction is aimed at is who
+        did the act, not whom it hit ("condemned Russia's attack on the city" → Russia; "condemned the bombing
+        of the embassies" → nobody named)."""
+        out: list[Token] = []
+        for h in heads:
+            entry = match(h, self.lex) if h.pos_ == "NOUN" else None
+            if entry is None or entry.pos != "noun" or self.coder.role_of(h) is not None:  # "hostages": people
+                out.append(h)
+                continue
+            out.extend(a for a in self.noun_actor_heads(h, None, own_only=True) if a.i != h.i or self._own_modifier(h))
+        return out
+
+    def _own_modifier(self, n: Token) -> bool:
+        """An event noun whose modifier names its actor ("the Russian invasion", "Israeli air raids") — not a
+        noun for people ("taking Kuwaiti hostages": the hostages are Kuwaiti)."""
+        if self.coder.role_of(n) is not None:
+            return False
+        return any(c.dep_ in ("amod", "compound", "nmod") and c.ent_type_ in ENTITY_LABELS for c in n.children)
+
+    def patient_possessor(self, n: Token) -> bool:
+        """ "Laden's extradition", "his arrest": an event noun whose possessor undergoes it (no "of" object)."""
+        return n.lemma_.lower() in self.lex.rules.patient_nouns and not pobjs(n, ("of",))
+
+    def noun_actor_heads(self, n: Token, governor: Token | None, own_only: bool = False) -> list[Token]:
+        """Actor heads of an event noun: "by", the possessor (not of a patient noun), a modifier that names a
+        party, the light verb's subject; ``own_only``: only the noun's own words."""
+        heads = pobjs(n, ("by",))
+        if not self.patient_possessor(n):
+            heads += children_by_dep(n, {"poss"})
+        entry = match(n, self.lex)
+        if entry is None or entry.type not in SOURCE_IS_RECIPIENT:
+            heads += [t for t in pobjs(n, ("from",)) if t.dep_ == "pobj"]  # "warnings from Moscow"
+        if own_only:
+            pass
+        elif governor is not None:
             heads.extend(self.verb_actor_heads(governor))
-        elif n.dep_ == "pobj":  # "threw stones during demonstrations", "is at war": the clause's subject
+        elif n.dep_ == "pobj" and n.head.lower_ in PARTAKING_PREPS:  # "is at war", "during demonstrations"
             t = n.head
             for _ in range(3):
                 if t.pos_ in ("VERB", "AUX"):
@@ -227,22 +268,32 @@ class Arguments:
                 if t.head.i == t.i:
                     break
                 t = t.head
-        if any(c.dep_ in ("amod", "compound") and c.ent_type_ in ENTITY_LABELS for c in n.children):
+        if entry is not None and entry.type in OF_IS_ACTOR and not heads:
+            heads += [t for t in pobjs(n, ("of",)) if t.dep_ == "pobj"]  # "the withdrawal of Serbian forces"
+        if self._own_modifier(n) and not self.patient_modifier(n):
             heads.insert(0, n)  # "the Russian invasion", "Israeli air raids"
         return heads
+
+    def patient_modifier(self, n: Token) -> bool:
+        """ "the Bin Laden investigation": a name compounded with a patient noun undergoes it (an adjective —
+        "a Russian investigation" — does it)."""
+        return n.lemma_.lower() in self.lex.rules.patient_nouns and any(
+            c.dep_ == "compound" and c.pos_ == "PROPN" and c.ent_type_ in ENTITY_LABELS for c in n.children
+        )
 
     # recipient heads ----------------------------------------------------
     def verb_recipient_heads(self, v: Token, entry: Entry) -> list[Token]:
         heads: list[Token] = []
         h = clause_head(v)
         if is_passive(h):
-            heads.extend(children_by_dep(h, {"nsubjpass"}))
-        if existential_patient(h):
+            for s in children_by_dep(h, {"nsubjpass"}):  # "who were killed": the noun the clause modifies
+                heads.append(h.head if s.lower_ in RELATIVE_PRONOUNS and h.dep_ == "relcl" else s)
+        if existential_patient(h) or (passive_modifier(h) and not children_by_dep(h, {"nsubjpass"})):
             heads.append(h.head)
         force = entry.lemma in self.lex.rules.force_verbs  # "dispatched bombers": the object is the force
         objects = children_by_dep(h, {"dative"} if force else {"dobj", "dative"})
         preps = self.lex.rules.type_recipient_preps.get(entry.type, ()) + self.lex.rules.recipient_preps
-        obliques = [t for t in pobjs(h, preps) if t.dep_ == "pobj"]
+        obliques = [t for t in pobjs(h, preps) if t.dep_ == "pobj" and not self.locative(t, entry)]
         if entry.type in GIVING_TYPES:  # "offered its troops to Lebanon": the recipient is the "to"
             heads.extend(obliques + objects)
         else:
@@ -252,11 +303,34 @@ class Arguments:
             comps = clauses(v)
             comps += [x for c in comps for x in clauses(c)]
             for c in comps:
+                if is_passive(c):  # "decrying that the boy will be used by Castro": the doer is the accused
+                    heads.extend(pobjs(c, ("by",)))
                 heads.extend(children_by_dep(c, {"nsubj", "nsubjpass"}))
                 heads.extend(children_by_dep(c, {"dobj"}))
-                heads.extend(t for t in pobjs(c, self.lex.rules.recipient_preps) if t.dep_ == "pobj")
+                preps = self.lex.rules.recipient_preps
+                heads.extend(t for t in pobjs(c, preps) if t.dep_ == "pobj" and not self.locative(t, None))
         heads.extend(self.purpose_heads(h))
         return heads
+
+    def locative(self, t: Token, entry: Entry | None) -> bool:
+        """Is a prepositional object where the event happened rather than whom it concerns — a place or a
+        state after a preposition of place ("rallied in Cuba", "in Kharkiv")? Not when the type's own
+        prepositions name it ("massed troops near the border") or the verb is done *in* a state ("intervened
+        in Syria"), unless the phrase is fronted before its verb ("In Cuba, thousands rallied")."""
+        prep = t.head
+        rules = self.lex.rules
+        if prep.dep_ != "prep" or prep.lower_ not in rules.locative_preps:
+            return False
+        if self.coder.mention_kind(t) not in ("country", "capital", "city", "region"):
+            return False
+        verb = prep.head
+        doc = self.coder.doc
+        after = prep.right_edge.i + 1
+        if prep.i < verb.i and (prep.i == prep.sent.start or (after < len(doc) and doc[after].text == ",")):
+            return True  # fronted: "In Cuba, …"
+        if entry is not None and prep.lower_ in rules.type_recipient_preps.get(entry.type, ()):
+            return False
+        return verb.lemma_.lower() not in rules.locative_recipient_verbs
 
     def purpose_heads(self, h: Token) -> list[Token]:
         """Objects of a purpose clause ("opened fire to disperse demonstrators"), a last resort."""
@@ -267,11 +341,19 @@ class Arguments:
             if dep[k] in ("advcl", "xcomp") and any(dep[a] == "aux" and lower[a] == "to" for a in kids[k]):
                 c = h.doc[k]
                 out.extend(children_by_dep(c, {"dobj"}))
-                out.extend(t for t in pobjs(c, self.lex.rules.recipient_preps) if t.dep_ == "pobj")
+                preps = self.lex.rules.recipient_preps
+                out.extend(t for t in pobjs(c, preps) if t.dep_ == "pobj" and not self.locative(t, None))
         return out
 
     def noun_recipient_heads(self, n: Token, governor: Token | None) -> list[Token]:
-        heads = [t for t in pobjs(n, NOUN_PREPS) if t.dep_ == "pobj"]
+        heads = [t for t in pobjs(n, NOUN_PREPS) if t.dep_ == "pobj" and not self.locative(t, None)]
+        entry = match(n, self.lex)
+        if entry is not None and entry.type in SOURCE_IS_RECIPIENT:  # "withdrawal from Lebanon"
+            heads = [t for t in pobjs(n, ("from",)) if t.dep_ == "pobj"] + heads
+        if self.patient_possessor(n):  # "Laden's extradition": the possessor undergoes it
+            heads = children_by_dep(n, {"poss"}) + heads
+        if self.patient_modifier(n) or (n.dep_ == "dobj" and governor is not None and self.coder.role_of(n)):
+            heads = [n, *heads]  # "the Bin Laden investigation", "took Kuwaiti hostages"
         if n.dep_ == "compound" and n.head.lemma_.lower() in self.lex.rules.compound_heads:  # "a sanctions package"
             heads.extend(t for t in pobjs(n.head, NOUN_PREPS) if t.dep_ == "pobj")
         if governor is not None:
@@ -284,6 +366,29 @@ class Arguments:
                     )
             heads.extend(self.purpose_heads(governor))
         return heads
+
+
+def passive_modifier(h: Token) -> bool:
+    """A passive clause that modifies a noun: "the victims killed by …", "people who were arrested"."""
+    return h.dep_ in ("acl", "relcl") and (is_passive(h) or (h.dep_ == "acl" and h.tag_ == "VBN"))
+
+
+STRAY_DEPS = frozenset({"npadvmod", "dobj", "advmod", "prep", "pobj", "oprd", "attr"})
+
+
+def stray_agents(h: Token) -> list[Token]:
+    """The agent of a passive whose "by" phrase the parser hung on a neighbour ("was attacked on Monday by
+    gunmen": "by" under "Monday"): objects of "by" within the verb's own phrases, not in another clause."""
+    out: list[Token] = []
+    stack = [(c, 1) for c in h.children if c.dep_ in STRAY_DEPS]
+    while stack:
+        t, depth = stack.pop()
+        if t.dep_ in ("prep", "agent") and t.lower_ == "by" and depth > 1:
+            out.extend(c for c in t.children if c.dep_ == "pobj")
+            continue
+        if depth < 3:
+            stack.extend((c, depth + 1) for c in t.children if c.dep_ in STRAY_DEPS)
+    return sorted(out, key=lambda t: t.i)
 
 
 def existential_patient(h: Token) -> bool:
@@ -334,12 +439,22 @@ def code(c: Cand, args: Arguments, lex: Lexicon) -> None:
     else:
         actor_heads = args.verb_actor_heads(tok)
         rec_heads = args.verb_recipient_heads(tok, c.entry)
+        if receiving(c, lex):  # "X received aid from Y": Y gave it to X
+            verb = clause_head(tok)
+            givers = pobjs(verb, ("from",)) + [g for o in children_by_dep(verb, {"dobj"}) for g in pobjs(o, ("from",))]
+            actor_heads, rec_heads = givers, [h for h in actor_heads if h.i not in {g.i for g in givers}]
+        else:
+            actor_heads, rec_heads = pattern_roles(c, actor_heads, rec_heads)
     c.actors, ahead = args.first_coded(actor_heads)
     rec_heads = [h for h in rec_heads if ahead is None or h.i != ahead.i]
     c.recipient_heads = rec_heads
+    if c.event_type in REACTION_TYPES:
+        rec_heads = args.event_noun_agents(rec_heads)
     recips, _ = args.first_coded(rec_heads, skip=frozenset(p.country for p in c.actors))
     taken = {(p.start, p.country) for p in c.actors}
     c.recipients = [p for p in recips if (p.start, p.country) not in taken]
+    if len(args.coder.states_in(tok.sent)) > 1:  # one state named: a domestic event, both sides are its
+        c.actors, c.recipients = one_side_each(c.actors, c.recipients, args.coder.source_of)
     # PLOVER coding rules on the clause's own syntax
     anchor = c.status_tok
     if c.entry.said_type and children_by_dep(tok, {"ccomp"}):
@@ -356,6 +471,70 @@ def code(c: Cand, args: Arguments, lex: Lexicon) -> None:
     elif c.event_type in lex.rules.threat_types and future(anchor, lex) and not negated(anchor, lex):
         c.event_type = "THREATEN"
     c.spoken = c.event_type != before  # a promise, a refusal or a threat: the speech act happened
+
+
+def one_side_each(
+    actors: list[Party], recipients: list[Party], source_of: Callable[[Party], tuple[int, int] | None]
+) -> tuple[list[Party], list[Party]]:
+    """Same-country dyads only where the text says so: in a sentence that names several states, a party whose
+    state was read from the words of the other side ("Russian jets attacked the village near the Polish
+    border": the village is not Russian because the jets are) keeps its sector, not the state (UNK). In a
+    sentence that names one state the event is domestic and both sides are that state's ("Egyptian police
+    dispersed the demonstrators")."""
+
+    def unknown(p: Party) -> Party:
+        return Party(text=p.text, country="UNK", sector=p.sector, name=None, start=p.start, end=p.end)
+
+    def borrowed(p: Party, others: list[Party]) -> bool:
+        src = source_of(p)
+        if src is None:
+            return False
+        return any(
+            o.country == p.country and o.start is not None and o.end is not None and o.start <= src[0] < o.end
+            for o in others
+        ) or any(o.country == p.country and source_of(o) == src for o in others)
+
+    if not actors or not recipients:
+        return actors, recipients
+    recipients = [unknown(r) if borrowed(r, actors) else r for r in recipients]
+    actors = [unknown(a) if borrowed(a, recipients) else a for a in actors]
+    return actors, recipients
+
+
+def pattern_roles(c: Cand, actor_heads: list[Token], rec_heads: list[Token]) -> tuple[list[Token], list[Token]]:
+    """The roles the matched CAMEO pattern names (its ``$`` source and ``+`` target): the object of the
+    preposition it marks comes first ("* (INTO +)": the object of "into" is the target); a target that is the
+    subject ("+ * CLOSER (TO …)") is the recipient, not the actor."""
+    hints = next((dict(s.roles) for s in c.senses if s.plover == c.event_type and s.roles and not s.default), None)
+    if not hints:
+        return actor_heads, rec_heads
+    verb = clause_head(c.tok)
+
+    def slot(name: str) -> list[Token]:
+        if name in ("subject", "object"):
+            return []
+        return [t for t in pobjs(verb, (name,)) if t.dep_ == "pobj"] + [
+            t for o in children_by_dep(verb, {"dobj"}) for t in pobjs(o, (name,)) if t.dep_ == "pobj"
+        ]
+
+    source, target = slot(hints.get("source", "")), slot(hints.get("target", ""))
+    if hints.get("target") == "subject":
+        rec_heads, actor_heads = [*actor_heads, *rec_heads], []
+    taken = {t.i for t in (*source, *target)}
+    actor_heads = [*(h for h in actor_heads if h.i not in taken), *source]  # the subject first, if any
+    rec_heads = [*target, *(h for h in rec_heads if h.i not in taken)]
+    return actor_heads, rec_heads
+
+
+def receiving(c: Cand, lex: Lexicon) -> bool:
+    """A verb of receiving ("received", "obtained", "won") or one the CAMEO dictionary reads only in reverse
+    (the object's act toward the subject): the giver is the actor, the subject the recipient."""
+    if c.entry.pos != "verb" or c.synthetic:
+        return False
+    if c.entry.lemma in lex.rules.receiving_verbs:
+        return True
+    own = [s for s in c.senses if s.plover == c.event_type]
+    return c.entry.source == "cameo" and bool(own) and all(s.direction == "reverse" for s in own)
 
 
 def _peacekeeping(c: Cand, lex: Lexicon) -> bool:

@@ -110,7 +110,7 @@ def extract_doc(
     with TRIGGERS:
         index_ = triggers.doc_index(doc, lex)
     with ARGUMENTS:
-        args = arguments.Arguments(doc, lex)
+        args = arguments.Arguments(doc, lex, published)
     with ATTRIBUTION:
         tracker = attribution.AttributionTracker(doc, args.coder)
     with DATES:

@@ -2,7 +2,8 @@
 
 ``load_nlp`` loads a pipeline once per process and adds the entity ruler fed by ``data/actors``
 (countries, capitals, demonyms, IGOs, government bodies, people, roles), so NER misses do not break actor
-coding. ``model_digest`` fingerprints the installed model's files (the tests pin it).
+coding, and the dictionary ruler of the Phoenix dictionaries (:mod:`brinkwatch.coder.phoenix`).
+``model_digest`` fingerprints the installed model's files (the tests pin it).
 """
 
 from __future__ import annotations
@@ -36,10 +37,12 @@ def load_nlp_for(settings: Any) -> Language:
 
 
 def _add_components(nlp: Language) -> None:
-    """Add the entity ruler (data/actors) before NER."""
-    from brinkwatch.coder import actors
+    """Add the entity ruler (data/actors) before NER and the dictionary ruler (the Phoenix dictionaries) after
+    it: a dictionary form replaces the NER entities it overlaps, never the project ruler's."""
+    from brinkwatch.coder import actors, phoenix
 
     actors.add_entity_ruler(nlp)
+    phoenix.add_phoenix_ruler(nlp)
 
 
 def model_info(nlp: Language) -> dict[str, Any]:

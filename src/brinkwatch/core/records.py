@@ -53,6 +53,9 @@ class Party:
     name: str | None = None  # canonical name ("Russia", "Dmitry Peskov")
     start: int | None = None  # character offsets in the article text
     end: int | None = None
+    # an inferred party: what it was resolved from — the antecedent's text ("he" ← "Sergei Lavrov"), or the rule
+    # ("article: Russia" for bare "officials" in an article about Russia); None when the text names it
+    resolved_from: str | None = None
 
     @property
     def code(self) -> str:
@@ -68,6 +71,7 @@ class Party:
             "name": self.name,
             "start": self.start,
             "end": self.end,
+            "resolved_from": self.resolved_from,
         }
 
 

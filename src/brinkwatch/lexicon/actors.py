@@ -96,6 +96,9 @@ class RolesFile(Strict):
     anaphors: dict[Word, Anaphor]
     partitives: list[Word]
     ethnic: list[Word]
+    institutions: list[Word]
+    patrons: list[Word]
+    generic_heads: list[Word]
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +134,9 @@ class Lexicon:
     anaphors: dict[tuple[str, ...], Anaphor] = field(default_factory=dict)
     ethnic: frozenset[str] = frozenset()
     partitives: frozenset[str] = frozenset()
+    institutions: frozenset[str] = frozenset()
+    patrons: frozenset[str] = frozenset()
+    generic_heads: frozenset[str] = frozenset()
 
     def known_code(self, code: str) -> bool:
         return code in self.iso or code in self.orgs
@@ -185,6 +191,9 @@ def lexicon() -> Lexicon:
     lex.anaphors = {tuple(k.split()): v for k, v in roles.anaphors.items()}
     lex.ethnic = frozenset(roles.ethnic)
     lex.partitives = frozenset(roles.partitives)
+    lex.institutions = frozenset(roles.institutions)
+    lex.patrons = frozenset(roles.patrons)
+    lex.generic_heads = frozenset(roles.generic_heads)
     known = set(lex.iso) | set(lex.orgs)
     unknown = sorted({e.code for e in lex.entries} - known)
     if unknown:
@@ -203,17 +212,26 @@ def parse_ent_id(ent_id: str) -> tuple[str, str | None, str, str] | None:
     return parts[0], parts[1] or None, parts[2], parts[3]
 
 
+def _marked(code: str) -> str | None:
+    """The kind an organisation code states itself: the dictionary's ``IGO…`` / ``NGO…`` codes (IGOILO)."""
+    if code.startswith("IGO"):
+        return "igo"
+    if code.startswith("NGO"):
+        return "ngo"
+    return None
+
+
 def is_international(code: str) -> bool:
-    """True for codes of international organisations (IGO and NGO codes: NATO, EU, UN, ICRC, …)."""
-    return lexicon().org_kind(code) in ("igo", "ngo")
+    """True for codes of international organisations (IGO and NGO codes: NATO, EU, UN, ICRC, IGOILO, …)."""
+    return (lexicon().org_kind(code) or _marked(code)) in ("igo", "ngo")
 
 
 def code_kind(code: str) -> str:
-    """'state' (ISO-3), 'igo', 'ngo', 'west', 'img' or 'unknown'."""
+    """'state' (ISO-3), 'igo', 'ngo', 'west', 'img' or 'unknown' (an ``IGO…``/``NGO…`` code is igo/ngo)."""
     lex = lexicon()
     if code in lex.iso:
         return "state"
-    return lex.org_kind(code) or "unknown"
+    return lex.org_kind(code) or _marked(code) or "unknown"
 
 
 def country_name(code: str) -> str | None:

@@ -109,6 +109,10 @@ class RulesFile(Strict):
     suspicion_verbs: list[Word] = Field(default_factory=list)
     link_verbs: list[Word] = Field(default_factory=list)
     compound_heads: list[Word] = Field(default_factory=list)
+    receiving_verbs: list[Word]
+    patient_nouns: list[Word]
+    locative_preps: list[Word]
+    locative_recipient_verbs: list[Word]
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +158,10 @@ class Rules:
     suspicion_verbs: frozenset[str] = frozenset()  # "speculated that …", "suspect that …"
     link_verbs: frozenset[str] = frozenset()  # "… may be related to Russia", "linked to", "behind"
     compound_heads: frozenset[str] = frozenset()  # "a sanctions package": the trigger lends the head its role
+    receiving_verbs: frozenset[str] = frozenset()  # "X received aid from Y": Y gives, X receives
+    patient_nouns: frozenset[str] = frozenset()  # "Laden's extradition": the possessor undergoes it
+    locative_preps: frozenset[str] = frozenset()  # "rallied in Cuba": a place, not a recipient
+    locative_recipient_verbs: frozenset[str] = frozenset()  # "intervened in Syria": Syria is the recipient
 
 
 @dataclass(slots=True)
@@ -244,6 +252,10 @@ def _rules(types: dict[str, PloverType]) -> Rules:
         suspicion_verbs=frozenset(rr.suspicion_verbs),
         link_verbs=frozenset(rr.link_verbs),
         compound_heads=frozenset(rr.compound_heads),
+        receiving_verbs=frozenset(rr.receiving_verbs),
+        patient_nouns=frozenset(rr.patient_nouns),
+        locative_preps=frozenset(rr.locative_preps),
+        locative_recipient_verbs=frozenset(rr.locative_recipient_verbs),
     )
 
 

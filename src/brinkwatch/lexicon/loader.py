@@ -5,6 +5,9 @@ file and the entry — never a silently ignored key.
 * :func:`load_yaml` (``path``, model) — a YAML mapping or list validated as ``model``;
 * :func:`load_csv` (``path``, row model) — a CSV file as a tuple of rows (cells are strings; empty cells are
   ``None``; list cells use ``|`` between items — :func:`split_cell`);
+* :func:`load_tsv` (``path``, header) — a tab-separated file whose ``#`` lines are comments (a licence header)
+  as a tuple of rows, its header exactly ``header`` (large derived tables: no model per row);
+* :func:`load_json` (``path``) — a JSON file, parsed (the caller checks its keys);
 * :class:`Strict` — the base of every data model (unknown keys forbidden, frozen);
 * :func:`compiled` — the cache of a module's compile step (``lexicon()``, ``gazetteer()`` …), kept per data root;
 * :func:`data_root` — a context manager that reads ``data/`` from another directory (tests write malformed
@@ -20,6 +23,7 @@ import contextlib
 import csv
 import functools
 import io
+import json
 import threading
 from collections.abc import Callable, Hashable, Iterator
 from importlib import resources
@@ -157,6 +161,33 @@ def load_csv(path: str, model: type[M]) -> tuple[M, ...]:
     if _root is not None:
         return cast("tuple[M, ...]", _validate_rows(path, model))
     return cast("tuple[M, ...]", _validate_rows_once(path, cast(Hashable, model)))
+
+
+def _parse_tsv(path: str, header: tuple[str, ...]) -> tuple[dict[str, str], ...]:
+    lines = [ln for ln in read_text(path).splitlines() if ln and not ln.startswith("#")]
+    reader = csv.DictReader(io.StringIO("\n".join(lines)), delimiter="\t", quoting=csv.QUOTE_NONE)
+    if tuple(reader.fieldnames or ()) != header:
+        raise DataError(f"data/{path}: columns {reader.fieldnames}, expected {list(header)}")
+    out = []
+    for row in reader:
+        if None in row or any(v is None for v in row.values()):
+            raise DataError(f"data/{path} line {reader.line_num}: {len(row)} cells, expected {len(header)}")
+        out.append(row)
+    return tuple(out)
+
+
+def load_tsv(path: str, header: tuple[str, ...]) -> tuple[dict[str, str], ...]:
+    """The rows of ``data/<path>`` (tab-separated, ``#`` lines skipped), the header checked; the caller
+    validates the cells. Not cached: the caller's compile step is."""
+    return _parse_tsv(path, header)
+
+
+def load_json(path: str) -> Any:
+    """``data/<path>`` parsed as JSON (not cached: the caller's compile step is)."""
+    try:
+        return json.loads(read_text(path))
+    except json.JSONDecodeError as exc:
+        raise DataError(f"data/{path}: not valid JSON: {exc}") from None
 
 
 def split_cell(cell: str | None) -> list[str]:

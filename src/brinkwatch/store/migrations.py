@@ -259,6 +259,13 @@ def _v6(conn: sa.Connection) -> None:
         conn.execute(sa.text("ALTER TABLE sentences ADD COLUMN skip_reason TEXT"))
 
 
+def _v7(conn: sa.Connection) -> None:
+    """Migration 7: record what an inferred party was resolved from (a pronoun's antecedent, a rule)."""
+    columns = {c["name"] for c in sa.inspect(conn).get_columns("parties")}
+    if "resolved_from" not in columns:
+        conn.execute(sa.text("ALTER TABLE parties ADD COLUMN resolved_from TEXT"))
+
+
 def _set_state(conn: sa.Connection, key: str, value: str) -> None:
     conn.execute(sa.text("DELETE FROM analytics_state WHERE key = :k"), {"k": key})
     conn.execute(sa.text("INSERT INTO analytics_state (key, value) VALUES (:k, :v)"), {"k": key, "v": value})
@@ -271,6 +278,7 @@ MIGRATIONS: list[Migration] = [
     (4, "claims ledger: events by pair and status, by pair and type", _v4),
     (5, "text search: trigram index on sentences (PostgreSQL)", _v5),
     (6, "sentences: the recorded reason a sentence was not coded", _v6),
+    (7, "parties: what an inferred party was resolved from", _v7),
 ]
 
 

@@ -181,7 +181,7 @@ def event_query(conn: sa.Connection, f: EventFilter, *, walk: bool = False) -> s
     return q
 
 
-PARTY_FIELDS = ("text", "code", "country", "sector", "name", "start", "end")
+PARTY_FIELDS = ("text", "code", "country", "sector", "name", "start", "end", "resolved_from")
 ATTRIBUTION_FIELDS = ("text", "kind", "country")
 
 

@@ -141,6 +141,7 @@ parties = sa.Table(
     sa.Column("name", sa.Text),
     sa.Column("start", sa.Integer),
     sa.Column("end", sa.Integer),
+    sa.Column("resolved_from", sa.Text),  # an inferred party: its antecedent's text or the rule (migration 7)
 )
 sa.Index("ix_parties_event", parties.c.event_id)
 sa.Index("ix_parties_country_role", parties.c.country, parties.c.role)

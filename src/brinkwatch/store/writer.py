@@ -365,4 +365,5 @@ def party_row(event_pk: int, role: str, position: int, p: Party) -> dict[str, An
         "name": p.name,
         "start": p.start,
         "end": p.end,
+        "resolved_from": p.resolved_from,
     }
