@@ -307,6 +307,7 @@ def event_row(ev: Event) -> dict[str, Any]:
         "cues": list(ev.cues),
         "date": ev.date,
         "date_precision": ev.date_precision,
+        "date_source": ev.date_source,
         "location": ev.location.to_dict() if ev.location else None,
         "loc_country": ev.location.country if ev.location else None,
         "parent_event": ev.parent_event,
