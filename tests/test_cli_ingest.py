@@ -49,7 +49,7 @@ def test_events_command(tmp_path: Path, seed_path: Path) -> None:
     assert lines.exit_code == 0
     assert all("\t" in ln for ln in lines.stdout.splitlines())
     none = runner.invoke(app, ["events", "--db", db, "--type", "NO_SUCH_TYPE", "--json"])
-    assert none.exit_code == 0 and json.loads(none.stdout) == []
+    assert none.exit_code == 1 and "unknown event type" in none.stderr  # an error, not an empty answer
 
 
 @pytest.mark.parametrize(
@@ -58,7 +58,7 @@ def test_events_command(tmp_path: Path, seed_path: Path) -> None:
         ["ingest", "x.txt", "--published", "10/10/2025"],
         ["ingest", "x.txt", "--engine", "spark"],
         ["ingest"],
-        ["events", "--since", "yesterday"],
+        ["events", "--since", "yestreday"],
         ["ingest", "x.txt", "--max-article-bytes", "0"],
     ],
 )
@@ -70,6 +70,7 @@ def test_usage_errors_exit_1(tmp_path: Path, args: list[str]) -> None:
 
 def test_stats_lines_and_info(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     db = str(tmp_path / "i.db")
+    Store(db).close()  # an empty store (a read command creates none)
     plain = runner.invoke(app, ["stats", "--db", db])
     assert plain.exit_code == 0 and "articles: 0" in plain.stdout
     monkeypatch.setenv("BRINKWATCH_DB", "postgresql://bw:s3cret@db.example:5432/news")

@@ -225,9 +225,10 @@ def _articles_of(store: Store, incident_ids: list[int]) -> dict[int, set[int]]:
 
 
 def evidence_of(store: Store, behind: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int, str | None]:
-    """(the factual conflict incidents among ``behind`` — asserted, threats excluded —, how many are independent, the basis of an alert or
-    None when they cannot carry one). Independent: a greedy count of incidents each reported in an article no
-    other counted one was (two incidents coded from one article are one piece of evidence)."""
+    """(the factual conflict incidents among ``behind`` — asserted, threats excluded —, how many are
+    independent, the basis of an alert or None when they cannot carry one). Independent: a greedy count of
+    incidents each reported in an article no other counted one was (two incidents coded from one article are one
+    piece of evidence)."""
     facts = [dict(r) for r in behind if series_of(str(r["event_type"]), r.get("status")) == "factual"]
     arts = _articles_of(store, [int(r["id"]) for r in facts])
     used: set[int] = set()

@@ -147,19 +147,22 @@ def events_cmd(
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
     event_type: str | None = typer.Option(None, "--type", help="PLOVER event type (ASSAULT, THREATEN, …)."),
     status: str | None = typer.Option(None, "--status", help="asserted, negated, alleged, denied, …"),
-    actor: str | None = typer.Option(None, "--actor", help="Actor country or code (RUS, RUSGOV)."),
-    recipient: str | None = typer.Option(None, "--recipient", help="Recipient country or code."),
-    since: str | None = typer.Option(None, "--since", help="Events on or after this date (YYYY-MM-DD)."),
-    until: str | None = typer.Option(None, "--until", help="Events on or before this date (YYYY-MM-DD)."),
+    actor: str | None = typer.Option(None, "--actor", help="Actor: a code (RUS, RUSGOV) or a name (Russia)."),
+    recipient: str | None = typer.Option(None, "--recipient", help="Recipient: a code or a name."),
+    since: str | None = typer.Option(None, "--since", help="Events on or after this date (YYYY-MM-DD, yesterday, …)."),
+    until: str | None = typer.Option(None, "--until", help="Events on or before this date."),
     search: str | None = typer.Option(None, "--search", help="Text the sentence contains."),
     limit: int = typer.Option(100, "--limit", min=1, max=100_000, help="At most this many events."),
     as_json: bool = typer.Option(False, "--json", help="JSON array instead of lines."),
 ) -> None:
     """List stored events, newest first."""
-    since = _check_date(since, "--since")
-    until = _check_date(until, "--until")
-    store = _open_store(_settings(db))
-    try:
+    from brinkwatch.cli import checks
+
+    since, until = checks.when(since, "--since"), checks.when(until, "--until")
+    event_type, status = checks.event_type(event_type), checks.status(status)
+    with checks.read_store(db) as store:
+        actor = checks.side(actor, store, "--actor")
+        recipient = checks.side(recipient, store, "--recipient")
         events = store.events(
             event_type=event_type,
             status=status,
@@ -170,8 +173,6 @@ def events_cmd(
             text=search,
             limit=limit,
         )
-    finally:
-        store.close()
     if as_json:
         typer.echo(json.dumps([e.to_dict() for e in events], ensure_ascii=False, indent=1))
         return
@@ -190,11 +191,10 @@ def stats_cmd(
     as_json: bool = typer.Option(False, "--json", help="JSON object instead of lines."),
 ) -> None:
     """Counts of articles, duplicates, sentences, events, incidents and failures in the store."""
-    store = _open_store(_settings(db))
-    try:
+    from brinkwatch.cli import checks
+
+    with checks.read_store(db) as store:
         stats = store.stats()
-    finally:
-        store.close()
     if as_json:
         typer.echo(json.dumps(stats, sort_keys=True))
         return
@@ -277,6 +277,10 @@ def demo_cmd(
     if no_serve:
         raise typer.Exit(2 if summary.failed else 0)
     from brinkwatch import web
+    from brinkwatch.cli import checks
 
+    busy = checks.port_in_use("127.0.0.1", port)
+    if busy is not None:
+        raise fail(busy, 2)
     typer.echo(f"dashboard on http://127.0.0.1:{port}  (Ctrl+C to stop)")
     web.run(db=settings.db, host="127.0.0.1", port=port, open_browser=not no_open)

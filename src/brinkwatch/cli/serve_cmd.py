@@ -21,10 +21,14 @@ def serve_command(
     ] = False,
 ) -> None:
     """Serve the dashboard and the JSON API (docs at /api/docs). POST /api/articles needs $BRINKWATCH_TOKEN."""
+    from brinkwatch.cli import checks
     from brinkwatch.core.settings import Settings
     from brinkwatch.web import run
 
     settings = Settings.from_env(db=db)
+    why = checks.missing_store(settings.db) or checks.port_in_use(host, port)
+    if why is not None:
+        raise fail(why, 2)
     if host not in ("127.0.0.1", "localhost", "::1"):
         typer.echo(f"brinkwatch: warning: serving on {host}: reachable from other machines", err=True)
     try:
