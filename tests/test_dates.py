@@ -231,9 +231,13 @@ def test_narrative_past_carries_to_later_past_tense_sentences(nlp: Any) -> None:
     assert _full(nlp, text, "bombed", "2015-10-20") == ("2015-10-20", "report", "report")
 
 
-def test_a_blank_line_ends_the_narrative(nlp: Any) -> None:
-    text = "In September 2015, Russia began air strikes in Syria.\n\nThe strikes hit rebel positions near Homs."
-    assert _full(nlp, text, "hit", "2015-10-20") == ("2015-10-20", "report", "report")
+def test_the_narrative_goes_on_over_paragraphs_until_the_text_returns_to_now(nlp: Any) -> None:
+    text = (
+        "In September 2015, Russia began air strikes in Syria.\n\nThe strikes hit rebel positions near Homs.\n\n"
+        "Moscow says the campaign is over.\n\nThe jets bombed a hospital."
+    )
+    assert _full(nlp, text, "hit", "2015-10-20") == ("2015-09-01", "month", "narrative")
+    assert _full(nlp, text, "bombed", "2015-10-20") == ("2015-10-20", "report", "report")
 
 
 def test_present_and_future_events_do_not_take_an_earlier_sentences_time(nlp: Any) -> None:

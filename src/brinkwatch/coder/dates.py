@@ -9,10 +9,11 @@
    trigger ("violated the 1997 treaty", "the 1956 crisis", "Western 2025"), nor one of another clause (an
    enclosing reporting clause, a relative, adverbial or complement clause);
 2. **narrative** — the time the text sets: the date of its sentence's main clause ("In September 2015,
-   Russia began air strikes and the US protested"); else, for a past-tense event, the date an earlier
-   sentence of the same paragraph set with a past-tense main clause (narrative past: "In September 2015,
+   Russia began air strikes and the US protested"); else, for a past-tense event, the date an
+   earlier sentence set with a past-tense main clause (narrative past: "In September 2015,
    Russia began air strikes. The strikes hit …") until a present- or future-tense main clause returns the
-   text to the time of the report or a blank line ends the paragraph;
+   text to the time of the report (wire copy puts each sentence in a paragraph of its own: a blank line
+   does not end the narrative);
 3. **report** — the published date, precision ``report``; no published date → ``(None, "report")`` (only
    fully explicit dates with a year still resolve then).
 
@@ -150,8 +151,8 @@ class DateResolver:
 
     def resolve_with_source(self, sent: Span, trigger: Token) -> tuple[str | None, str, str]:
         """(ISO date, precision, source): source ``clause`` (a time expression of the event's own clause),
-        ``narrative`` (the time the sentence's main clause, or for a past-tense event an earlier sentence of the
-        paragraph, sets) or ``report`` (the published date)."""
+        ``narrative`` (the time the sentence's main clause, or for a past-tense event an earlier sentence, sets)
+        or ``report`` (the published date)."""
         for cand in self.candidates(sent, trigger):
             found = self.resolve_text(cand.text)
             if found is not None:
@@ -207,8 +208,8 @@ class DateResolver:
     def narrative(self, sent: Span, trigger: Token) -> tuple[str, str] | None:
         """The time the text sets for an event without a date of its own: the time of its sentence's main
         clause ("In September 2015, Russia began air strikes and the US protested"), else — for a past-tense
-        event — the time an earlier sentence of the same paragraph set in the past tense and no present-tense
-        main clause has ended since ("In September 2015, Russia began air strikes. The strikes hit …")."""
+        event — the time an earlier sentence set in the past tense and no present- or future-tense main clause
+        has ended since ("In September 2015, Russia began air strikes. The strikes hit …")."""
         k = self._sentence_index(sent)
         if k is None:
             return None
@@ -216,8 +217,6 @@ class DateResolver:
         here, _ = self._root_time(k)
         if here is not None:
             return here
-        if self._carry is not None and _paragraph_break(self._sents, k):
-            return None
         if self._carry is not None and _clause_tense(trigger) == "past":
             return self._carry
         return None
@@ -240,8 +239,6 @@ class DateResolver:
         """Move the carried narrative time over the sentences before sentence ``k``."""
         while self._read < k:
             j = self._read
-            if _paragraph_break(self._sents, j):
-                self._carry = None
             time, tense = self._root_time(j)
             if time is not None and tense == "past":
                 self._carry = time
@@ -594,20 +591,6 @@ def _verb_tense(verb: Token) -> str | None:
     if verb.tag_ in ("VBZ", "VBP"):
         return "present"
     return None
-
-
-_PARAGRAPH = re.compile(r"\n[ \t\r\f\v]*\n")
-
-
-def _paragraph_break(sents: list[Span], k: int) -> bool:
-    """Whether a blank line separates sentence ``k`` from the one before it."""
-    if k == 0:
-        return False
-    a, b = sents[k - 1], sents[k]
-    text = a.doc.text
-    end = a.start_char + len(text[a.start_char : a.end_char].rstrip())
-    start = b.start_char + (len(text[b.start_char : b.end_char]) - len(text[b.start_char : b.end_char].lstrip()))
-    return _PARAGRAPH.search(text, end, max(end, start)) is not None
 
 
 def _gap(bounds: tuple[int, int], i: int) -> int:
