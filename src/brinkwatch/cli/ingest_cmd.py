@@ -49,32 +49,46 @@ def _check_date(value: str | None, option: str) -> str | None:
 
 
 @contextmanager
-def _progress_bar() -> Iterator[Any]:
-    """A rich progress bar (articles/s, ETA) on a terminal; None (silence) in pipes."""
+def _progress_bar(total: int | None = None) -> Iterator[Any]:
+    """A rich progress bar on a terminal (None — silence — in pipes): the known total from the start (the inputs
+    counted before reading them), articles/s and a time remaining from the average rate since the start (steady:
+    articles come in rounds, so a rate over the last seconds jumps)."""
     if not sys.stderr.isatty():
         yield None
         return
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     speed = TextColumn("{task.fields[rate]} articles/s")
+    eta = TextColumn("{task.fields[eta]}")
     with Progress(
         TextColumn("ingest"),
         BarColumn(),
         MofNCompleteColumn(),
         speed,
-        TimeRemainingColumn(),
+        eta,
         console=Console(stderr=True),
         transient=True,
     ) as bar:
-        task = bar.add_task("ingest", total=None, rate="-")
+        task = bar.add_task("ingest", total=total, rate="-", eta="estimating…")
         start = time.perf_counter()
 
-        def update(done: int, total: int | None) -> None:
-            rate = done / max(1e-9, time.perf_counter() - start)
-            bar.update(task, completed=done, total=total, rate=f"{rate:.1f}")
+        def update(done: int, known: int | None) -> None:
+            whole = max(done, known or total or 0) or None
+            spent = max(1e-9, time.perf_counter() - start)
+            rate = done / spent
+            left = steady_eta(done, whole, spent)
+            bar.update(task, completed=done, total=whole, rate=f"{rate:.1f}", eta=left)
 
         yield update
+
+
+def steady_eta(done: int, total: int | None, seconds: float) -> str:
+    """Time remaining at the average rate so far ("1:05 left"); "estimating…" before the first article."""
+    if not done or not total or seconds <= 0:
+        return "estimating…"
+    left = max(0.0, (total - done) * seconds / done)
+    return f"{int(left // 60)}:{int(left % 60):02d} left"
 
 
 def summary_line(s: IngestSummary, seconds: float) -> str:
@@ -95,12 +109,15 @@ def run_ingest(
 ) -> IngestSummary:
     """The ingest command's body (also used by ``demo``): progress, one line per failure, summary."""
     from brinkwatch.core.errors import PipelineError
+    from brinkwatch.ingest.sources import estimate_total
     from brinkwatch.pipeline.run import ingest
 
     store = _open_store(settings)
     start = time.perf_counter()
+    undated_before = _undated(store)
+    total = estimate_total(inputs) if sys.stderr.isatty() else None
     try:
-        with _progress_bar() as progress:
+        with _progress_bar(total) as progress:
             summary = ingest(
                 inputs,
                 store=store,
@@ -111,14 +128,31 @@ def run_ingest(
                 progress=progress,
                 published=published,
             )
+        undated = _undated(store) - undated_before
     except PipelineError as exc:
         raise fail(str(exc)) from None
     finally:
         store.close()
     for failure in summary.failures:
         typer.echo(f"failed: {failure.line()}", err=True)
+    if undated > 0:
+        from brinkwatch.cli.extract_cmd import undated_line
+
+        typer.echo(f"brinkwatch: warning: {undated_line(undated, [])}", err=True)
     typer.echo(summary_line(summary, time.perf_counter() - start))
     return summary
+
+
+def _undated(store: Any) -> int:
+    """How many stored, extracted articles have no published date."""
+    import sqlalchemy as sa
+
+    from brinkwatch.store import schema as S
+
+    a = S.articles
+    q = sa.select(sa.func.count()).select_from(a).where(a.c.published.is_(None), a.c.status == "extracted")
+    with store.engine.connect() as conn:
+        return int(conn.execute(q).scalar_one())
 
 
 @app.command("ingest")
