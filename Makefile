@@ -30,18 +30,28 @@ $(BIN)/python:
 	  *) echo "make: $(PYTHON) is $(if $(PYVER),$(PY) (Python $(PYVER)),not found): brinkwatch needs Python 3.11-3.13" >&2; exit 2;; esac
 	$(PY) -m venv $(VENV)
 
-# Exact pins from requirements.lock; uv (pinned) makes the install fast and repeatable. Bytecode is compiled
-# at install: machines that set PYTHONDONTWRITEBYTECODE would otherwise recompile every module per process.
+# Exact pins from $(LOCK) (runtime and dev tools) or requirements-run.lock (runtime only, the same
+# pins: `make demo` installs no test tools); uv (pinned) makes the install fast and repeatable. Bytecode is
+# compiled at install: machines that set PYTHONDONTWRITEBYTECODE would otherwise recompile every module per process.
+RUN_STAMP := $(VENV)/.installed-run
 $(STAMP): $(BIN)/python $(LOCK) pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==0.13.9"
 	$(BIN)/uv pip sync --quiet --compile-bytecode --python $(BIN)/python $(LOCK)
 	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python --no-deps -e .
 	$(BIN)/python -m compileall -q src
-	touch $(STAMP)
+	touch $(STAMP) $(RUN_STAMP)
+
+$(RUN_STAMP): $(BIN)/python requirements-run.lock pyproject.toml
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==0.13.9"
+	$(BIN)/uv pip sync --quiet --compile-bytecode --python $(BIN)/python requirements-run.lock
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python --no-deps -e .
+	$(BIN)/python -m compileall -q src
+	rm -f $(STAMP)
+	touch $(RUN_STAMP)
 
 setup: $(STAMP)
 
-demo: setup
+demo: $(RUN_STAMP)
 	$(BIN)/brinkwatch demo --db $(DB) --port $(PORT)
 
 lint: setup

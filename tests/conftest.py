@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+SHARED = Path(os.environ.get("BRINKWATCH_SHARED") or ROOT.parent / "shared")  # ../shared unless set
 SEED = SHARED / "seed" / "000_780395971d1f23d5.txt"
 GOLD = ROOT / "tests" / "data" / "gold"  # vendored copies of ../shared/gold (tests/test_gold_vendored.py)
 SHARED_GOLD = SHARED / "gold"

@@ -7,6 +7,7 @@ dialog ever opens), that no request leaves 127.0.0.1 and that the browser report
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -42,14 +43,13 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    db = tmp_path_factory.mktemp("browser") / "store.db"
-    ids = populate(db)
+@contextlib.contextmanager
+def _serve(db: Path, tmp: Path) -> Iterator[dict[str, Any]]:
+    """A real ``brinkwatch serve`` subprocess on ``db``, up and answering."""
     port = _free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     env.pop("BRINKWATCH_TOKEN", None)
-    log = tmp_path_factory.mktemp("serverlog") / "serve.log"
+    log = tmp / "serve.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "brinkwatch", "serve", "--db", str(db), "--port", str(port), "--no-open"],
@@ -72,7 +72,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
                 if time.monotonic() > deadline:
                     pytest.fail("brinkwatch serve did not come up in 60 s: " + log.read_text()[-2000:])
                 time.sleep(0.2)
-            yield {"base": base, "ids": ids, "port": port}
+            yield {"base": base, "port": port}
         finally:
             proc.terminate()
             try:
@@ -80,6 +80,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    db = tmp_path_factory.mktemp("browser") / "store.db"
+    ids = populate(db)
+    with _serve(db, tmp_path_factory.mktemp("serverlog")) as srv:
+        yield {**srv, "ids": ids}
 
 
 @pytest.fixture(scope="module")
@@ -217,6 +225,99 @@ def test_claims_search_and_api_docs_pages(server: dict[str, Any], browser: Any) 
         page.goto(server["base"] + "/api/docs")
         assert page.get_by_text("/api/events").count() >= 1
         _shot(page, "09-api-docs")
+        watch.check()
+    finally:
+        page.close()
+
+
+# ------------------------------------------------------------------------------------------------ issue 14
+@pytest.fixture(scope="module")
+def realnews(tmp_path_factory: pytest.TempPathFactory, shared_dir: Path) -> Iterator[dict[str, Any]]:
+    """The dashboard on a store of real news (the UW sentences as articles: dev/realnews.py; text from
+    ../shared, never in the repository)."""
+    from brinkwatch.dev.realnews import build_store
+
+    work = tmp_path_factory.mktemp("realnews")
+    db = build_store(shared_dir, work)
+    with _serve(Path(db), work) as srv:
+        yield srv
+
+
+REALNEWS_PAGES = [
+    ("10-real-overview", "/"),
+    ("11-real-events", "/events"),
+    ("12-real-events-filtered", "/events?actor=United%20States&since=2025-06-01"),
+    ("13-real-incidents", "/incidents"),
+    ("14-real-claims", "/claims"),
+    ("15-real-articles", "/articles"),
+    ("16-real-search", "/search?q=Iraq"),
+    ("17-real-api-docs", "/api/docs"),
+]
+
+
+def test_real_news_pages_fit_1440_px(realnews: dict[str, Any], browser: Any) -> None:
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    watch = Watch(page, realnews["port"])
+    try:
+        pages = list(REALNEWS_PAGES)
+        page.goto(realnews["base"] + "/incidents")
+        first_incident = page.locator("a[href^='/incident/']").first.get_attribute("href")
+        first_article = None
+        page.goto(realnews["base"] + "/articles")
+        first_article = page.locator("a[href^='/article/']").first.get_attribute("href")
+        page.goto(realnews["base"] + "/")
+        dyad = page.locator("#watched-dyads a.dyad").first.get_attribute("href")
+        pages += [("18-real-incident", first_incident), ("19-real-article", first_article), ("20-real-dyad", dyad)]
+        for name, path in pages:
+            assert path, name
+            page.goto(realnews["base"] + path)
+            page.wait_for_load_state("load")
+            if path.startswith("/dyad/"):
+                page.wait_for_selector("#chart-counts[data-drawn='1'] .main-svg", timeout=15_000)
+            width = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+            assert width[0] <= width[1], f"{path}: the page is {width[0]} px wide at a 1440 px window"
+            wide = page.evaluate(
+                "Array.from(document.querySelectorAll('.card')).filter(c => c.scrollWidth > c.clientWidth + 1)"
+                ".map(c => (c.querySelector('h2') || c).textContent.slice(0, 40) + ': ' + c.scrollWidth)"
+            )
+            assert wide == [], f"{path}: content wider than its card (scrolls sideways): {wide}"
+            _shot(page, name)
+        # untitled articles show their first sentence, not an id
+        page.goto(realnews["base"] + "/articles")
+        titles = page.locator("table a[href^='/article/']").all_inner_texts()
+        assert titles and not any(t.startswith("uw-dev-") for t in titles)
+        # the map is drawn from local assets, with the located events on it
+        page.goto(realnews["base"] + "/events")
+        assert page.locator("#world-map circle.pt").count() >= 1
+        watch.check()
+    finally:
+        page.close()
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    work = tmp_path_factory.mktemp("demo")
+    db = work / "demo.db"
+    res = subprocess.run(
+        [sys.executable, "-m", "brinkwatch", "demo", "--db", str(db), "--no-serve", "--no-open"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert res.returncode == 0, res.stderr[-2000:]
+    with _serve(db, work) as srv:
+        yield srv
+
+
+def test_first_load_of_the_demo_is_under_a_second(demo_server: dict[str, Any], browser: Any) -> None:
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    watch = Watch(page, demo_server["port"])
+    try:
+        page.goto(demo_server["base"] + "/")  # the server's first page: nothing cached yet
+        page.wait_for_load_state("load")
+        took = page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd")
+        assert 0 < took < 1000, f"first load took {took:.0f} ms"
+        _shot(page, "21-demo-overview")
         watch.check()
     finally:
         page.close()

@@ -149,3 +149,61 @@ def test_evidence_cues() -> None:
 def test_empty_store(db_url: str) -> None:
     with Store(db_url) as store:
         assert claims.claims(store).empty
+
+
+def test_every_claim_names_who_says_so_and_only_denials_deny(db_url: str) -> None:
+    recs = [
+        {
+            "text": "Russian jets may have entered Finnish airspace, an official said.",
+            "event_type": "ASSAULT",
+            "actor": "RUS",
+            "recipient": "FIN",
+            "date": "2025-09-11",
+            "status": "speculated",
+            "attribution": [{"text": "an official", "kind": "official"}],
+        },
+        {"text": "Finland held a cabinet meeting about the fishing quotas on Tuesday."},
+        {"text": "Later, ministers discussed the budget for the coming year at length."},
+        {"text": "Prices of heating oil rose again in the north of the country."},
+        {"text": "Schools in Lapland reopened after a week of snow."},
+        {
+            "text": "Moscow rejected a Finnish proposal for a joint commission on fishing.",
+            "event_type": "REJECT",
+            "actor": "RUS",
+            "recipient": "FIN",
+            "date": "2025-09-11",
+        },
+    ]
+    unsourced = [
+        {
+            "text": "Russian drones reportedly crossed into Latvia overnight.",
+            "event_type": "ASSAULT",
+            "actor": "RUS",
+            "recipient": "LVA",
+            "date": "2025-09-12",
+            "status": "alleged",
+        },
+        {
+            "text": "The Kremlin denied it.",
+            "event_type": "REJECT",
+            "actor": "RUS",
+            "recipient": "LVA",
+            "date": "2025-09-12",
+        },
+    ]
+    with Store(db_url) as store:
+        write_multi(store, "fin", recs, published="2025-09-11", source="Wire A")
+        write_multi(store, "lva", unsourced, published="2025-09-12", source="Baltic Wire")
+        incidents.refresh(store)
+        df = claims.claims(store).set_index("recipient")
+        fin, lva = df.loc["FIN"], df.loc["LVA"]
+        assert fin["accusers"] == [{"text": "an official", "country": None}]
+        assert fin["deniers"] == []  # a refusal of a proposal five sentences on is no denial of the claim
+        assert lva["accusers"] == [{"text": "Baltic Wire", "country": None, "kind": "outlet"}]
+        assert [d["country"] for d in lva["deniers"]] == ["RUS"] and lva["state"] == "contested"
+
+
+def test_is_denial() -> None:
+    assert claims.is_denial({"trigger": "denied", "sentence": "Moscow denied it."})
+    assert claims.is_denial({"trigger": "rejected", "sentence": "Moscow rejected the accusations as lies."})
+    assert not claims.is_denial({"trigger": "rejected", "sentence": "Tehran rejected the demand to halt enrichment."})

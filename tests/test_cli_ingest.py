@@ -49,7 +49,7 @@ def test_events_command(tmp_path: Path, news_article: Path) -> None:
     assert lines.exit_code == 0
     assert all("\t" in ln for ln in lines.stdout.splitlines())
     none = runner.invoke(app, ["events", "--db", db, "--type", "NO_SUCH_TYPE", "--json"])
-    assert none.exit_code == 0 and json.loads(none.stdout) == []
+    assert none.exit_code == 1 and "unknown event type" in none.stderr  # an error, not an empty answer
 
 
 @pytest.mark.parametrize(
@@ -58,7 +58,7 @@ def test_events_command(tmp_path: Path, news_article: Path) -> None:
         ["ingest", "x.txt", "--published", "10/10/2025"],
         ["ingest", "x.txt", "--engine", "spark"],
         ["ingest"],
-        ["events", "--since", "yesterday"],
+        ["events", "--since", "yestreday"],
         ["ingest", "x.txt", "--max-article-bytes", "0"],
     ],
 )
@@ -70,6 +70,7 @@ def test_usage_errors_exit_1(tmp_path: Path, args: list[str]) -> None:
 
 def test_stats_lines_and_info(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     db = str(tmp_path / "i.db")
+    Store(db).close()  # an empty store (a read command creates none)
     plain = runner.invoke(app, ["stats", "--db", db])
     assert plain.exit_code == 0 and "articles: 0" in plain.stdout
     monkeypatch.setenv("BRINKWATCH_DB", "postgresql://bw:s3cret@db.example:5432/news")
@@ -133,3 +134,40 @@ def test_demo_no_serve(tmp_path: Path) -> None:
     assert "articles:" in result.stdout and "ingested" in result.stdout
     s = stats(db)
     assert s["articles"] > 0 and s["failed"] == 0
+
+
+def test_undated_text_is_warned_and_published_on_a_reingest_dates_it(tmp_path: Path) -> None:
+    src = tmp_path / "undated.txt"
+    src.write_text("Russian troops attacked Ukrainian positions near Kharkiv on Thursday.\n", encoding="utf-8")
+    db = str(tmp_path / "u.db")
+    first = runner.invoke(app, ["ingest", str(src), "--db", db])
+    assert first.exit_code == 0, first.output
+    assert "warning: 1 article without a published date" in first.stderr and "--published" in first.stderr
+    before = json.loads(runner.invoke(app, ["events", "--db", db, "--json"]).stdout)
+    assert before and all(e["date"] is None for e in before)
+    again = runner.invoke(app, ["ingest", str(src), "--db", db, "--published", "2025-10-10"])
+    assert again.exit_code == 0 and again.stdout.startswith("ingested 1 articles (0 duplicates, 0 unchanged")
+    assert "warning" not in again.stderr
+    after = json.loads(runner.invoke(app, ["events", "--db", db, "--json"]).stdout)
+    assert {e["date"] for e in after} == {"2025-10-09"}  # "on Thursday", now that the report has a date
+    with Store(db) as store, store.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT published FROM articles").scalar_one() == "2025-10-10"
+    third = runner.invoke(app, ["ingest", str(src), "--db", db, "--published", "2025-10-10"])
+    assert "1 unchanged" in third.stdout  # dated now: nothing to do
+
+
+def test_extract_warns_about_undated_text(tmp_path: Path) -> None:
+    src = tmp_path / "undated.txt"
+    src.write_text("Russian jets entered Estonian airspace on Thursday.\n", encoding="utf-8")
+    res = runner.invoke(app, ["extract", str(src)])
+    assert res.exit_code == 0 and "without a published date (undated.txt)" in res.stderr
+    dated = runner.invoke(app, ["extract", str(src), "--published", "2025-10-10"])
+    assert dated.exit_code == 0 and "warning" not in dated.stderr
+
+
+def test_progress_estimate_is_steady() -> None:
+    from brinkwatch.cli.ingest_cmd import steady_eta
+
+    assert steady_eta(0, 100, 5.0) == "estimating…"
+    assert steady_eta(10, 100, 10.0) == "1:30 left"  # the average rate since the start, not the last burst
+    assert steady_eta(50, 100, 50.0) == "0:50 left" and steady_eta(100, 100, 80.0) == "0:00 left"

@@ -19,8 +19,6 @@ def test_groups_file() -> None:
     assert {"WST", "NATO", "EU", "USA", "AUT", "JPN"} <= west
     assert groups.expand("rus") == {"RUS"}
     assert "NATO" not in groups.members("NATO") and "POL" in groups.members("NATO")
-    for d in groups.watch_list():
-        groups.parse_dyad(d)
 
 
 @pytest.mark.parametrize("bad", ["NATO", "A:B:C", "", "NATO:'; DROP TABLE events;--", "x" * 50])

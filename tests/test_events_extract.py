@@ -241,7 +241,7 @@ def test_extraction_costs_a_fraction_of_the_parse(nlp, news_article) -> None:  #
 @pytest.mark.parametrize(
     ("module", "name", "stage", "field"),
     [
-        ("brinkwatch.coder.dates", "DateResolver.resolve", "coder.dates", "date"),
+        ("brinkwatch.coder.dates", "DateResolver.resolve_with_source", "coder.dates", "date"),
         ("brinkwatch.coder.places", "locate", "coder.places", "location"),
         ("brinkwatch.coder.attribution", "AttributionTracker.chain", "coder.attribution", "attribution"),
         ("brinkwatch.coder.modality", "assess", "coder.modality", "status"),

@@ -49,7 +49,7 @@ def test_json_outputs(store_path: str) -> None:
     one = _json(["incident", str(inc[0]["id"]), "--json", "--db", store_path])
     assert one["incident"]["id"] == inc[0]["id"] and one["reports"]
     dy = _json(["dyad", "NATO:RUS", "--json", "--db", store_path])
-    assert dy[0]["period"] == "2025-08-25"
+    assert dy["rows"][0]["period"] == "2025-08-25" and dy["not_counted"]["background"] == 0
     esc = _json(["escalation", "--dyad", "NATO:RUS", "--json", "--db", store_path])
     assert {"weeks", "jumps"} == set(esc) and esc["jumps"][0]["incidents"]
     assert _json(["alerts", "--json", "--db", store_path])

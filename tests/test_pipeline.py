@@ -196,14 +196,14 @@ def test_a_failing_stage_is_named_and_fails_its_article_alone(tmp_path: Path, mo
     the stage and the field it failed on; the other articles are stored."""
     from brinkwatch.coder import dates
 
-    real = dates.DateResolver.resolve
+    real = dates.DateResolver.resolve_with_source
 
     def broken(self, sent, trigger):  # type: ignore[no-untyped-def]
         if "EXPLODE" in sent.doc.text:
             raise ValueError("boom")
         return real(self, sent, trigger)
 
-    monkeypatch.setattr(dates.DateResolver, "resolve", broken)
+    monkeypatch.setattr(dates.DateResolver, "resolve_with_source", broken)
     src = tmp_path / "in.jsonl"
     event = " Russian troops attacked Kharkiv on Monday."
     write_records(src, [story(12) + event, story(13) + event + " EXPLODE now.", story(14) + event])

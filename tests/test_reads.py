@@ -38,6 +38,7 @@ def _event() -> Event:
         attribution=[Attribution(text="Moscow", kind="official", country="RUS")],
         date="2025-09-10",
         date_precision="day",
+        date_source="clause",
         location=Location(text="Warsaw", country="POL", name="Warsaw", kind="city", lat=52.2, lon=21.0),
         parent_event="0123456789abcdef0123",
         confidence=0.75,

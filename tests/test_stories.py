@@ -21,3 +21,8 @@ def test_growth_by_tag_context_and_incident(db_url: str) -> None:
         assert rows[("context", "military")]["n_now"] == 3
         assert stories.hot_stories(store, until="not a date").empty
         assert len(stories.hot_stories(store, limit=2)) == 2
+
+
+def test_incident_ids_sort_as_numbers() -> None:
+    keys = ["10", "9", "drones", "100", "2"]
+    assert sorted(keys, key=stories._natural) == ["2", "9", "10", "100", "drones"]

@@ -6,11 +6,14 @@ sentence about the same happening (same type and accused, or an accusation and t
 recipient of), or content events of the same type against the same accused with compatible recipients and
 dates within 3 days, are one claim. For each claim:
 
-* accusers — actors of the parent events (the ACCUSE / claim events whose content it is) and of the
-  accusations; for a content event without a parent, its attribution when it names a country;
+* accusers — who says so: actors of the parent events (the ACCUSE / claim events whose content it is) and of
+  the accusations; the recipients of a REJECT parent (whose claim is denied); for a content event without a
+  parent, its innermost attribution ("an official", "Western media"); else the outlet that reports it (kind
+  ``outlet``) — a claim always names who makes it;
 * deniers — actors of REJECT parents; the accused itself when a content event is ``denied`` without a REJECT
-  parent ("…, which Moscow has denied"); asserted REJECT events by the accused without content of their own
-  in the same article (or within 14 days toward an accuser);
+  parent ("…, which Moscow has denied"); asserted denials by the accused without content of their own — a
+  denial verb (deny, dismiss, refute, rebuff …), or a rejection of an accusation, allegation, claim or report —
+  within 3 sentences of the claim in the same article, or within 14 days toward an accuser;
 * sources — the attribution chains of the claim and its parents ("according to the Financial Times");
   when none is given, the accusers themselves;
 * evidence — "absent" when the claim's or denial's sentences (or the sentence after each) note its absence
@@ -40,6 +43,14 @@ from brinkwatch.store.writer import Store
 CLAIM_STATUSES = tuple(sorted(CLAIMED_STATUSES))
 DENIAL_WINDOW_DAYS = 14
 SAME_CLAIM_DAYS = 3
+DENIAL_SENTENCES = 3  # a denial in the claim's article counts within this many sentences of it
+_DENIAL_VERB = re.compile(r"^(den(y|ied|ies|ial)|dismiss|refut|rebuff|repudiat|disput|contest|deni)", re.IGNORECASE)
+_DENIAL_WORD = re.compile(
+    r"\b(den(y|ied|ies|ial|ials|ying)|dismiss(ed|es)?|refut(ed|es)?|rebuff(ed|s)?)\b", re.IGNORECASE
+)
+_OF_A_CLAIM = re.compile(
+    r"\b(accusations?|allegations?|claims?|charges?|reports?|assertions?|suggestions?|insinuations?)\b", re.IGNORECASE
+)
 _ABSENT = re.compile(
     r"\b(without (any )?(evidence|proof)|never (provided|presented|offered|shown) (any )?(evidence|proof)|"
     r"no (evidence|proof)|provided no (evidence|proof)|not (provided|presented) (any )?(evidence|proof)|"
@@ -108,7 +119,10 @@ def _party_list(parties: list[dict[str, Any]]) -> list[dict[str, Any]]:
     seen: dict[tuple[str, str], dict[str, Any]] = {}
     for p in parties:
         key = (str(p.get("text")), str(p.get("country")))
-        seen.setdefault(key, {"text": p.get("text"), "country": p.get("country")})
+        item = {"text": p.get("text"), "country": p.get("country")}
+        if p.get("kind") == "outlet":  # the report itself says so (no source named)
+            item["kind"] = "outlet"
+        seen.setdefault(key, item)
     return list(seen.values())
 
 
@@ -211,6 +225,15 @@ def claims(store: Store, since: str | None = None, dyad: str | None = None, limi
     rows = [_claim_row(m, parents, by_actor, sents, later) for m in _group(items)]
     rows.sort(key=lambda r: (r["last_said"] or "", r["claim_id"]), reverse=True)
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def is_denial(ev: dict[str, Any]) -> bool:
+    """A REJECT that denies something said (not a refusal of a demand): a denial verb, or a rejection of an
+    accusation, allegation, claim or report."""
+    trigger, sentence = str(ev.get("trigger") or "").strip(), str(ev.get("sentence") or "")
+    if _DENIAL_VERB.match(trigger) or _DENIAL_WORD.search(sentence):
+        return True
+    return _OF_A_CLAIM.search(sentence) is not None
 
 
 class _Rejects:
@@ -324,12 +347,25 @@ def _claim_row(
             related.append(par)
             sources += par["attribution"]
             (deniers if par["event_type"] == "REJECT" else accusers).extend(par["actors"])
+            if par["event_type"] == "REJECT":  # "Moscow denied Poland's accusation": Poland made the claim
+                accusers += [
+                    r for r in par["recipients"] if r.get("country") not in {a.get("country") for a in par["actors"]}
+                ]
         elif c["status"] != "denied":
             accusers += [a for a in c["attribution"] if a.get("country")]
         if c["status"] == "denied" and (par is None or par["event_type"] != "REJECT"):
             deniers += c["actors"]  # "…, which Moscow has denied": the accused denies
-    accuser_countries = {a.get("country") for a in accusers}
+    if not accusers:  # who says so: the innermost source named, else the outlet that reports it
+        for c in content:
+            if c["attribution"]:
+                inner = c["attribution"][-1]
+                accusers.append({"text": inner.get("text"), "country": inner.get("country")})
+        if not accusers:
+            outlets = {str(c["source"]) for c in members if c.get("source")}
+            accusers += [{"text": o, "country": None, "kind": "outlet"} for o in sorted(outlets)]
+    accuser_countries = {a.get("country") for a in accusers if a.get("country")}
     arts = {c["article_id"] for c in members}
+    where = {(c["article_id"], int(c["sentence_index"])) for c in members}
     days = [dt.date.fromisoformat(str(c["date"])[:10]) for c in members if c["date"]]
     accused = {c["_accused"] for c in members if c["_accused"]}
     lo = min(days) - dt.timedelta(days=DENIAL_WINDOW_DAYS) if days else None
@@ -339,7 +375,10 @@ def _claim_row(
         near = rd is not None and lo is not None and hi is not None and lo <= rd <= hi
         if near and r["recipient"] in accuser_countries:
             near = min(abs((rd - d).days) for d in days) <= DENIAL_WINDOW_DAYS
-        if r["article_id"] in arts or (near and r["recipient"] in accuser_countries):
+        if not is_denial(r):
+            continue
+        close = any(a == r["article_id"] and abs(i - int(r["sentence_index"])) <= DENIAL_SENTENCES for a, i in where)
+        if close or (near and r["recipient"] in accuser_countries):
             deniers += r["actors"]
             related.append(r)
     for x in related:

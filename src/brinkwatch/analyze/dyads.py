@@ -7,73 +7,81 @@ that ``incidents.refresh`` maintains — or, for whole weeks, from ``dyad_weekly
 and week with every measure as a column, kept in step with ``dyad_daily``), so that a weekly series or
 escalation index at 1M events sums a few thousand rows. Series: ``factual`` (asserted), ``rhetoric``
 (considered, future, hypothetical measures and all threats) and ``claimed`` (alleged, speculated, denied).
+
+Frequencies: ``D`` (days), ``W`` (weeks starting Monday), ``M`` (months). A daily or weekly series counts the
+incidents dated to their day or week (day, week or report precision); a monthly one adds those dated only to
+their month; incidents dated only to a year are never spread over periods: :func:`coarse` counts them, with
+those a series leaves out for their grain. Background incidents (dated far from their reports: history,
+plans; see ``dyad_daily.py``) are left out unless ``background=True``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Iterable
+import logging
+import os
+from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.functions import FunctionElement
 
-from brinkwatch.lexicon.groups import expand, parse_dyad, watch_list
+from brinkwatch.analyze.dyad_daily import (
+    ensure_current,
+    measures,
+    month_start,
+    refresh_weekly,
+    week_start,
+)
+from brinkwatch.lexicon.groups import expand, parse_dyad
 from brinkwatch.lexicon.ontology import PLOVER_TYPES
 from brinkwatch.store import schema as S
-from brinkwatch.store.db import chunks
-from brinkwatch.store.migrations import STALE_WEEKLY
 from brinkwatch.store.reads import dyad_condition
 from brinkwatch.store.writer import Store
 
 if TYPE_CHECKING:  # pandas is imported where a frame is built (ingest never needs it)
     import pandas as pd
 
-SERIES = ("factual", "rhetoric", "claimed")
-FREQS = {"D": "D", "W": "W"}
+FREQS = {"D": "daily", "W": "weekly", "M": "monthly"}
+log = logging.getLogger("brinkwatch.analyze.dyads")
 
 
-def period_start(days: pd.Series, freq: str) -> pd.Series:
-    """ISO date of the day (D) or of the Monday starting its week (W)."""
-    import pandas as pd
-
-    d = pd.to_datetime(days, errors="coerce")
-    if freq.upper().startswith("W"):
-        d = d - pd.to_timedelta(d.dt.day_of_week, unit="D")
-    return d.dt.strftime("%Y-%m-%d")
+def check_freq(freq: str) -> str:
+    """D | W | M (any case); anything else raises ValueError."""
+    f = str(freq).strip().upper()[:1]
+    if f not in FREQS or len(str(freq).strip()) != 1:
+        raise ValueError(f"not a frequency: {str(freq)[:20]!r} (D daily, W weekly or M monthly)")
+    return f
 
 
-class week_start(FunctionElement[str]):
-    """SQL: the ISO date (text) of the Monday starting the week of an ISO date (text) column."""
-
-    type = sa.Text()
-    inherit_cache = True
-    name = "week_start"
+def _period(col: Any, freq: str) -> Any:
+    f = check_freq(freq)
+    return week_start(col) if f == "W" else month_start(col) if f == "M" else col
 
 
-@compiles(week_start, "sqlite")
-def _week_start_sqlite(element: week_start, compiler: Any, **kw: Any) -> str:
-    (arg,) = list(element.clauses)
-    return str(compiler.process(sa.func.date(arg, sa.literal("-6 days"), sa.literal("weekday 1")), **kw))
+def _placed(dd: sa.Table, freq: str, background: bool) -> Any:
+    """The ``dyad_daily`` rows a series of this frequency counts."""
+    grains = ["week", "month"] if check_freq(freq) == "M" else ["week"]
+    cond = dd.c.grain.in_(grains)
+    return cond if background else sa.and_(cond, dd.c.timing == "current")
 
 
-@compiles(week_start, "postgresql")
-def _week_start_pg(element: week_start, compiler: Any, **kw: Any) -> str:
-    (arg,) = list(element.clauses)
-    monday = sa.func.date_trunc(sa.literal("week"), sa.cast(arg, sa.Date))
-    return str(compiler.process(sa.func.to_char(monday, sa.literal("YYYY-MM-DD")), **kw))
-
-
-def _daily_rows(dyad: str, freq: str, directed: bool, since: str | None, until: str | None, *columns: Any) -> Any:
-    """The dyad's ``dyad_daily`` rows between ``since`` and ``until`` as a subquery: ``period`` (week or day)
-    and ``columns``."""
+def _daily_rows(
+    dyad: str,
+    freq: str,
+    directed: bool,
+    since: str | None,
+    until: str | None,
+    *columns: Any,
+    background: bool = False,
+) -> Any:
+    """The dyad's ``dyad_daily`` rows a series of ``freq`` counts, between ``since`` and ``until``, as a
+    subquery: ``period`` (day, week or month start) and ``columns``."""
     dd = S.dyad_daily
-    period = week_start(dd.c.day) if freq.upper().startswith("W") else dd.c.day
     days = ([dd.c.day >= since] if since else []) + ([dd.c.day <= until] if until else [])
-    q = sa.select(period.label("period"), *columns).where(
-        dyad_condition(dd.c.actor, dd.c.recipient, dyad, directed=directed, also=days)
+    q = sa.select(_period(dd.c.day, freq).label("period"), *columns).where(
+        dyad_condition(dd.c.actor, dd.c.recipient, dyad, directed=directed, also=days),
+        _placed(dd, freq, background),
     )
     return q.subquery()
 
@@ -86,13 +94,15 @@ def dyad_counts(
     directed: bool = False,
     since: str | None = None,
     until: str | None = None,
+    background: bool = False,
 ) -> pd.DataFrame:
     """Long table: period, direction (A→B / B→A), series, event_type, quad, n (incidents), score_sum.
 
-    Aggregated in the database (per week or day, per direction) from ``dyad_daily``.
+    Aggregated in the database (per day, week or month, per direction) from ``dyad_daily``.
     """
     import pandas as pd
 
+    ensure_current(store)
     dd = S.dyad_daily
     A, B = parse_dyad(f"{a}:{b}")
     side_a = sorted(expand(A))
@@ -106,7 +116,7 @@ def dyad_counts(
         )
     )
     columns = (direction.label("direction"), dd.c.series, dd.c.event_type, dd.c.quad, dd.c.n, dd.c.score_sum)
-    sub = _daily_rows(f"{A}:{B}", freq, directed, since, until, *columns)
+    sub = _daily_rows(f"{A}:{B}", freq, directed, since, until, *columns, background=background)
     keys = [sub.c.period, sub.c.direction, sub.c.series, sub.c.event_type, sub.c.quad]
     q = sa.select(*keys, sa.func.sum(sub.c.n), sa.func.sum(sub.c.score_sum)).group_by(*keys)
     cols = ["period", "direction", "series", "event_type", "quad", "n", "score_sum"]
@@ -138,34 +148,6 @@ SERIES_COLUMNS = [
 INDEX_COLUMNS = ["material", "threats", "considered", "claimed", "verbal"]
 
 
-def _measures(series: Any, event_type: Any, quad: Any, n: Any, score_sum: Any, *, types: bool = True) -> dict[str, Any]:
-    """The per-period measures as conditional sums over ``dyad_daily``-shaped columns (name → SQL expression):
-    the dyad_series columns, the escalation components and (``types``) the factual count of every PLOVER type.
-    """
-    fact, rhet, claimed = (series == x for x in SERIES)
-    thr = event_type == "THREATEN"
-
-    def total(cond: Any, col: Any = n) -> Any:
-        return sa.func.sum(sa.case((cond, col), else_=0))
-
-    measures: dict[str, Any] = {
-        "n": total(fact),
-        **{f"quad{q}": total(sa.and_(fact, quad == q)) for q in (1, 2, 3, 4)},
-        "score_sum": total(fact, score_sum),
-        "rhetoric_n": total(rhet),
-        "rhetoric_score": total(rhet, score_sum),
-        "claimed_n": total(claimed),
-        "material": total(sa.and_(fact, quad == 4)),
-        "threats": total(sa.and_(rhet, thr)),
-        "considered": total(sa.and_(rhet, ~thr, quad >= 3)),
-        "claimed": total(sa.and_(claimed, quad == 4)),
-        "verbal": total(sa.and_(fact, event_type.in_(["ACCUSE", "REJECT"]))),
-    }
-    if types:
-        measures.update({t: total(sa.and_(fact, event_type == t)) for t in PLOVER_TYPES})
-    return measures
-
-
 MEASURES = ["n", "quad1", "quad2", "quad3", "quad4", "score_sum", "rhetoric_n", "rhetoric_score", "claimed_n"]
 MEASURES += INDEX_COLUMNS
 
@@ -179,8 +161,9 @@ def _iso_day(value: Any) -> dt.date | None:
 
 def _weekly_bounds(freq: str, since: str | None, until: str | None) -> tuple[str | None, str | None] | None:
     """The week range ``dyad_weekly`` answers exactly (first and last week start), or None when it cannot: a
-    daily series, or ``since`` not a Monday / ``until`` not a Sunday (partial edge weeks need the days)."""
-    if not freq.upper().startswith("W"):
+    daily or monthly series, or ``since`` not a Monday / ``until`` not a Sunday (partial edge weeks need the
+    days)."""
+    if check_freq(freq) != "W":
         return None
     lo = hi = None
     if since:
@@ -205,19 +188,21 @@ def period_sums(
     since: str | None = None,
     until: str | None = None,
     types: bool = True,
+    background: bool = False,
 ) -> pd.DataFrame:
     """Per period (gaps filled): the dyad_series columns, the escalation components and factual type counts.
 
-    Weekly (whole weeks): plain column sums over the pre-aggregated ``dyad_weekly`` (one row per directed pair
-    and week). Otherwise one aggregate query over ``dyad_daily`` with conditional sums, grouped by period.
+    Weekly (whole weeks, background left out): plain column sums over the pre-aggregated ``dyad_weekly`` (one
+    row per directed pair and week). Otherwise one aggregate query over ``dyad_daily`` with conditional sums,
+    grouped by period.
     """
     import pandas as pd
 
     A, B = parse_dyad(f"{a}:{b}")
     names = MEASURES + (list(PLOVER_TYPES) if types else [])
-    bounds = _weekly_bounds(freq, since, until)
+    bounds = None if background else _weekly_bounds(freq, since, until)
+    ensure_current(store)
     if bounds is not None:
-        ensure_weekly(store)
         dw = S.dyad_weekly
         weeks = ([dw.c.week >= bounds[0]] if bounds[0] else []) + ([dw.c.week <= bounds[1]] if bounds[1] else [])
         q = (
@@ -228,9 +213,9 @@ def period_sums(
     else:
         dd = S.dyad_daily
         columns = (dd.c.event_type, dd.c.series, dd.c.quad, dd.c.n, dd.c.score_sum)
-        sub = _daily_rows(f"{A}:{B}", freq, directed, since, until, *columns)
-        measures = _measures(sub.c.series, sub.c.event_type, sub.c.quad, sub.c.n, sub.c.score_sum, types=types)
-        q = sa.select(sub.c.period, *[measures[m].label(m) for m in names]).group_by(sub.c.period)
+        sub = _daily_rows(f"{A}:{B}", freq, directed, since, until, *columns, background=background)
+        ms = measures(sub.c.series, sub.c.event_type, sub.c.quad, sub.c.n, sub.c.score_sum, types=types)
+        q = sa.select(sub.c.period, *[ms[m].label(m) for m in names]).group_by(sub.c.period)
     with store.engine.connect() as conn:
         raw = pd.DataFrame([tuple(r) for r in conn.execute(q)], columns=["period", *names])
     cols = SERIES_COLUMNS + INDEX_COLUMNS + (list(PLOVER_TYPES) if types else [])
@@ -246,82 +231,17 @@ def period_sums(
     return out[cols].reset_index(drop=True)
 
 
-def rebuild_weekly(conn: sa.Connection, keys: Iterable[tuple[str, str, str]] | None = None) -> int:
-    """Recompute ``dyad_weekly`` from ``dyad_daily``: every row, or the weeks and pairs of these (day, actor,
-    recipient) ``dyad_daily`` keys (what ``incidents.refresh`` just rebuilt). Returns the row groups written."""
-    dd, dw = S.dyad_daily, S.dyad_weekly
-    measures = _measures(dd.c.series, dd.c.event_type, dd.c.quad, dd.c.n, dd.c.score_sum)
-    names = list(measures)
-    into = ["actor", "recipient", "week", *names]
-    sums = [measures[m].label(m) for m in names]
-    if keys is None:
-        cells = (dd.c.actor, dd.c.recipient, dd.c.event_type, dd.c.series, dd.c.quad, dd.c.n, dd.c.score_sum)
-        sub = sa.select(week_start(dd.c.day).label("week"), *cells).where(dd.c.day.is_not(None)).subquery()
-        m = _measures(sub.c.series, sub.c.event_type, sub.c.quad, sub.c.n, sub.c.score_sum)
-        sel = (
-            sa.select(sub.c.actor, sub.c.recipient, sub.c.week, *[m[k].label(k) for k in names])
-            .where(sub.c.week.is_not(None))
-            .group_by(sub.c.actor, sub.c.recipient, sub.c.week)
-        )
-        conn.execute(dw.delete())
-        conn.execute(dw.insert().from_select(into, sel))
-        return int(conn.execute(sa.select(sa.func.count()).select_from(dw)).scalar_one())
-    by_week: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    for day, actor, recipient in keys:
-        d = _iso_day(day)
-        if d is not None and actor and recipient:
-            by_week[(d - dt.timedelta(days=d.weekday())).isoformat()].add((actor, recipient))
-    written = 0
-    for w, pairs in sorted(by_week.items()):
-        end = (dt.date.fromisoformat(w) + dt.timedelta(days=6)).isoformat()
-        for chunk in chunks(sorted(pairs), 300):
-            pair_in = list(chunk)
-            conn.execute(dw.delete().where(dw.c.week == w, sa.tuple_(dw.c.actor, dw.c.recipient).in_(pair_in)))
-            sel = (
-                sa.select(dd.c.actor, dd.c.recipient, sa.literal(w, sa.Text).label("week"), *sums)
-                .where(dd.c.day.between(w, end), sa.tuple_(dd.c.actor, dd.c.recipient).in_(pair_in))
-                .group_by(dd.c.actor, dd.c.recipient)
-            )
-            conn.execute(dw.insert().from_select(into, sel))
-            written += len(pair_in)
-    return written
-
-
-def _weekly_in_step(conn: sa.Connection) -> bool:
-    dd, dw = S.dyad_daily, S.dyad_weekly
-    daily = {s: int(n or 0) for s, n in conn.execute(sa.select(dd.c.series, sa.func.sum(dd.c.n)).group_by(dd.c.series))}
-    weekly = conn.execute(
-        sa.select(sa.func.sum(dw.c.n), sa.func.sum(dw.c.rhetoric_n), sa.func.sum(dw.c.claimed_n))
-    ).one()
-    return [daily.get(s, 0) for s in SERIES] == [int(x or 0) for x in weekly]
-
-
 def refresh(store: Store) -> int:
     """Rebuild ``dyad_weekly`` when it is out of step with ``dyad_daily`` (rows written directly, e.g. by a bulk
     load); 0 when it is in step (``incidents.refresh`` keeps it so). Returns the rows rebuilt."""
+    ensure_current(store)
     with store.engine.begin() as conn:
-        _clear_stale(conn)
-        if _weekly_in_step(conn):
-            return 0
-        return rebuild_weekly(conn)
-
-
-def _clear_stale(conn: sa.Connection) -> bool:
-    """Drop the mark a migration leaves when it adds ``dyad_weekly`` to a store with data; True if it was set."""
-    st = S.analytics_state
-    key, value = STALE_WEEKLY
-    return bool(conn.execute(st.delete().where(st.c.key == key, st.c.value == value)).rowcount)
+        return refresh_weekly(conn)
 
 
 def ensure_weekly(store: Store) -> None:
-    """Fill ``dyad_weekly`` from ``dyad_daily`` if a migration marked it stale (a store from before the table)."""
-    st = S.analytics_state
-    with store.engine.connect() as conn:
-        stale = conn.execute(sa.select(st.c.value).where(st.c.key == STALE_WEEKLY[0])).scalar() == STALE_WEEKLY[1]
-    if stale:
-        with store.engine.begin() as conn:
-            if _clear_stale(conn):
-                rebuild_weekly(conn)
+    """Bring the aggregates up to date after a migration (``dyad_daily.ensure_current``)."""
+    ensure_current(store)
 
 
 def dyad_series(
@@ -332,6 +252,7 @@ def dyad_series(
     directed: bool = False,
     since: str | None = None,
     until: str | None = None,
+    background: bool = False,
 ) -> pd.DataFrame:
     """One row per period (gaps filled with zeros): factual counts per quad, intensity and rhetoric.
 
@@ -339,27 +260,86 @@ def dyad_series(
     conflict–cooperation intensity), mean_score (Goldstein-like mean), conflict (quad 3+4), rhetoric_n,
     rhetoric_score, claimed_n, and one column per PLOVER type with its factual count.
     """
-    df = period_sums(store, a, b, freq=freq, directed=directed, since=since, until=until)
+    df = period_sums(store, a, b, freq=freq, directed=directed, since=since, until=until, background=background)
     return df[SERIES_COLUMNS + list(PLOVER_TYPES)]
+
+
+COARSE_COLUMNS = ["period", "grain", "timing", "n", "rhetoric_n", "claimed_n"]
+
+
+def coarse(
+    store: Store,
+    a: str,
+    b: str,
+    freq: str = "W",
+    directed: bool = False,
+    since: str | None = None,
+    until: str | None = None,
+    background: bool = False,
+) -> pd.DataFrame:
+    """The incidents a series of ``freq`` leaves out, by their own period: month-dated ones (period
+    ``YYYY-MM``; not in a monthly series), year-dated ones (``YYYY``) and — unless ``background`` — background
+    ones (``timing``). Columns: COARSE_COLUMNS (factual, rhetoric and claimed incidents)."""
+    import pandas as pd
+
+    A, B = parse_dyad(f"{a}:{b}")
+    ensure_current(store)
+    dd = S.dyad_daily
+    days = ([dd.c.day >= since] if since else []) + ([dd.c.day <= until] if until else [])
+    period = sa.case(
+        (dd.c.grain == "year", sa.func.substr(dd.c.day, 1, 4)),
+        (dd.c.grain == "month", sa.func.substr(dd.c.day, 1, 7)),
+        else_=sa.func.substr(dd.c.day, 1, 10),
+    ).label("period")
+    ms = measures(dd.c.series, dd.c.event_type, dd.c.quad, dd.c.n, dd.c.score_sum, types=False)
+    q = (
+        sa.select(period, dd.c.grain, dd.c.timing, *[ms[m].label(m) for m in ("n", "rhetoric_n", "claimed_n")])
+        .where(
+            dyad_condition(dd.c.actor, dd.c.recipient, f"{A}:{B}", directed=directed, also=days),
+            sa.not_(_placed(dd, freq, background)),
+        )
+        .group_by(period, dd.c.grain, dd.c.timing)
+    )
+    with store.engine.connect() as conn:
+        df = pd.DataFrame([tuple(r) for r in conn.execute(q)], columns=COARSE_COLUMNS)
+    if df.empty:
+        return pd.DataFrame(columns=COARSE_COLUMNS)
+    for c in ("n", "rhetoric_n", "claimed_n"):
+        df[c] = df[c].astype(int)
+    return df.sort_values(["timing", "grain", "period"]).reset_index(drop=True)
+
+
+def coverage(coarse_rows: pd.DataFrame) -> dict[str, int]:
+    """What a series left out, in incidents: {month_only, year_only, background}."""
+    out = {"month_only": 0, "year_only": 0, "background": 0}
+    for r in coarse_rows.to_dict("records"):
+        total = int(r["n"]) + int(r["rhetoric_n"]) + int(r["claimed_n"])
+        if r["timing"] == "background":
+            out["background"] += total
+        elif r["grain"] == "month":
+            out["month_only"] += total
+        elif r["grain"] == "year":
+            out["year_only"] += total
+    return out
 
 
 def _all_periods(periods: pd.Series, freq: str) -> list[str]:
     import pandas as pd
 
     start, end = pd.Timestamp(min(periods)), pd.Timestamp(max(periods))
-    step = "7D" if freq.upper().startswith("W") else "D"
+    f = check_freq(freq)
+    step = "7D" if f == "W" else "MS" if f == "M" else "D"
     return [d.strftime("%Y-%m-%d") for d in pd.date_range(start, end, freq=step)]
 
 
 def top_pairs(store: Store, limit: int = 10) -> list[str]:
-    """The busiest undirected country pairs (by incidents) as "A:B" strings."""
+    """The busiest undirected pairs of different sides (by incidents in their reports' time) as "A:B"."""
+    ensure_current(store)
     dd = S.dyad_daily
     q = (
         sa.select(dd.c.actor, dd.c.recipient, sa.func.sum(dd.c.n).label("n"))
-        .where(dd.c.actor != dd.c.recipient)
+        .where(dd.c.actor != dd.c.recipient, dd.c.timing == "current")
         .group_by(dd.c.actor, dd.c.recipient)
-        .order_by(sa.desc("n"))
-        .limit(limit * 3)
     )
     with store.engine.connect() as conn:
         rows = conn.execute(q).all()
@@ -367,14 +347,57 @@ def top_pairs(store: Store, limit: int = 10) -> list[str]:
     for act, rec, n in rows:
         key = (min(act, rec), max(act, rec))
         seen[key] = seen.get(key, 0) + int(n)
-    ranked = sorted(seen.items(), key=lambda kv: -kv[1])[:limit]
+    ranked = sorted(seen.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
     return [f"{k[0]}:{k[1]}" for k, _ in ranked]
 
 
-def watched_dyads(store: Store, limit: int = 10) -> list[str]:
-    """The watchlist from groups.yaml plus the busiest country pairs, without repeats."""
+WATCH_FILE_ENV = "BRINKWATCH_WATCH_FILE"
+
+
+def watch_file() -> Path:
+    """The user's watch list: ``$BRINKWATCH_WATCH_FILE``, else ``$XDG_CONFIG_HOME/brinkwatch/watch.txt``
+    (``~/.config/brinkwatch/watch.txt``)."""
+    given = os.environ.get(WATCH_FILE_ENV)
+    if given:
+        return Path(given).expanduser()
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path("~/.config").expanduser())
+    return Path(base) / "brinkwatch" / "watch.txt"
+
+
+def read_watch_file(path: Path | None = None) -> tuple[list[str], list[str]]:
+    """(the dyads of the watch file, one line per problem): one dyad A:B per line, ``#`` starts a comment; a
+    missing file is an empty list."""
+    path = path or watch_file()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return [], []
+    except (OSError, UnicodeDecodeError) as exc:
+        return [], [f"{path}: cannot read the watch list ({type(exc).__name__})"]
     out: list[str] = []
-    for d in [*watch_list(), *top_pairs(store, limit)]:
+    problems: list[str] = []
+    for n, line in enumerate(text.splitlines(), 1):
+        item = line.split("#", 1)[0].strip()
+        if not item:
+            continue
+        try:
+            a, b = parse_dyad(item)
+        except ValueError as exc:
+            problems.append(f"{path}:{n}: {exc}")
+            continue
+        out.append(f"{a}:{b}")
+    return out, problems
+
+
+def watched_dyads(store: Store, limit: int = 10, watch: Sequence[str] | None = None) -> list[str]:
+    """The dyads to watch when none is given: the user's (``watch``, else the watch file) first, then the
+    busiest pairs in the store, without repeats."""
+    if watch is None:
+        watch, problems = read_watch_file()
+        for p in problems:
+            log.warning("%s", p)
+    out: list[str] = []
+    for d in [*watch, *top_pairs(store, limit)]:
         a, b = parse_dyad(d)
         if f"{a}:{b}" not in out and f"{b}:{a}" not in out:
             out.append(f"{a}:{b}")

@@ -1,4 +1,4 @@
-"""Escalation index per dyad per week, change points, and alerts with the incidents behind each jump.
+"""Escalation index per dyad per week, change points, and alerts that cite their evidence.
 
 The weekly index of a dyad (both directions, counted per incident) is
 
@@ -11,16 +11,25 @@ The weekly index of a dyad (both directions, counted per incident) is
 * V — factual verbal conflict: accusations and rejections (ACCUSE, REJECT asserted; requests — including calls
   for restraint — do not escalate)
 
+Only incidents dated to their day or week, in their reports' time, count (``dyad_daily.py``: month- and
+year-dated incidents have no week; background — history, plans — is left out unless ``background=True``).
+
 ``trend`` is the index minus the mean of the previous four weeks. A week is a ``change_point`` when
 ``ruptures`` (binary segmentation, l2 cost, penalty 2·ln(n)·max(var, 1)) starts a new segment there whose mean is higher
 than the previous segment's (series of at least 4 weeks), and a ``z_jump`` when it lies at least 2 standard
 deviations (sd floored at 1) and 3 points above the mean of the previous up to four weeks. ``jump`` is either.
+
+An **alert** is a jump with evidence (:data:`ALERT_RULE`): the factual (asserted) conflict incidents of the
+week, at least two independent ones — reported in at least two different articles — or a single one dated
+by its text (day or week precision), which the alert says (``basis``: "rests on one incident"). A jump
+driven only by threats, measures considered, claims or one undated report is no alert.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -28,6 +37,7 @@ import pandas as pd
 import ruptures as rpt
 import sqlalchemy as sa
 
+from brinkwatch.analyze.dyad_daily import grain_of, series_of, timing_of
 from brinkwatch.analyze.dyads import period_sums, watched_dyads
 from brinkwatch.lexicon.groups import parse_dyad
 from brinkwatch.store import schema as S
@@ -52,10 +62,12 @@ COLUMNS = [
 ]
 
 
-def weekly_index(store: Store, dyad: str, since: str | None = None, until: str | None = None) -> pd.DataFrame:
+def weekly_index(
+    store: Store, dyad: str, since: str | None = None, until: str | None = None, *, background: bool = False
+) -> pd.DataFrame:
     """The weekly components and index of one dyad (weeks without incidents filled with zeros)."""
     a, b = parse_dyad(dyad)
-    sums = period_sums(store, a, b, freq="W", since=since, until=until, types=False)
+    sums = period_sums(store, a, b, freq="W", since=since, until=until, types=False, background=background)
     cols = ["week", *WEIGHTS, "index"]
     if sums.empty:
         return pd.DataFrame(columns=cols)
@@ -100,14 +112,20 @@ def _annotate(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def escalation(
-    store: Store, dyad: str | None = None, since: str | None = None, until: str | None = None
+    store: Store,
+    dyad: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    *,
+    background: bool = False,
+    watch: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """Weekly escalation index, trend and change-point flags per dyad (the watchlist when no dyad is given)."""
-    dyads = [dyad] if dyad else watched_dyads(store)
+    """Weekly escalation index, trend and change-point flags per dyad (the watched dyads when none is given)."""
+    dyads = [dyad] if dyad else watched_dyads(store, watch=watch)
     frames = []
     for d in dyads:
         a, b = parse_dyad(d)
-        w = weekly_index(store, f"{a}:{b}", since=since, until=until)
+        w = weekly_index(store, f"{a}:{b}", since=since, until=until, background=background)
         if w.empty:
             continue
         w = _annotate(w)
@@ -118,43 +136,138 @@ def escalation(
     return pd.concat(frames, ignore_index=True)[COLUMNS]
 
 
-def incidents_behind(store: Store, dyad: str, week: str, limit: int = 20) -> list[dict[str, Any]]:
-    """The conflict incidents of a dyad in the week starting ``week`` (most severe first)."""
+INCIDENT_FIELDS = (
+    "id",
+    "date",
+    "date_precision",
+    "event_type",
+    "status",
+    "actor",
+    "recipient",
+    "quad",
+    "score",
+    "n_reports",
+    "n_outlets",
+    "first_reported",
+    "summary",
+)
+
+
+def incidents_behind(
+    store: Store, dyad: str, week: str, limit: int = 20, *, background: bool = False
+) -> list[dict[str, Any]]:
+    """The conflict incidents of a dyad the index counted in the week starting ``week`` (most severe first):
+    dated to their day or week, in their reports' time unless ``background``; threats and measures
+    considered included, negated and denied ones not."""
     i = S.incidents
     start = dt.date.fromisoformat(week)
     end = (start + dt.timedelta(days=6)).isoformat()
     q = (
-        sa.select(
-            i.c.id,
-            i.c.date,
-            i.c.event_type,
-            i.c.status,
-            i.c.actor,
-            i.c.recipient,
-            i.c.quad,
-            i.c.score,
-            i.c.n_reports,
-            i.c.n_outlets,
-            i.c.summary,
-        )
+        sa.select(*(i.c[k] for k in INCIDENT_FIELDS))
         .where(dyad_condition(i.c.actor, i.c.recipient, dyad, also=[i.c.date.between(week, end)]), i.c.quad >= 3)
         .where(sa.or_(i.c.status.is_(None), i.c.status.not_in(["negated", "denied"])))
         .order_by(i.c.score, i.c.n_reports.desc(), i.c.id)
-        .limit(limit)
     )
     with store.engine.connect() as conn:
-        return [dict(r) for r in conn.execute(q).mappings()]
+        rows = [dict(r) for r in conn.execute(q).mappings()]
+    out = []
+    for r in rows:
+        if grain_of(r["date_precision"]) != "week":
+            continue
+        r["timing"] = timing_of(r["date"], r["date_precision"], r["first_reported"])
+        if r["timing"] == "background" and not background:
+            continue
+        out.append(r)
+    return out[: max(0, int(limit))]
 
 
-def alerts(store: Store, dyad: str | None = None, since: str | None = None) -> pd.DataFrame:
-    """The dyad-weeks that jumped, each with the incidents behind the jump (column ``incidents``)."""
-    esc = escalation(store, dyad=dyad, since=since)
-    cols = ["dyad", "week", "index", "previous", "change_point", "z_jump", "incidents"]
+ALERT_RULE = (
+    "a week whose escalation index (3·material + 2·threats + considered + claimed + 0.5·verbal conflict "
+    "incidents) is ≥ 2 sd and ≥ 3 points above the mean of the 4 weeks before, or starts a higher segment "
+    "(change point); and at least two independent factual conflict incidents that week (reported in "
+    "different articles), or one dated by its text"
+)
+ALERT_COLUMNS = [
+    "dyad",
+    "week",
+    "index",
+    "previous",
+    "change_point",
+    "z_jump",
+    "basis",
+    "n_evidence",
+    "evidence",
+    "rule",
+    "incidents",
+]
+
+
+def _articles_of(store: Store, incident_ids: list[int]) -> dict[int, set[int]]:
+    """The articles (originals and their copies) reporting each incident."""
+    e, a = S.events, S.articles
+    out: dict[int, set[int]] = {i: set() for i in incident_ids}
+    if not incident_ids:
+        return out
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(e.c.incident_id, e.c.article_id).where(e.c.incident_id.in_(incident_ids)).distinct()
+        ).all()
+        originals = sorted({int(r.article_id) for r in rows})
+        copies: dict[int, set[int]] = {}
+        for k in range(0, len(originals), 500):
+            for aid, dup in conn.execute(
+                sa.select(a.c.id, a.c.duplicate_of).where(a.c.duplicate_of.in_(originals[k : k + 500]))
+            ):
+                copies.setdefault(int(dup), set()).add(int(aid))
+    for iid, aid in rows:
+        out[int(iid)] |= {int(aid), *copies.get(int(aid), set())}
+    return out
+
+
+def evidence_of(store: Store, behind: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int, str | None]:
+    """(the factual conflict incidents among ``behind`` — asserted, threats excluded —, how many are
+    independent, the basis of an alert or None when they cannot carry one). Independent: a greedy count of
+    incidents each reported in an article no other counted one was (two incidents coded from one article are one
+    piece of evidence)."""
+    facts = [dict(r) for r in behind if series_of(str(r["event_type"]), r.get("status")) == "factual"]
+    arts = _articles_of(store, [int(r["id"]) for r in facts])
+    used: set[int] = set()
+    independent = 0
+    for r in sorted(facts, key=lambda r: (len(arts[int(r["id"])]), int(r["id"]))):
+        mine = arts[int(r["id"])] - used
+        r["articles"] = sorted(arts[int(r["id"])])
+        if mine:
+            independent += 1
+            used.add(min(mine))
+    if independent >= 2:
+        return facts, independent, f"{independent} independent factual incidents"
+    textual = [r for r in facts if r.get("date_precision") in ("day", "week")]
+    if independent == 1 and textual:
+        return facts, 1, "rests on one incident"
+    return facts, independent, None
+
+
+def alerts(
+    store: Store,
+    dyad: str | None = None,
+    since: str | None = None,
+    *,
+    background: bool = False,
+    watch: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """The dyad-weeks that jumped with evidence (:data:`ALERT_RULE`), each with its ``basis``, its factual
+    ``evidence`` (incidents with the articles reporting them), the ``rule`` and every incident behind the index
+    that week (``incidents``)."""
+    esc = escalation(store, dyad=dyad, since=since, background=background, watch=watch)
     if esc.empty:
-        return pd.DataFrame(columns=cols)
+        return pd.DataFrame(columns=ALERT_COLUMNS)
     hits = esc[esc["jump"]]
     rows = []
     for r in hits.to_dict("records"):
+        behind = incidents_behind(store, str(r["dyad"]), str(r["week"]), limit=100, background=background)
+        evidence, n, basis = evidence_of(store, behind)
+        if basis is None:
+            continue
         rows.append(
             {
                 "dyad": str(r["dyad"]),
@@ -163,7 +276,11 @@ def alerts(store: Store, dyad: str | None = None, since: str | None = None) -> p
                 "previous": round(float(r["index"]) - float(r["trend"]), 3),
                 "change_point": bool(r["change_point"]),
                 "z_jump": bool(r["z_jump"]),
-                "incidents": incidents_behind(store, str(r["dyad"]), str(r["week"])),
+                "basis": basis,
+                "n_evidence": n,
+                "evidence": evidence,
+                "rule": ALERT_RULE,
+                "incidents": behind[:20],
             }
         )
-    return pd.DataFrame(rows, columns=cols)
+    return pd.DataFrame(rows, columns=ALERT_COLUMNS)

@@ -1,11 +1,20 @@
 """Export the event record: csv | parquet | jsonl | plover.
 
-* ``jsonl`` — our full event records (``Event.to_dict`` shape) with article, incident and CAMEO root code.
+* ``jsonl`` — our full event records (``Event.to_dict`` shape) with the article (article_id, doc_id, title,
+  url, source = the outlet, published), incident and CAMEO root code.
 * ``plover`` — PLOVER-JSON records, one per line, in the POLECAT layout (id, date, event_type, mode, context,
   actor, actor_country, actor_sector, recipient, recipient_country, recipient_sector, place, source, url,
-  story_date, event_text) plus our fields: status, factual, factuality, attribution, incident_id, cameo_root,
+  story_date, event_text) plus our fields: every actor and recipient code (``actors``, ``recipients``: the
+  first ones are also in actor_* / recipient_*), the article (article_id, doc_id, title), status, factual,
+  factuality, attribution, incident_id, cameo_root, date precision and source,
   and ``actor_resolved_from`` / ``recipient_resolved_from`` (what an inferred party was resolved from).
-* ``csv`` / ``parquet`` — the PLOVER records flattened (lists joined with "; ", attribution as text).
+* ``parquet`` — the PLOVER records with lists as lists (context, actors, recipients) and the attribution as a
+  list of {text, kind, country}; ``csv`` — the same flattened: lists joined with ";" (codes: ``RUSGOV;RUSMIL``),
+  the attribution as "text (kind) > …".
+
+Every record can be traced back to its article: ``article_id`` (the store's, for ``/article/ID`` and the API),
+``doc_id`` (the input's own id), ``url`` (the article's link, else where it was read from: ``origin``) and its
+``title``. The formats round-trip through pandas and DuckDB (tested).
 
 Events are read in chunks, so a large store exports in bounded memory (parquet writes row groups).
 """
@@ -20,6 +29,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import pandas as pd
+import sqlalchemy as sa
 
 from brinkwatch.lexicon.ontology import cameo_root
 from brinkwatch.store import reads
@@ -30,6 +40,9 @@ FORMATS = ("csv", "parquet", "jsonl", "plover")
 CHUNK = 2000
 PLOVER_FIELDS = [
     "id",
+    "article_id",
+    "doc_id",
+    "title",
     "date",
     "event_type",
     "mode",
@@ -42,6 +55,8 @@ PLOVER_FIELDS = [
     "recipient_sector",
     "actor_resolved_from",
     "recipient_resolved_from",
+    "actors",
+    "recipients",
     "place",
     "place_country",
     "lat",
@@ -60,8 +75,10 @@ PLOVER_FIELDS = [
     "quad",
     "score",
     "date_precision",
+    "date_source",
     "confidence",
 ]
+LIST_FIELDS = ("context", "actors", "recipients")
 
 
 def iter_events(store: Store, since: str | None = None, until: str | None = None) -> Iterator[dict[str, Any]]:
@@ -73,18 +90,25 @@ def iter_events(store: Store, since: str | None = None, until: str | None = None
         with store.engine.connect() as conn:
             q = reads.event_query(conn, f).where(e.c.id > last).order_by(e.c.id).limit(CHUNK)
             rows = reads.hydrate(conn, conn.execute(q))
+            ids = sorted({int(r["article_id"]) for r in rows})
+            a = S.articles
+            q_origin = sa.select(a.c.id, a.c.origin).where(a.c.id.in_(ids))
+            origins = {int(i): o for i, o in conn.execute(q_origin)} if ids else {}
+        for r in rows:
+            r["origin"] = origins.get(int(r["article_id"]))
         if not rows:
             return
         yield from rows
         last = rows[-1]["pk"]
 
 
-FULL_KEYS = (*reads.RECORD_KEYS, "incident_id", "source", "url", "published")
+FULL_KEYS = (*reads.RECORD_KEYS, "article_id", "title", "incident_id", "source", "url", "published")
 
 
 def full_record(ev: dict[str, Any]) -> dict[str, Any]:
     """Our event shape (``Event.to_dict``'s keys) plus article and incident fields and the CAMEO root."""
     rec = {k: ev.get(k) for k in FULL_KEYS}
+    rec["url"] = _url(ev)
     rec["cameo_root"] = cameo_root(ev["event_type"], ev.get("mode"))
     return rec
 
@@ -96,6 +120,9 @@ def plover_record(ev: dict[str, Any]) -> dict[str, Any]:
     loc = ev.get("location") or {}
     return {
         "id": ev["event_id"],
+        "article_id": ev.get("article_id"),
+        "doc_id": ev.get("doc_id"),
+        "title": ev.get("title"),
         "date": ev.get("date"),
         "event_type": ev["event_type"],
         "mode": ev.get("mode"),
@@ -108,12 +135,14 @@ def plover_record(ev: dict[str, Any]) -> dict[str, Any]:
         "recipient_sector": rec.get("sector"),
         "actor_resolved_from": act.get("resolved_from"),
         "recipient_resolved_from": rec.get("resolved_from"),
+        "actors": [p.get("code") for p in ev["actors"]],
+        "recipients": [p.get("code") for p in ev["recipients"]],
         "place": loc.get("name") or loc.get("text"),
         "place_country": loc.get("country"),
         "lat": loc.get("lat"),
         "lon": loc.get("lon"),
         "source": ev.get("source"),
-        "url": ev.get("url"),
+        "url": _url(ev),
         "story_date": ev.get("published"),
         "event_text": ev.get("sentence"),
         "trigger": ev.get("trigger"),
@@ -126,14 +155,31 @@ def plover_record(ev: dict[str, Any]) -> dict[str, Any]:
         "quad": ev.get("quad"),
         "score": ev.get("score"),
         "date_precision": ev.get("date_precision"),
+        "date_source": ev.get("date_source"),
         "confidence": ev.get("confidence"),
     }
 
 
+def _url(ev: dict[str, Any]) -> str | None:
+    """The article's link, else where it was read from (a file path or feed: ``origin``)."""
+    return ev.get("url") or ev.get("origin") or None
+
+
 def flat_record(ev: dict[str, Any]) -> dict[str, Any]:
+    """A PLOVER record for CSV: lists joined with ";", the attribution as "text (kind) > …"."""
     r = plover_record(ev)
-    r["context"] = "; ".join(r["context"])
+    for f in LIST_FIELDS:
+        r[f] = ";".join(str(x) for x in r[f] if x)
     r["attribution"] = " > ".join(f"{a.get('text')} ({a.get('kind')})" for a in r["attribution"])
+    return r
+
+
+def typed_record(ev: dict[str, Any]) -> dict[str, Any]:
+    """A PLOVER record for Parquet: lists stay lists, the attribution a list of {text, kind, country}."""
+    r = plover_record(ev)
+    r["attribution"] = [
+        {"text": a.get("text"), "kind": a.get("kind"), "country": a.get("country")} for a in r["attribution"]
+    ]
     return r
 
 
@@ -185,30 +231,37 @@ def _text(events: Iterator[dict[str, Any]], fmt: str, fh: IO[str]) -> int:
     return n
 
 
+def parquet_schema() -> Any:
+    import pyarrow as pa
+
+    attribution = pa.list_(pa.struct([("text", pa.string()), ("kind", pa.string()), ("country", pa.string())]))
+
+    def kind(f: str) -> Any:
+        if f in ("lat", "lon", "factuality", "score", "confidence"):
+            return pa.float64()
+        if f in ("incident_id", "quad", "article_id"):
+            return pa.int64()
+        if f == "factual":
+            return pa.bool_()
+        if f in LIST_FIELDS:
+            return pa.list_(pa.string())
+        if f == "attribution":
+            return attribution
+        return pa.string()
+
+    return pa.schema([(f, kind(f)) for f in PLOVER_FIELDS])
+
+
 def _parquet(events: Iterator[dict[str, Any]], path: Path) -> int:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    schema = pa.schema(
-        [
-            (
-                f,
-                pa.float64()
-                if f in ("lat", "lon", "factuality", "score", "confidence")
-                else pa.int64()
-                if f in ("incident_id", "quad")
-                else pa.bool_()
-                if f == "factual"
-                else pa.string(),
-            )
-            for f in PLOVER_FIELDS
-        ]
-    )
+    schema = parquet_schema()
     n = 0
     with pq.ParquetWriter(str(path), schema) as writer:
         batch: list[dict[str, Any]] = []
         for ev in events:
-            batch.append(flat_record(ev))
+            batch.append(typed_record(ev))
             if len(batch) >= CHUNK:
                 writer.write_table(pa.Table.from_pylist(batch, schema=schema))
                 n += len(batch)

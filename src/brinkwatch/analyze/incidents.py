@@ -27,8 +27,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from brinkwatch.analyze.clusters import EXEMPLARS, MAX_CANDIDATES, Cluster, assign
-from brinkwatch.analyze.dyad_daily import dyad_keys, rebuild_dyad_daily
-from brinkwatch.analyze.dyads import ensure_weekly
+from brinkwatch.analyze.dyad_daily import dyad_keys, ensure_current, incident_when, rebuild_dyad_daily
 from brinkwatch.analyze.merge import (
     TYPE_FAMILY,
     WIDE_PRECISIONS,
@@ -217,6 +216,7 @@ def _recompute_incidents(conn: sa.Connection, incident_ids: Sequence[int]) -> No
                 e.c.recipient,
                 e.c.status,
                 e.c.date,
+                e.c.date_precision,
                 e.c.quad,
                 e.c.score,
                 e.c.article_id,
@@ -256,9 +256,7 @@ def _recompute_incidents(conn: sa.Connection, incident_ids: Sequence[int]) -> No
             pubs = [str(arts[x][0]) for x in reports if arts.get(x) and arts[x][0]]
             sources = {arts[x][1] or "(unknown outlet)" for x in reports if x in arts}
             best = bests[iid]
-            asserted_days = [r.date or (r.published or "")[:10] for r in evs if r.status == "asserted"]
-            all_days = [r.date or (r.published or "")[:10] for r in evs]
-            days = [str(d) for d in (asserted_days or all_days) if d]
+            date, precision = incident_when((r.date, r.date_precision, r.status, r.published) for r in evs)
             named = Counter(r.recipient for r in evs if r.recipient)
             recipient = best.recipient or (named.most_common(1)[0][0] if named else None)
             updates.append(
@@ -267,7 +265,8 @@ def _recompute_incidents(conn: sa.Connection, incident_ids: Sequence[int]) -> No
                     "event_type": best.event_type,
                     "recipient": recipient,
                     "status": best.status,
-                    "date": min(days)[:10] if days else None,
+                    "date": date,
+                    "date_precision": precision,
                     "first_reported": min(pubs) if pubs else None,
                     "last_reported": max(pubs) if pubs else None,
                     "n_reports": len(reports),
@@ -345,14 +344,16 @@ def refresh(store: Store) -> int:
     """
     touched: set[int] = set()
     assigned = 0
-    ensure_weekly(store)
+    ensure_current(store)
     with store.engine.begin() as conn:
         before = assigned_events(conn)
         seen = _state(conn, ASSIGNED_KEY)
         keys = _drop_orphans(conn) if seen is None or before < int(seen) else set()
         dup_touched = _incidents_of_new_duplicates(conn)
-        if dup_touched:
+        if dup_touched:  # a copy may move an incident's first report, and with it its timing (dyad_daily)
+            keys |= dyad_keys(conn, dup_touched)
             _recompute_incidents(conn, sorted(dup_touched))
+            keys |= dyad_keys(conn, dup_touched)
         touched |= dup_touched
         if keys:
             rebuild_dyad_daily(conn, keys)

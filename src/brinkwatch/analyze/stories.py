@@ -24,6 +24,11 @@ def _latest(conn: sa.Connection) -> str | None:
     return conn.execute(sa.select(sa.func.max(S.articles.c.published))).scalar()
 
 
+def _natural(key: str) -> tuple[int, int, str]:
+    """Incident ids in numeric order (9 before 10), other keys as text."""
+    return (0, int(key), "") if key.isdigit() else (1, 0, key)
+
+
 def hot_stories(store: Store, days: int = 7, until: str | None = None, limit: int = 20) -> pd.DataFrame:
     """Fastest-growing incidents, tags and contexts in the ``days`` up to ``until`` (default: latest report)."""
     a, e, i = S.articles, S.events, S.incidents
@@ -90,5 +95,5 @@ def hot_stories(store: Store, days: int = 7, until: str | None = None, limit: in
                 "ratio": round((now + 1) / (before + 1), 3),
             }
         )
-    rows.sort(key=lambda r: (-r["growth"], -r["ratio"], r["kind"], r["key"]))
+    rows.sort(key=lambda r: (-r["growth"], -r["ratio"], r["kind"], _natural(r["key"])))
     return pd.DataFrame(rows[: max(0, int(limit))], columns=COLUMNS)

@@ -1,7 +1,8 @@
 """``brinkwatch incidents | incident | claims | dyad | escalation | alerts | spirals | cohesion | stories | export``.
 
-Thin commands over the analytics library: parse the arguments, call one function, print a rich table (text
-from articles is printed as plain text, never as markup) or JSON with ``--json``.
+Thin commands over the analytics library: check the arguments (``checks.py``: the store exists, every filter
+names something), call one function, print a rich table (text from articles is printed as plain text, never as
+markup) or JSON with ``--json``. Long outputs have a ``--limit`` (and ``escalation`` a ``--weeks``).
 """
 
 from __future__ import annotations
@@ -9,47 +10,29 @@ from __future__ import annotations
 import json
 import math
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Any
 
 import typer
 
+from brinkwatch.cli import checks
 from brinkwatch.cli.app import DB_HELP, app, fail
 from brinkwatch.core.jsonutil import jsonable
 
 JSON_HELP = "Print JSON instead of a table."
-TEXT_COLUMNS = frozenset({"summary", "label", "sentence", "accusers", "deniers", "sources", "sequence", "incidents"})
+TEXT_COLUMNS = frozenset(
+    {"summary", "label", "sentence", "accusers", "deniers", "sources", "sequence", "incidents", "evidence"}
+)
+DYAD_HELP = "A:B — codes (RUS, NATO, EU) or names (Russia:Ukraine); groups stand for their members."
+SINCE_HELP = "From this date (YYYY-MM-DD, YYYY-MM, YYYY, yesterday, '3 weeks ago', 'last month')."
+UNTIL_HELP = "Up to this date (as --since)."
+BACKGROUND_HELP = "Count background incidents too (dated far from their reports: history, plans)."
+WATCH_HELP = "A:B (default: your watch list, then the busiest pairs)."
 
 
-@contextmanager
-def _store(db: str | None) -> Iterator[Any]:
-    from brinkwatch.core.settings import Settings
-    from brinkwatch.store.writer import Store
-
-    settings = Settings.from_env(db=db)
-    try:
-        store = Store(settings.db)
-    except Exception as exc:  # a bad URL / unreachable server is one clean line
-        from brinkwatch.store.db import describe, redact, resolve_url
-
-        raise fail(f"cannot open store {redact(resolve_url(settings.db))}: {describe(exc)}") from None
-    try:
-        yield store
-    finally:
-        store.close()
-
-
-def _dyad(value: str | None) -> str | None:
-    if value is None:
-        return None
-    from brinkwatch.lexicon.groups import parse_dyad
-
-    try:
-        a, b = parse_dyad(value)
-    except ValueError as exc:
-        raise fail(str(exc)) from None
-    return f"{a}:{b}"
+def _store(db: str | None) -> Any:
+    """The store of a read command (refused, exit 2, when it does not exist)."""
+    return checks.read_store(db)
 
 
 def _cell(v: Any) -> str:
@@ -57,7 +40,8 @@ def _cell(v: Any) -> str:
         parts = []
         for x in v:
             if isinstance(x, dict) and "event_type" in x:
-                parts.append(f"#{x.get('id')} {x.get('event_type')} {x.get('actor')}→{x.get('recipient')}")
+                when = f" {x.get('date')}" if x.get("date") else ""
+                parts.append(f"#{x.get('id')}{when} {x.get('event_type')} {x.get('actor')}→{x.get('recipient')}")
             elif isinstance(x, dict):
                 parts.append(f"{x.get('text')} ({x.get('country')})" if "country" in x else str(x.get("id", x)))
             else:
@@ -98,8 +82,8 @@ def _print(data: Any, columns: Sequence[str], as_json: bool, title: str, extra: 
 @app.command("incidents")
 def incidents_cmd(
     dyad: str | None = typer.Option(None, "--dyad", help="Only incidents between A and B (e.g. NATO:RUS)."),
-    since: str | None = typer.Option(None, "--since", help="From this date (YYYY-MM-DD)."),
-    until: str | None = typer.Option(None, "--until", help="Up to this date (YYYY-MM-DD)."),
+    since: str | None = typer.Option(None, "--since", help=SINCE_HELP),
+    until: str | None = typer.Option(None, "--until", help=UNTIL_HELP),
     limit: int = typer.Option(50, "--limit", min=0, help="At most this many incidents."),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
@@ -107,10 +91,12 @@ def incidents_cmd(
     """Incidents: reports of one happening merged (reports, outlets, first/last report), newest first."""
     from brinkwatch.analyze.incidents import list_incidents
 
+    since, until = checks.when(since, "--since"), checks.when(until, "--until")
     with _store(db) as store:
-        df = list_incidents(store, dyad=_dyad(dyad), since=since, until=until, limit=limit)
-    cols = ["id", "date", "event_type", "actor", "recipient", "status", "n_reports", "n_outlets", "summary"]
-    _print(df, cols, as_json, "Incidents")
+        d = checks.dyad(dyad, store, "--dyad")
+        df = list_incidents(store, dyad=d, since=since, until=until, limit=limit)
+    cols = ["id", "date", "date_precision", "event_type", "actor", "recipient", "status", "n_reports", "n_outlets"]
+    _print(df, [*cols, "summary"], as_json, "Incidents")
 
 
 @app.command("incident")
@@ -146,65 +132,83 @@ def incident_cmd(
 @app.command("claims")
 def claims_cmd(
     dyad: str | None = typer.Option(None, "--dyad", help="Only claims between A and B."),
-    since: str | None = typer.Option(None, "--since", help="From this date (YYYY-MM-DD)."),
+    since: str | None = typer.Option(None, "--since", help=SINCE_HELP),
     limit: int = typer.Option(500, "--limit", min=0, help="Read at most this many claim events."),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
-    """The claims ledger: alleged, speculated and denied events — accusers, deniers, evidence, state."""
+    """The claims ledger: alleged, speculated and denied events — accusers, deniers, evidence, status, state and
+    incident."""
     from brinkwatch.analyze.claims import claims
 
+    since = checks.when(since, "--since")
     with _store(db) as store:
-        df = claims(store, since=since, dyad=_dyad(dyad), limit=limit)
-    cols = [
-        "event_type",
-        "actor",
-        "recipient",
-        "accusers",
-        "deniers",
-        "sources",
-        "first_said",
-        "evidence",
-        "state",
-        "summary",
-    ]
-    _print(df, cols, as_json, "Claims")
+        df = claims(store, since=since, dyad=checks.dyad(dyad, store, "--dyad"), limit=limit)
+    cols = ["event_type", "actor", "recipient", "statuses", "state", "accusers", "deniers", "sources", "first_said"]
+    _print(df, [*cols, "evidence", "incident_id", "summary"], as_json, "Claims")
 
 
 @app.command("dyad")
 def dyad_cmd(
-    dyad: str = typer.Argument(..., help="A:B — countries (ISO-3) or groups (NATO, EU, WST)."),
-    freq: str = typer.Option("W", "--freq", help="W (weekly) or D (daily)."),
+    dyad: str = typer.Argument(..., help=DYAD_HELP),
+    freq: str = typer.Option("W", "--freq", help="D (daily), W (weekly, from Monday) or M (monthly)."),
     directed: bool = typer.Option(False, "--directed", help="Only A→B (default: both directions)."),
+    since: str | None = typer.Option(None, "--since", help=SINCE_HELP),
+    until: str | None = typer.Option(None, "--until", help=UNTIL_HELP),
+    background: bool = typer.Option(False, "--background", help=BACKGROUND_HELP),
+    limit: int = typer.Option(52, "--limit", min=0, help="The latest this many periods (0: all)."),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
-    """Counts per quad and type, intensity (sum and mean of PLOVER scores) and the rhetoric series of a dyad."""
-    from brinkwatch.analyze.dyads import dyad_series
+    """Counts per quad and type, intensity (sum and mean of PLOVER scores) and the rhetoric series of a dyad.
 
-    if freq.upper() not in ("W", "D"):
-        raise fail(f"--freq must be W or D, not {freq!r}")
-    a, b = (_dyad(dyad) or "").split(":")
+    Daily and weekly series count incidents dated to their day or week; monthly adds those dated only to their
+    month; incidents dated only to a year, and background (history, plans), are counted apart."""
+    from brinkwatch.analyze.dyads import FREQS, coarse, coverage, dyad_series
+
+    f = checks.freq(freq)
+    since, until = checks.when(since, "--since"), checks.when(until, "--until")
     with _store(db) as store:
-        df = dyad_series(store, a, b, freq=freq.upper(), directed=directed)
+        a, b = (checks.dyad(dyad, store) or "").split(":")
+        kw: dict[str, Any] = {"freq": f, "directed": directed, "since": since, "until": until, "background": background}
+        df = dyad_series(store, a, b, **kw)
+        left = coarse(store, a, b, **kw)
+    shown = df.tail(limit) if limit else df
+    out = coverage(left)
+    if as_json:
+        payload = {"dyad": f"{a}:{b}", "freq": f, "directed": directed, "periods": len(df)}
+        payload |= {"rows": jsonable(shown), "not_counted": out, "coarse": jsonable(left)}
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=1))
+        return
     cols = ["period", "n", "quad1", "quad2", "quad3", "quad4", "score_sum", "mean_score", "rhetoric_n", "claimed_n"]
-    _print(df, cols, as_json, f"{a}{'→' if directed else ':'}{b} ({'weekly' if freq.upper() == 'W' else 'daily'})")
+    extra: dict[str, Any] = {"periods": f"{len(shown)} of {len(df)}"}
+    extra |= {f"not counted ({k.replace('_', ' ')})": v for k, v in out.items()}
+    _print(shown, cols, False, f"{a}{'→' if directed else ':'}{b} ({FREQS[f]})", extra=extra)
 
 
 @app.command("escalation")
 def escalation_cmd(
-    dyad: str | None = typer.Option(None, "--dyad", help="A:B (default: the watchlist and busiest pairs)."),
-    since: str | None = typer.Option(None, "--since", help="From this date (YYYY-MM-DD)."),
+    dyad: str | None = typer.Option(None, "--dyad", help=WATCH_HELP),
+    since: str | None = typer.Option(None, "--since", help=SINCE_HELP),
+    weeks: int = typer.Option(12, "--weeks", min=0, help="The latest this many weeks of each dyad (0: all)."),
+    limit: int = typer.Option(200, "--limit", min=0, help="At most this many rows (0: all)."),
+    background: bool = typer.Option(False, "--background", help=BACKGROUND_HELP),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
-    """Weekly escalation index per dyad with trend and change points; --json adds the incidents behind jumps."""
+    """Weekly escalation index per dyad with trend and change points; --json adds the alerts (jumps with their
+    evidence)."""
     from brinkwatch.analyze.escalation import alerts, escalation
 
-    d = _dyad(dyad)
+    since = checks.when(since, "--since")
     with _store(db) as store:
-        df = escalation(store, dyad=d, since=since)
-        jumps = alerts(store, dyad=d, since=since) if as_json else None
+        d = checks.dyad(dyad, store, "--dyad")
+        df = escalation(store, dyad=d, since=since, background=background)
+        if weeks and not df.empty:
+            df = df.groupby("dyad", sort=False, group_keys=False).tail(weeks)
+        if limit:
+            df = df.head(limit)
+        jumps = alerts(store, dyad=d, since=since, background=background) if as_json else None
     if as_json:
         payload = {"weeks": jsonable(df), "jumps": jsonable(jumps)}
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=1))
@@ -215,33 +219,53 @@ def escalation_cmd(
 
 @app.command("alerts")
 def alerts_cmd(
-    dyad: str | None = typer.Option(None, "--dyad", help="A:B (default: the watchlist and busiest pairs)."),
-    since: str | None = typer.Option(None, "--since", help="From this date (YYYY-MM-DD)."),
+    dyad: str | None = typer.Option(None, "--dyad", help=WATCH_HELP),
+    since: str | None = typer.Option(None, "--since", help=SINCE_HELP),
+    limit: int = typer.Option(20, "--limit", min=0, help="The latest this many alerts (0: all)."),
+    background: bool = typer.Option(False, "--background", help=BACKGROUND_HELP),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
-    """Dyads whose escalation index jumped, with the incidents behind each jump."""
-    from brinkwatch.analyze.escalation import alerts
+    """Dyad-weeks whose escalation index jumped with evidence — at least two independent factual incidents, or one
+    dated by its text (said so) — each with its incidents and its rule."""
+    from brinkwatch.analyze.escalation import ALERT_RULE, alerts
 
+    since = checks.when(since, "--since")
     with _store(db) as store:
-        df = alerts(store, dyad=_dyad(dyad), since=since)
-    _print(df, ["dyad", "week", "index", "previous", "change_point", "incidents"], as_json, "Alerts")
+        df = alerts(store, dyad=checks.dyad(dyad, store, "--dyad"), since=since, background=background)
+    if not df.empty:
+        df = df.sort_values(["week", "dyad"], ascending=[False, True])
+        if limit:
+            df = df.head(limit)
+    cols = ["dyad", "week", "index", "previous", "basis", "evidence"]
+    _print(df, cols, as_json, "Alerts", extra=None if as_json else {"rule": ALERT_RULE})
 
 
 @app.command("spirals")
 def spirals_cmd(
-    dyad: str | None = typer.Option(None, "--dyad", help="A:B (default: the watchlist and busiest pairs)."),
+    dyad: str | None = typer.Option(None, "--dyad", help=WATCH_HELP),
+    series: str = typer.Option("both", "--series", help="material (hostile acts), threats, or both."),
     window: int = typer.Option(14, "--window", min=0, help="Days within which a reaction follows an action."),
     min_exchanges: int = typer.Option(2, "--min-exchanges", min=2, help="Fewest alternating moves in a chain."),
+    limit: int = typer.Option(20, "--limit", min=0, help="The latest this many spirals (0: all)."),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
-    """Action–reaction spirals: A→B hostile, then B→A hostile within the window, repeated."""
-    from brinkwatch.analyze.spirals import spirals
+    """Action–reaction spirals: A→B hostile, then B→A within the window, repeated — material acts and threats as
+    separate series, each incident dated in time order."""
+    from brinkwatch.analyze.spirals import SERIES, spirals
 
+    chosen = list(SERIES) if series == "both" else [series]
+    if any(s not in SERIES for s in chosen):
+        raise fail(f"--series: one of material, threats or both, not {series[:20]!r}")
     with _store(db) as store:
-        df = spirals(store, dyad=_dyad(dyad), window=window, min_exchanges=min_exchanges)
-    _print(df, ["dyad", "start", "end", "n_moves", "n_incidents", "sequence"], as_json, "Spirals")
+        d = checks.dyad(dyad, store, "--dyad")
+        df = spirals(store, dyad=d, window=window, min_exchanges=min_exchanges, series=chosen)
+    if not df.empty:
+        df = df.sort_values(["end", "dyad"], ascending=[False, True])
+        if limit:
+            df = df.head(limit)
+    _print(df, ["dyad", "series", "start", "end", "n_moves", "n_incidents", "sequence"], as_json, "Spirals")
 
 
 @app.command("cohesion")
@@ -253,8 +277,8 @@ def cohesion_cmd(
     """Members' stances toward a target (hawkish / restraint) and how far they diverge."""
     from brinkwatch.analyze.cohesion import cohesion, divergence
 
-    g, t = (_dyad(pair) or "").split(":")
     with _store(db) as store:
+        g, t = (checks.dyad(pair, store, "GROUP:TARGET") or "").split(":")
         df = cohesion(store, g, t)
     _print(
         df,
@@ -276,6 +300,7 @@ def stories_cmd(
     """Hot stories: incidents, tags and contexts growing fastest vs the previous window."""
     from brinkwatch.analyze.stories import hot_stories
 
+    until = checks.when(until, "--until")
     with _store(db) as store:
         df = hot_stories(store, days=days, until=until, limit=limit)
     _print(df, ["kind", "key", "label", "n_now", "n_before", "growth"], as_json, f"Hot stories ({days} days)")
@@ -285,17 +310,19 @@ def stories_cmd(
 def export_cmd(
     fmt: str = typer.Option("jsonl", "--format", help="csv | parquet | jsonl | plover (PLOVER-JSON lines)."),
     out: str | None = typer.Option(None, "--out", help="Output file (default: stdout; parquet needs a file)."),
-    since: str | None = typer.Option(None, "--since", help="Events from this date (YYYY-MM-DD)."),
-    until: str | None = typer.Option(None, "--until", help="Events up to this date (YYYY-MM-DD)."),
+    since: str | None = typer.Option(None, "--since", help=SINCE_HELP),
+    until: str | None = typer.Option(None, "--until", help=UNTIL_HELP),
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
-    """Export every event: PLOVER-JSON with status, factuality, attribution, incident and CAMEO root code."""
+    """Export every event with its article (id, title, URL, outlet), every actor and recipient, status,
+    factuality, attribution, incident and CAMEO root code."""
     from brinkwatch.analyze.export import FORMATS, export
 
     if fmt.lower() not in FORMATS:
         raise fail(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     if fmt.lower() == "parquet" and not out:
         raise fail("--format parquet needs --out FILE")
+    since, until = checks.when(since, "--since"), checks.when(until, "--until")
     with _store(db) as store:
         try:
             n = export(store, fmt, out if out else sys.stdout, since=since, until=until)

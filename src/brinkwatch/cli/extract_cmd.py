@@ -41,13 +41,16 @@ def extract_command(
     except OSError as exc:
         raise fail(f"cannot load spaCy model {settings.spacy_model!r}: {exc}") from None
     failed = 0
+    undated: list[str] = []
     table: list[Event] = []
     for item in extract_inputs(inputs, published=published, settings=settings, nlp=nlp):
         if isinstance(item, InputFailure):
             failed += 1
             typer.echo(f"brinkwatch: {item.line()}", err=True)
             continue
-        _, events = item
+        article, events = item
+        if not (article.published or published):
+            undated.append(article.doc_id)
         if fmt == "jsonl":
             for e in events:
                 typer.echo(json.dumps(e.to_dict(), ensure_ascii=False))
@@ -55,8 +58,19 @@ def extract_command(
             table.extend(events)
     if fmt == "table":
         _print_table(table)
+    if undated:
+        typer.echo(f"brinkwatch: warning: {undated_line(len(undated), undated[:3])}", err=True)
     if failed:
         raise typer.Exit(2)
+
+
+def undated_line(n: int, examples: list[str]) -> str:
+    """The warning for articles without a published date."""
+    shown = f" ({', '.join(examples)}{', …' if n > len(examples) else ''})" if examples else ""
+    return (
+        f"{n} article{'s' if n != 1 else ''} without a published date{shown}: their events have no date unless "
+        "the text names a full one; give --published YYYY-MM-DD or a published field"
+    )
 
 
 def _print_table(events: list[Event]) -> None:

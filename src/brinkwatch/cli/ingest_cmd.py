@@ -53,32 +53,46 @@ def _check_date(value: str | None, option: str) -> str | None:
 
 
 @contextmanager
-def _progress_bar() -> Iterator[Any]:
-    """A rich progress bar (articles/s, ETA) on a terminal; None (silence) in pipes."""
+def _progress_bar(total: int | None = None) -> Iterator[Any]:
+    """A rich progress bar on a terminal (None — silence — in pipes): the known total from the start (the inputs
+    counted before reading them), articles/s and a time remaining from the average rate since the start (steady:
+    articles come in rounds, so a rate over the last seconds jumps)."""
     if not sys.stderr.isatty():
         yield None
         return
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     speed = TextColumn("{task.fields[rate]} articles/s")
+    eta = TextColumn("{task.fields[eta]}")
     with Progress(
         TextColumn("ingest"),
         BarColumn(),
         MofNCompleteColumn(),
         speed,
-        TimeRemainingColumn(),
+        eta,
         console=Console(stderr=True),
         transient=True,
     ) as bar:
-        task = bar.add_task("ingest", total=None, rate="-")
+        task = bar.add_task("ingest", total=total, rate="-", eta="estimating…")
         start = time.perf_counter()
 
-        def update(done: int, total: int | None) -> None:
-            rate = done / max(1e-9, time.perf_counter() - start)
-            bar.update(task, completed=done, total=total, rate=f"{rate:.1f}")
+        def update(done: int, known: int | None) -> None:
+            whole = max(done, known or total or 0) or None
+            spent = max(1e-9, time.perf_counter() - start)
+            rate = done / spent
+            left = steady_eta(done, whole, spent)
+            bar.update(task, completed=done, total=whole, rate=f"{rate:.1f}", eta=left)
 
         yield update
+
+
+def steady_eta(done: int, total: int | None, seconds: float) -> str:
+    """Time remaining at the average rate so far ("1:05 left"); "estimating…" before the first article."""
+    if not done or not total or seconds <= 0:
+        return "estimating…"
+    left = max(0.0, (total - done) * seconds / done)
+    return f"{int(left // 60)}:{int(left % 60):02d} left"
 
 
 def summary_line(s: IngestSummary, seconds: float) -> str:
@@ -99,12 +113,15 @@ def run_ingest(
 ) -> IngestSummary:
     """The ingest command's body (also used by ``demo``): progress, one line per failure, summary."""
     from brinkwatch.core.errors import PipelineError, StoreWriteError
+    from brinkwatch.ingest.sources import estimate_total
     from brinkwatch.pipeline.run import ingest
 
     store = open_store(settings)
     start = time.perf_counter()
+    undated_before = _undated(store)
+    total = estimate_total(inputs) if sys.stderr.isatty() else None
     try:
-        with _progress_bar() as progress:
+        with _progress_bar(total) as progress:
             summary = ingest(
                 inputs,
                 store=store,
@@ -115,6 +132,7 @@ def run_ingest(
                 progress=progress,
                 published=published,
             )
+        undated = _undated(store) - undated_before
     except PipelineError as exc:
         raise fail(str(exc)) from None
     except StoreWriteError as exc:
@@ -123,6 +141,10 @@ def run_ingest(
         store.close()
     for failure in summary.failures:
         typer.echo(f"failed: {failure.line()}", err=True)
+    if undated > 0:
+        from brinkwatch.cli.extract_cmd import undated_line
+
+        typer.echo(f"brinkwatch: warning: {undated_line(undated, [])}", err=True)
     typer.echo(summary_line(summary, time.perf_counter() - start))
     return summary
 
@@ -171,6 +193,18 @@ def write_side_log(db: str, lines: list[str]) -> Path | None:
     return None
 
 
+def _undated(store: Any) -> int:
+    """How many stored, extracted articles have no published date."""
+    import sqlalchemy as sa
+
+    from brinkwatch.store import schema as S
+
+    a = S.articles
+    q = sa.select(sa.func.count()).select_from(a).where(a.c.published.is_(None), a.c.status == "extracted")
+    with store.engine.connect() as conn:
+        return int(conn.execute(q).scalar_one())
+
+
 @app.command("ingest")
 def ingest_cmd(
     inputs: list[str] = typer.Argument(..., help="Files, directories, http(s) URLs, or - for stdin."),
@@ -197,19 +231,22 @@ def events_cmd(
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
     event_type: str | None = typer.Option(None, "--type", help="PLOVER event type (ASSAULT, THREATEN, …)."),
     status: str | None = typer.Option(None, "--status", help="asserted, negated, alleged, denied, …"),
-    actor: str | None = typer.Option(None, "--actor", help="Actor country or code (RUS, RUSGOV)."),
-    recipient: str | None = typer.Option(None, "--recipient", help="Recipient country or code."),
-    since: str | None = typer.Option(None, "--since", help="Events on or after this date (YYYY-MM-DD)."),
-    until: str | None = typer.Option(None, "--until", help="Events on or before this date (YYYY-MM-DD)."),
+    actor: str | None = typer.Option(None, "--actor", help="Actor: a code (RUS, RUSGOV) or a name (Russia)."),
+    recipient: str | None = typer.Option(None, "--recipient", help="Recipient: a code or a name."),
+    since: str | None = typer.Option(None, "--since", help="Events on or after this date (YYYY-MM-DD, yesterday, …)."),
+    until: str | None = typer.Option(None, "--until", help="Events on or before this date."),
     search: str | None = typer.Option(None, "--search", help="Text the sentence contains."),
     limit: int = typer.Option(100, "--limit", min=1, max=100_000, help="At most this many events."),
     as_json: bool = typer.Option(False, "--json", help="JSON array instead of lines."),
 ) -> None:
     """List stored events, newest first."""
-    since = _check_date(since, "--since")
-    until = _check_date(until, "--until")
-    store = open_store(_settings(db))
-    try:
+    from brinkwatch.cli import checks
+
+    since, until = checks.when(since, "--since"), checks.when(until, "--until")
+    event_type, status = checks.event_type(event_type), checks.status(status)
+    with checks.read_store(db) as store:
+        actor = checks.side(actor, store, "--actor")
+        recipient = checks.side(recipient, store, "--recipient")
         events = store.events(
             event_type=event_type,
             status=status,
@@ -220,8 +257,6 @@ def events_cmd(
             text=search,
             limit=limit,
         )
-    finally:
-        store.close()
     if as_json:
         typer.echo(json.dumps([e.to_dict() for e in events], ensure_ascii=False, indent=1))
         return
@@ -240,11 +275,10 @@ def stats_cmd(
     as_json: bool = typer.Option(False, "--json", help="JSON object instead of lines."),
 ) -> None:
     """Counts of articles, duplicates, sentences, events, incidents and failures in the store."""
-    store = open_store(_settings(db))
-    try:
+    from brinkwatch.cli import checks
+
+    with checks.read_store(db) as store:
         stats = store.stats()
-    finally:
-        store.close()
     if as_json:
         typer.echo(json.dumps(stats, sort_keys=True))
         return
@@ -327,6 +361,10 @@ def demo_cmd(
     if no_serve:
         raise typer.Exit(2 if summary.failed else 0)
     from brinkwatch import web
+    from brinkwatch.cli import checks
 
+    busy = checks.port_in_use("127.0.0.1", port)
+    if busy is not None:
+        raise fail(busy, 2)
     typer.echo(f"dashboard on http://127.0.0.1:{port}  (Ctrl+C to stop)")
     web.run(db=settings.db, host="127.0.0.1", port=port, open_browser=not no_open)

@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 
 from brinkwatch.cli.app import DB_HELP, app, fail
-from brinkwatch.cli.ingest_cmd import open_store
 
 
 @app.command("serve")
@@ -22,12 +21,14 @@ def serve_command(
     ] = False,
 ) -> None:
     """Serve the dashboard and the JSON API (docs at /api/docs). POST /api/articles needs $BRINKWATCH_TOKEN."""
+    from brinkwatch.cli import checks
     from brinkwatch.core.settings import Settings
     from brinkwatch.web import run
 
     settings = Settings.from_env(db=db)
-    open_store(settings).close()  # a bad store is one line here, not a traceback from the app's start
-    _check_port(host, port)
+    why = checks.missing_store(settings.db) or checks.port_in_use(host, port)
+    if why is not None:
+        raise fail(why, 2)
     if host not in ("127.0.0.1", "localhost", "::1"):
         typer.echo(f"brinkwatch: warning: serving on {host}: reachable from other machines", err=True)
     try:

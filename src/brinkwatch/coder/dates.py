@@ -1,10 +1,23 @@
-"""Event dates anchored on the article's published date.
+"""Event dates anchored on the article's published date, each with its precision and where it came from.
 
-``DateResolver(published).resolve(sent, trigger)`` finds the time expressions of a sentence (spaCy DATE/TIME
-entities plus the regexes of ``data/dates/patterns.yaml``), prefers the one attached to the trigger's own
-clause, then one of an enclosing clause (or its "according to" phrase), then a neighbouring clause — never
-one inside another event's relative/adverbial/complement clause below the trigger — then the closest in the
-tree and in the text, and resolves it against the published date:
+``DateResolver(published).resolve_with_source(sent, trigger)`` gives an event, in this order:
+
+1. **clause** — a time expression of the event's own clause (spaCy DATE/TIME entities plus the regexes of
+   ``data/dates/patterns.yaml``): one modifying the trigger's clause, else one of a clause sharing its time
+   (the verb an infinitive completes, the clause a "when" clause modifies, a conjunct without its own subject,
+   the "according to …" phrase of the report). Never a date that modifies a noun phrase other than the
+   trigger ("violated the 1997 treaty", "the 1956 crisis", "Western 2025"), nor one of another clause (an
+   enclosing reporting clause, a relative, adverbial or complement clause);
+2. **narrative** — the time the text sets: the date of its sentence's main clause ("In September 2015,
+   Russia began air strikes and the US protested"); else, for a past-tense event, the date an
+   earlier sentence set with a past-tense main clause (narrative past: "In September 2015,
+   Russia began air strikes. The strikes hit …") until a present- or future-tense main clause returns the
+   text to the time of the report (wire copy puts each sentence in a paragraph of its own: a blank line
+   does not end the narrative);
+3. **report** — the published date, precision ``report``; no published date → ``(None, "report")`` (only
+   fully explicit dates with a year still resolve then).
+
+An expression resolves against the published date:
 
 * a day ("on Thursday", "yesterday", "September 19", "2025-09-19") → that date, precision ``day``;
   a bare weekday is the most recent such day on or before the published date ("last Thursday" is
@@ -13,8 +26,7 @@ tree and in the text, and resolves it against the published date:
 * a month ("last month", "earlier this month", "in January") → the **first day** of that month, precision
   ``month``; a bare month name is the most recent such month not after the published month;
 * a year ("in 2024", "last year") → **1 January** of that year, precision ``year``;
-* nothing usable → the published date with precision ``report``; no published date → ``(None, "report")``
-  (only fully explicit dates with a year still resolve then).
+* nothing usable → no date from this expression.
 
 dateparser runs offline, only on short candidate strings, with one cached parser per published date
 (``PREFER_DATES_FROM="past"``, ``RELATIVE_BASE`` = the published date). A junk expression is no date, never
@@ -109,7 +121,10 @@ def _fmt(d: dt.date, precision: str) -> tuple[str, str]:
 
 
 class DateResolver:
-    """Resolves the date of events in one article, anchored on its published date."""
+    """Resolves the date of events in one article, anchored on its published date.
+
+    Read the article's events in text order (extraction does): the narrative time a sentence sets carries to
+    the past-tense events of the sentences after it."""
 
     def __init__(self, published: str | None) -> None:
         self.published = published
@@ -120,23 +135,47 @@ class DateResolver:
         self._sent_key: tuple[int, int] | None = None
         self._sent_spans: list[tuple[int, int]] = []
         self._sent_roots: dict[tuple[int, int], int] = {}  # root token of each candidate of the sentence
+        self._sent_nouns: dict[tuple[int, int], tuple[tuple[int, bool], ...]] = {}  # nouns it hangs from
+        # the narrative: the document's sentences, how far they have been read, the time carried forward
+        self._doc: Doc | None = None
+        self._sents: list[Span] = []
+        self._starts: list[int] = []
+        self._read = 0  # sentences [0, _read) have moved the carried narrative time
+        self._carry: tuple[str, str] | None = None
+        self._root_times: dict[int, tuple[tuple[str, str] | None, str | None]] = {}
 
     def resolve(self, sent: Span, trigger: Token) -> tuple[str | None, str]:
         """(ISO date, precision day|week|month|year|report)."""
+        date, precision, _ = self.resolve_with_source(sent, trigger)
+        return date, precision
+
+    def resolve_with_source(self, sent: Span, trigger: Token) -> tuple[str | None, str, str]:
+        """(ISO date, precision, source): source ``clause`` (a time expression of the event's own clause),
+        ``narrative`` (the time the sentence's main clause, or for a past-tense event an earlier sentence, sets)
+        or ``report`` (the published date)."""
         for cand in self.candidates(sent, trigger):
             found = self.resolve_text(cand.text)
             if found is not None:
-                return found
-        return (self.base.isoformat() if self.base else None, "report")
+                return found[0], found[1], "clause"
+        found = self.narrative(sent, trigger)
+        if found is not None:
+            return found[0], found[1], "narrative"
+        return (self.base.isoformat() if self.base else None, "report", "report")
 
+    # ------------------------------------------------------------------ the event's own clause
     def candidates(self, sent: Span, trigger: Token) -> list[Span]:
-        """Time expressions of the sentence, the one attached to the trigger first."""
+        """Time expressions of the event's own clause, closest first: those modifying the trigger's clause,
+        then those of a clause sharing its time (the verb an infinitive completes, the clause a "when" clause
+        modifies, a conjunct without a subject of its own, the "according to" phrase of the report). Never one
+        that modifies a noun phrase other than the trigger ("the 1997 treaty", "the crisis of 1956") or that
+        lies inside another event's clause."""
         doc = sent.doc
         key = (sent.start, sent.end)
         if self._sent_doc is not doc or self._sent_key != key:  # once per sentence, not per trigger
             self._sent_doc, self._sent_key = doc, key
             self._sent_spans = sorted(_sentence_candidates(sent))
             self._sent_roots = {}
+            self._sent_nouns = {}
         # candidates are sorted by start: only a window around the trigger can hold the nearest ones
         ti = trigger.i
         pos = bisect.bisect_left(self._sent_spans, (ti, ti))
@@ -147,12 +186,17 @@ class DateResolver:
         table = token_table(doc)
         roots = self._sent_roots
         own = _governor(table, ti)
-        above = _ancestors(table, own)
+        above = _same_time_ancestors(table, own)
         ranked: list[tuple[tuple[int, int, int, int], tuple[int, int]]] = []
         for ab in nearest:
             root = roots.get(ab)
             if root is None:
                 root = roots[ab] = doc[ab[0] : ab[1]].root.i
+            nouns = self._sent_nouns.get(ab)
+            if nouns is None:
+                nouns = self._sent_nouns[ab] = _nouns_above(table, root)
+            if any(not ok and n != ti for n, ok in nouns):
+                continue  # it dates a noun phrase ("the 1997 treaty"), not this event
             rank = _attachment(table, root, own, above)
             if rank is not None:
                 a, b = ab
@@ -160,6 +204,67 @@ class DateResolver:
         ranked.sort(key=lambda r: r[0])
         return [doc[a:b] for _, (a, b) in ranked]
 
+    # ------------------------------------------------------------------ the narrative time
+    def narrative(self, sent: Span, trigger: Token) -> tuple[str, str] | None:
+        """The time the text sets for an event without a date of its own: the time of its sentence's main
+        clause ("In September 2015, Russia began air strikes and the US protested"), else — for a past-tense
+        event — the time an earlier sentence set in the past tense and no present- or future-tense main clause
+        has ended since ("In September 2015, Russia began air strikes. The strikes hit …")."""
+        k = self._sentence_index(sent)
+        if k is None:
+            return None
+        self._advance(k)
+        here, _ = self._root_time(k)
+        if here is not None:
+            return here
+        if self._carry is not None and _clause_tense(trigger) == "past":
+            return self._carry
+        return None
+
+    def _sentence_index(self, sent: Span) -> int | None:
+        doc = sent.doc
+        if self._doc is not doc:
+            self._doc = doc
+            self._sents = list(doc.sents)
+            self._starts = [s.start for s in self._sents]
+            self._read, self._carry, self._root_times = 0, None, {}
+        k = bisect.bisect_left(self._starts, sent.start)
+        if k >= len(self._sents) or self._starts[k] != sent.start:
+            return None
+        if k < self._read:  # read out of order: start over (the carried time depends only on the text)
+            self._read, self._carry = 0, None
+        return k
+
+    def _advance(self, k: int) -> None:
+        """Move the carried narrative time over the sentences before sentence ``k``."""
+        while self._read < k:
+            j = self._read
+            time, tense = self._root_time(j)
+            if time is not None and tense == "past":
+                self._carry = time
+            elif tense in ("present", "future"):
+                self._carry = None  # the text is back to the time of the report
+            self._read += 1
+
+    def _root_time(self, k: int) -> tuple[tuple[str, str] | None, str | None]:
+        """(the date of sentence ``k``'s main clause, or None; the main clause's tense)."""
+        hit = self._root_times.get(k)
+        if hit is None:
+            sent = self._sents[k]
+            root = sent.root
+            table = token_table(sent.doc)
+            time = None
+            if table.pos[root.i] in ("VERB", "AUX"):
+                for cand in self.candidates(sent, root):
+                    if _attachment(table, cand.root.i, _governor(table, root.i), {root.i}) != 0:
+                        continue  # the main clause's own expressions only
+                    time = self.resolve_text(cand.text)
+                    if time is not None:
+                        break
+            hit = self._root_times[k] = (time, _clause_tense(root))
+        return hit
+
+    # ------------------------------------------------------------------ one expression
     def resolve_text(self, text: str) -> tuple[str, str] | None:
         """Resolve one time expression; None when it is not a usable date."""
         key = " ".join(text.lower().split())
@@ -350,39 +455,142 @@ def _ancestors(table: TokenTable, i: int) -> set[int]:
     return out
 
 
+#: verbs whose infinitive complement happens when they do ("began to withdraw"; not "ordered him to appear")
+_ASPECTUAL = frozenset(
+    {"begin", "start", "continue", "resume", "stop", "cease", "finish", "keep", "try", "attempt", "manage", "fail"}
+)
+_SAME_TIME_MARKERS = frozenset({"when", "as", "while", "whilst", "once"})
+
+
+def _same_time_ancestors(table: TokenTable, own: int) -> set[int]:
+    """The clause of ``own`` and the clauses above it that share its time: the verb an infinitive completes
+    ("began to withdraw"), the clause a "when"/"as"/"while" clause modifies ("denied last month, when Estonia
+    accused …"). Not the verb of a reported clause ("said on Thursday that …"): a complement has its own time.
+    """
+    heads, deps, pos = table.heads, table.dep, table.pos
+    out = {own}
+    cur = own
+    for _ in range(_MAX_WALK):
+        head = heads[cur]
+        if head == cur:
+            break
+        dep = deps[cur]
+        if dep == "xcomp" or (dep == "advcl" and (_same_time_marker(table, cur) or _participle(table, cur))):
+            cur = _governor(table, head)
+            out.add(cur)
+            continue
+        if pos[cur] not in ("VERB", "AUX"):  # a nominal clause head: climb to its verb
+            nxt = _governor(table, head)
+            if nxt == cur:
+                break
+            cur = nxt
+            out.add(cur)
+            continue
+        break
+    return out
+
+
+def _same_time_marker(table: TokenTable, i: int) -> bool:
+    return any(table.lower[k] in _SAME_TIME_MARKERS for k in table.kids[i])
+
+
+def _participle(table: TokenTable, i: int) -> bool:
+    """A subjectless participle clause without a marker ("opened fire on Monday, killing two"): same time."""
+    deps = table.dep
+    if table.doc[i].tag_ != "VBG":
+        return False
+    return not any(deps[k] in ("nsubj", "nsubjpass", "mark", "aux") for k in table.kids[i])
+
+
+_NOMINAL_LINKS = frozenset({"compound", "nummod", "amod", "poss", "nmod", "appos", "quantmod", "det", "case"})
+
+
+def _nouns_above(table: TokenTable, root: int) -> tuple[tuple[int, bool], ...]:
+    """The nouns a time expression (its root token) hangs from on its way up to its clause's verb, each with
+    whether the link is still a time adverbial (a preposition other than "of", a bare noun phrase: "threatened
+    NATO with retaliation on Monday", where the parser hangs the day on the noun) rather than part of the noun
+    phrase: a year that describes a noun ("the 1997 treaty", "the 1956 crisis", "Western 2025", "the treaty
+    of 1997") is that noun's, not the event's — unless the noun is the event's trigger ("Tuesday's attack"),
+    which the caller decides."""
+    heads, pos, deps, lower = table.heads, table.pos, table.dep, table.lower
+    out: list[tuple[int, bool]] = []
+    prev, cur = root, heads[root]
+    for _ in range(_MAX_WALK):
+        if cur == prev or pos[cur] in ("VERB", "AUX"):
+            break
+        if pos[cur] in ("NOUN", "PROPN", "PRON", "NUM", "X"):
+            link = deps[prev]
+            nominal = link in _NOMINAL_LINKS or (link == "prep" and lower[prev] == "of") or pos[prev] == "NUM"
+            out.append((cur, not nominal))
+        prev, cur = cur, heads[cur]
+    return tuple(out)
+
+
 def _attachment(table: TokenTable, root: int, own: int, above: set[int]) -> int | None:
     """How a time expression (its root token) relates to the trigger's clause; lower is closer, None
     excludes it.
 
-    0: it modifies the trigger's own clause ("held a summit last week"); 1: it modifies a clause that
-    contains the trigger, or the "according to …" phrase of one (the date of the report: "according to a
-    source quoted by the FT on Thursday, NATO is considering …"); 2: a neighbouring clause (conjuncts,
-    infinitives). A date inside another event's relative/adverbial/complement clause below the trigger
-    ("claimed that Russia violated …, which Moscow denied last month") is that event's, never the trigger's.
+    0: it modifies the trigger's own clause ("held a summit last week"); 1: a clause sharing its time
+    (``above``: see :func:`_same_time_ancestors`; or the infinitive completing an aspectual trigger verb), or the
+    "according to …" phrase of a clause above (the date of
+    the report: "according to a source quoted by the FT on Thursday, NATO is considering …"); 2: a conjunct of
+    the trigger's clause that has no subject of its own ("attacked and occupied the town on Monday"). A date of
+    any other clause — an enclosing reporting clause, a relative, adverbial or complement clause — is that
+    clause's event's, never the trigger's (the narrative time covers the rest: :meth:`DateResolver.narrative`).
     """
     gov = _governor(table, root)
     if gov == own:
         return 0
     if gov in above:
         return 1
-    heads, lower, deps = table.heads, table.lower, table.dep
+    heads, lower, deps, kids = table.heads, table.lower, table.dep, table.kids
     path = _ancestors(table, gov)
+    everything_above = _ancestors(table, own)
     for t in path:
-        if lower[t] == "according" and heads[t] in above:
+        if lower[t] == "according" and heads[t] in everything_above:
             return 1
-    if own in path:  # below the trigger: only through non-clausal links
+    if table.lemma[own] in _ASPECTUAL:  # the infinitive that completes it: "began to withdraw troops on Monday"
         cur = gov
-        for _ in range(_MAX_WALK):
+        while deps[cur] == "xcomp" and heads[cur] != cur:
+            cur = _governor(table, heads[cur])
             if cur == own:
-                return 2
-            if deps[cur] in _OTHER_CLAUSES:
-                return None
-            cur = heads[cur]
-        return None
-    return 2
+                return 1
+    for a, b in ((gov, own), (own, gov)):  # a subjectless conjunct shares its clause's time
+        if deps[a] == "conj" and heads[a] == b and not any(deps[k] in ("nsubj", "nsubjpass") for k in kids[a]):
+            return 2
+    return None
 
 
-_OTHER_CLAUSES = frozenset({"relcl", "advcl", "ccomp", "parataxis", "acl", "csubj", "pcomp"})
+def _clause_tense(tok: Token) -> str | None:
+    """past | present | future of the clause a token belongs to (its verb, or the verb above an infinitive,
+    participle or noun); None when nothing says. Past: a past-tense verb or a past auxiliary ("had entered",
+    "was shot"); future: a modal ("will", "would", "may"); present: a present verb or auxiliary ("has
+    violated", "says")."""
+    cur = tok
+    for _ in range(_MAX_WALK):
+        if cur.pos_ in ("VERB", "AUX"):
+            tense = _verb_tense(cur)
+            if tense is not None:
+                return tense
+        if cur.head.i == cur.i:
+            return None
+        cur = cur.head
+    return None
+
+
+def _verb_tense(verb: Token) -> str | None:
+    auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    if any(a.tag_ == "MD" for a in auxes):
+        return "future"
+    if any(a.tag_ == "VBD" for a in auxes):
+        return "past"
+    if any(a.tag_ in ("VBZ", "VBP") for a in auxes):
+        return "present"
+    if verb.tag_ == "VBD":
+        return "past"
+    if verb.tag_ in ("VBZ", "VBP"):
+        return "present"
+    return None
 
 
 def _gap(bounds: tuple[int, int], i: int) -> int:

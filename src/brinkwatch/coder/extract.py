@@ -200,7 +200,7 @@ def _event(
     with ATTRIBUTION:
         chain = tracker.chain(status_tok)
     with DATES:
-        date, precision = resolver.resolve(sent, status_tok)
+        date, precision, date_source = resolver.resolve_with_source(sent, status_tok)
     with PLACES:
         location = places.locate(sent, status_tok)
         if location is None:
@@ -228,6 +228,7 @@ def _event(
         attribution=chain,
         date=date,
         date_precision=precision or "report",
+        date_source=date_source,
         location=location,
         confidence=round(c.entry.strength * completeness, 3),
     )

@@ -122,6 +122,7 @@ class Event:
     attribution: list[Attribution] = field(default_factory=list)
     date: str | None = None  # ISO date
     date_precision: str = "report"
+    date_source: str | None = None  # clause | narrative | report: where the date came from (None: not known)
     location: Location | None = None
     parent_event: str | None = None  # event_id of the event whose content this is
     confidence: float = 0.5
@@ -161,6 +162,7 @@ class Event:
             "attribution": [a.to_dict() for a in self.attribution],
             "date": self.date,
             "date_precision": self.date_precision,
+            "date_source": self.date_source,
             "location": self.location.to_dict() if self.location else None,
             "parent_event": self.parent_event,
             "confidence": self.confidence,

@@ -26,7 +26,6 @@ class Group(Strict):
 
 class GroupsFile(Strict):
     groups: dict[str, Group]
-    watch: list[str] = Field(default_factory=list)
 
 
 def groups_file() -> GroupsFile:
@@ -76,8 +75,3 @@ def members(group: str) -> list[str]:
         return [g]
     orgs = {x.upper() for x in groups[g].includes}
     return sorted(expand(g) - orgs - set(groups))
-
-
-def watch_list() -> list[str]:
-    """The dyads ``data/groups.yaml`` asks to watch when no dyad is given."""
-    return list(groups_file().watch)

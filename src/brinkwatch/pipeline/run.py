@@ -136,6 +136,7 @@ class _Plan:
     original: _Plan | None = None  # the pending original a duplicate copies (its article_id once stored)
     similarity: float | None = None
     row_id: int | None = None  # the stored article (replace)
+    new_date: bool = False  # replace: the article gets the published date it was stored without
     article_id: int | None = None  # set once written
     copy_of: int | None = None  # an original found, at write, to copy an article another process stored
     foreign_seen: int = 0  # how many of the run's ``foreign`` originals the index held when this was planned
@@ -319,11 +320,13 @@ class _Run:
         rnd.hashes.add(h)
         row = known.get(h)
         if row is not None:
-            if not self.force or row["status"] == "duplicate":
+            # stored without a date, now given one (--published): re-extracted, its events dated against it
+            dated = bool(self.published) and not row.get("published") and art.published == self.published
+            if (not self.force and not dated) or row["status"] == "duplicate":
                 self.summary.unchanged += 1
                 return None
             art.doc_id = row["doc_id"]  # same doc_id → same event ids, swapped atomically
-            return _Plan(art, h, "replace", reason=reason, row_id=int(row["id"]))
+            return _Plan(art, h, "replace", reason=reason, row_id=int(row["id"]), new_date=dated)
         art.doc_id = self.unique_doc_id(art.doc_id, h, rnd, taken)
         if reason is not None:
             return _Plan(art, h, "skip", reason=reason)
@@ -394,6 +397,7 @@ class _Run:
                     status=status,
                     reason=p.reason,
                     extractor_version=None if p.reason else EXTRACTOR_VERSION,
+                    published=art.published if p.new_date else None,
                 )
                 self.summary.stored += 1
                 self.summary.skipped += status == "skipped"

@@ -266,6 +266,51 @@ def _v7(conn: sa.Connection) -> None:
         conn.execute(sa.text("ALTER TABLE parties ADD COLUMN resolved_from TEXT"))
 
 
+STALE_DAILY = ("dyad_daily", "stale")  # analytics_state: recompute incident dates and the dyad_daily rows
+
+
+def _v8(conn: sa.Connection) -> None:
+    """Migration 8 (dates an analyst can trust): where an event's date came from (events.date_source), the
+    precision of an incident's date (incidents.date_precision), and dyad_daily split by how finely an incident
+    is dated (grain: week | month | year) and whether it falls in its reports' time (timing: current |
+    background). The rows kept count as before (week, current); the analytics recompute them from the
+    incidents when they next run (marked stale here), and dyad_weekly with them."""
+    columns = {c["name"] for c in sa.inspect(conn).get_columns("events")}
+    if "date_source" not in columns:
+        conn.execute(sa.text("ALTER TABLE events ADD COLUMN date_source TEXT"))
+    columns = {c["name"] for c in sa.inspect(conn).get_columns("incidents")}
+    if "date_precision" not in columns:
+        conn.execute(sa.text("ALTER TABLE incidents ADD COLUMN date_precision TEXT"))
+    m = sa.MetaData()
+    new = sa.Table(
+        "dyad_daily_v8",
+        m,
+        sa.Column("day", sa.Text, primary_key=True),
+        sa.Column("actor", sa.Text, primary_key=True),
+        sa.Column("recipient", sa.Text, primary_key=True),
+        sa.Column("event_type", sa.Text, primary_key=True),
+        sa.Column("series", sa.Text, primary_key=True),
+        sa.Column("grain", sa.Text, primary_key=True, server_default="week"),
+        sa.Column("timing", sa.Text, primary_key=True, server_default="current"),
+        sa.Column("quad", sa.Integer, nullable=False),
+        sa.Column("n", sa.Integer, nullable=False),
+        sa.Column("score_sum", sa.Float, nullable=False),
+    )
+    new.create(conn)
+    keep = "day, actor, recipient, event_type, series, quad, n, score_sum"
+    conn.execute(sa.text(f"INSERT INTO dyad_daily_v8 ({keep}) SELECT {keep} FROM dyad_daily"))  # noqa: S608 - fixed
+    conn.execute(sa.text("DROP TABLE dyad_daily"))
+    conn.execute(sa.text("ALTER TABLE dyad_daily_v8 RENAME TO dyad_daily"))
+    conn.execute(
+        sa.text(
+            "CREATE INDEX ix_dyad_daily_dyad ON dyad_daily "
+            "(actor, recipient, day, event_type, series, grain, timing, quad, n, score_sum)"
+        )
+    )
+    _set_state(conn, *STALE_DAILY)
+    _set_state(conn, *STALE_WEEKLY)
+
+
 def _set_state(conn: sa.Connection, key: str, value: str) -> None:
     conn.execute(sa.text("DELETE FROM analytics_state WHERE key = :k"), {"k": key})
     conn.execute(sa.text("INSERT INTO analytics_state (key, value) VALUES (:k, :v)"), {"k": key, "v": value})
@@ -279,6 +324,7 @@ MIGRATIONS: list[Migration] = [
     (5, "text search: trigram index on sentences (PostgreSQL)", _v5),
     (6, "sentences: the recorded reason a sentence was not coded", _v6),
     (7, "parties: what an inferred party was resolved from", _v7),
+    (8, "dates: events.date_source, incidents.date_precision, dyad_daily by grain and timing", _v8),
 ]
 
 

@@ -86,6 +86,7 @@ incidents = sa.Table(
     sa.Column("score", sa.Float),
     sa.Column("quad", sa.Integer),
     sa.Column("summary", sa.Text),
+    sa.Column("date_precision", sa.Text),  # migration 8: the precision of ``date`` (day | week | … | report)
 )
 sa.Index("ix_incidents_dyad", incidents.c.actor, incidents.c.recipient, incidents.c.date)
 
@@ -111,6 +112,7 @@ events = sa.Table(
     sa.Column("cues", sa.JSON, nullable=False),
     sa.Column("date", sa.Text),
     sa.Column("date_precision", sa.Text, nullable=False),
+    sa.Column("date_source", sa.Text),  # migration 8: clause | narrative | report (NULL: stored before)
     sa.Column("location", sa.JSON),
     sa.Column("loc_country", sa.Text),
     sa.Column("parent_event", sa.Text),
@@ -178,6 +180,11 @@ dyad_daily = sa.Table(
     sa.Column("recipient", sa.Text, primary_key=True),
     sa.Column("event_type", sa.Text, primary_key=True),
     sa.Column("series", sa.Text, primary_key=True),  # factual | rhetoric | claimed
+    # migration 8: how finely the incident is dated — week (day, week or report precision: it has its week),
+    # month or year (only its month / year is known) — and whether it falls in its reports' time: current, or
+    # background (dated long before or after its first report: history, plans)
+    sa.Column("grain", sa.Text, primary_key=True, server_default="week"),
+    sa.Column("timing", sa.Text, primary_key=True, server_default="current"),
     sa.Column("quad", sa.Integer, nullable=False),
     sa.Column("n", sa.Integer, nullable=False),  # incidents
     sa.Column("score_sum", sa.Float, nullable=False),
@@ -190,6 +197,8 @@ sa.Index(
     dyad_daily.c.day,
     dyad_daily.c.event_type,
     dyad_daily.c.series,
+    dyad_daily.c.grain,
+    dyad_daily.c.timing,
     dyad_daily.c.quad,
     dyad_daily.c.n,
     dyad_daily.c.score_sum,

@@ -88,13 +88,14 @@ class Store:
         return dict(row) if row else None
 
     def articles_by_hash(self, hashes: Iterable[str]) -> dict[str, dict[str, Any]]:
-        """{text_hash: {id, doc_id, status}} of the stored articles with any of these hashes (one query per
-        500: ingest plans a chunk of articles with one look-up instead of one per article)."""
+        """{text_hash: {id, doc_id, status, published}} of the stored articles with any of these hashes (one query
+        per 500: ingest plans a chunk of articles with one look-up instead of one per article)."""
         a = S.articles
         out: dict[str, dict[str, Any]] = {}
         with self.engine.connect() as conn:
             for chunk in chunks(sorted(set(hashes))):
-                q = sa.select(a.c.text_hash, a.c.id, a.c.doc_id, a.c.status).where(a.c.text_hash.in_(chunk))
+                cols = (a.c.text_hash, a.c.id, a.c.doc_id, a.c.status, a.c.published)
+                q = sa.select(*cols).where(a.c.text_hash.in_(chunk))
                 out.update((r["text_hash"], dict(r)) for r in conn.execute(q).mappings())
         return out
 
@@ -192,8 +193,10 @@ class Store:
         status: str = "extracted",
         reason: str | None = None,
         extractor_version: str | None = None,
+        published: str | None = None,
     ) -> None:
-        """Swap an article's sentences and events for new ones atomically (``ingest --force``)."""
+        """Swap an article's sentences and events for new ones atomically (``ingest --force``; ``published``: the
+        date a re-ingest gives an article stored without one)."""
         with self.engine.begin() as conn:
             old = sa.select(S.events.c.id).where(S.events.c.article_id == article_id)
             conn.execute(S.parties.delete().where(S.parties.c.event_id.in_(old)))
@@ -206,6 +209,8 @@ class Store:
                 .where(S.articles.c.id == article_id)
                 .values(status=status, reason=reason, extractor_version=extractor_version, n_events=len(events))
             )
+            if published is not None:
+                conn.execute(S.articles.update().where(S.articles.c.id == article_id).values(published=published))
 
     def _write_content(
         self, conn: sa.Connection, article_id: int, sentences: Sequence[Sentence], events: Sequence[Event]
@@ -344,6 +349,7 @@ def event_row(ev: Event) -> dict[str, Any]:
         "cues": list(ev.cues),
         "date": ev.date,
         "date_precision": ev.date_precision,
+        "date_source": ev.date_source,
         "location": ev.location.to_dict() if ev.location else None,
         "loc_country": ev.location.country if ev.location else None,
         "parent_event": ev.parent_event,

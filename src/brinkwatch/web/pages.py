@@ -9,15 +9,15 @@ from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
 from brinkwatch.core.ontology import CLAIM_STATES, STATUSES
-from brinkwatch.lexicon import groups
 from brinkwatch.store.writer import Store
 from brinkwatch.web import analytics as A
 from brinkwatch.web import queries as Q
+from brinkwatch.web import views as V
 from brinkwatch.web.highlight import article_html, sentence_html
 
 router = APIRouter(include_in_schema=False)
@@ -65,7 +65,9 @@ def make_env() -> Environment:
     env.filters["status_class"] = status_class
     env.filters["num"] = fmt_num
     env.filters["sentence_html"] = sentence_html
+    env.filters["shorten"] = V.shorten
     env.globals["STATUS_CLASSES"] = STATUS_CLASSES
+    env.globals["CHOICES"] = V.choices()
     return env
 
 
@@ -170,7 +172,9 @@ def overview(request: Request) -> HTMLResponse:
     alerts = [{**al, "pair": A.dyad_of(al)} for al in A.alerts(store)[0]]
     alerts.sort(key=lambda al: str(al.get("week") or ""), reverse=True)
     stories, _ = A.stories(store)
-    _, incidents, _ = A.incidents(store, limit=10)
+    nothing = V.Filters(raw={})
+    total, newest = V.incidents_page(store, nothing, limit=40)
+    incidents = [i for i in newest if i["timing"] == "current"][:10]  # not history, nor a plan years ahead
     _, articles = Q.list_articles(store.engine, limit=10)
     return render(
         request,
@@ -181,37 +185,49 @@ def overview(request: Request) -> HTMLResponse:
         alerts=alerts[:10],
         stories=stories[:10],
         incidents=incidents,
-        articles=articles,
+        incidents_total=total,
+        articles=V.with_titles(store, articles),
+        world=V.map_points(store, nothing, limit=2000),
     )
 
 
-def _code(x: str) -> str:
+def _code(x: str, store: Store) -> str:
+    from brinkwatch.analyze import names
+
     try:
-        return groups.parse_code(x)
-    except ValueError:
-        raise HTTPException(status_code=404, detail="not a dyad code") from None
+        return names.side(x, store)
+    except names.UnknownName as exc:
+        raise HTTPException(status_code=404, detail=str(exc)) from None
 
 
-@router.get("/dyad/{a}/{b}", response_class=HTMLResponse)
-def dyad(request: Request, a: str, b: str) -> HTMLResponse:
-    a, b = _code(a), _code(b)
+@router.get("/dyad/{a}/{b}", response_class=HTMLResponse, response_model=None)
+def dyad(request: Request, a: str, b: str) -> Response:
     store = store_of(request)
+    x, y = _code(a, store), _code(b, store)
+    if (x, y) != (a, b):  # a name or lower case: the page of the codes
+        return RedirectResponse(f"/dyad/{x}/{y}", status_code=307)
+    from brinkwatch.analyze.dyads import coarse, coverage
+
     series, source = A.dyad_series(store, a, b)
-    _, incidents, _ = A.incidents(store, dyad=(a, b), limit=100)
-    ev_total, events = Q.list_events(store.engine, Q.EventFilter(dyad=(a, b)), limit=50)
+    f = V.Filters(raw={"dyad": f"{a}:{b}"}, dyad=(a, b))
+    inc_total, incidents = V.incidents_page(store, f, limit=20)
+    ev_total, events = Q.list_events(store.engine, Q.EventFilter(dyad=(a, b)), limit=20)
     esc, _ = A.escalation(store, dyad=(a, b))
     return render(
         request,
         "dyad.html",
         a=a,
         b=b,
+        f=f,
         chart=chart_of(series),
         series_source=source,
         incidents=incidents,
+        inc_total=inc_total,
         events=events,
         ev_total=ev_total,
         escalation=A.latest_per_dyad(esc)[:1],
         esc_chart=escalation_chart(esc),
+        left_out=coverage(coarse(store, a, b)),
     )
 
 
@@ -229,37 +245,149 @@ def article(request: Request, article_id: int) -> HTMLResponse:
     if found is None:
         return render(request, "error.html", status_code=404, message="No such article.")
     body: Markup = article_html(found["text"], found["events"])
+    V.with_titles(store_of(request), [found])
     return render(request, "article.html", art=found, body=body)
 
 
 @router.get("/articles", response_class=HTMLResponse)
 def articles(request: Request, offset: Annotated[int, Query(ge=0)] = 0) -> HTMLResponse:
-    total, items = Q.list_articles(store_of(request).engine, limit=50, offset=offset)
-    return render(request, "articles.html", total=total, items=items, offset=offset, limit=50)
+    store = store_of(request)
+    total, items = Q.list_articles(store.engine, limit=50, offset=offset)
+    return render(request, "articles.html", total=total, items=V.with_titles(store, items), offset=offset, limit=50)
 
 
 @router.get("/claims", response_class=HTMLResponse)
 def claims(request: Request) -> HTMLResponse:
     rows, source = A.claims(store_of(request))
-    columns: list[str] = []
-    for r in rows:
-        for k in r:
-            if k not in columns:
-                columns.append(k)
-    return render(request, "claims.html", rows=rows[:500], total=len(rows), source=source, columns=columns)
+    return render(request, "claims.html", rows=rows[:500], total=len(rows), source=source)
 
 
 @router.get("/search", response_class=HTMLResponse)
-def search(request: Request, q: Annotated[str, Query(max_length=200)] = "") -> HTMLResponse:
+def search(
+    request: Request,
+    q: Annotated[str, Query(max_length=200)] = "",
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    aoffset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> HTMLResponse:
     q = q.strip()
     events: list[dict[str, Any]] = []
     articles: list[dict[str, Any]] = []
     ev_total = art_total = 0
     if q:
-        engine = store_of(request).engine
-        ev_total, events = Q.list_events(engine, Q.EventFilter(text=q), limit=50)
-        art_total, articles = Q.search_articles(engine, q)
-    return render(request, "search.html", q=q, events=events, articles=articles, ev_total=ev_total, art_total=art_total)
+        store = store_of(request)
+        ev_total, events = Q.list_events(store.engine, Q.EventFilter(text=q), limit=V.PAGE, offset=offset)
+        art_total, articles = Q.list_articles(store.engine, q=q, limit=V.PAGE, offset=aoffset)
+        articles = V.with_titles(store, articles)
+    return render(
+        request,
+        "search.html",
+        q=q,
+        events=events,
+        articles=articles,
+        ev_total=ev_total,
+        art_total=art_total,
+        offset=offset,
+        aoffset=aoffset,
+        limit=V.PAGE,
+    )
+
+
+# ------------------------------------------------------------------------------------------------ workbench
+def _filters(request: Request) -> V.Filters:
+    return V.read_filters(request.query_params, store_of(request))
+
+
+@router.get("/events", response_class=HTMLResponse)
+def events(request: Request, offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> HTMLResponse:
+    """Every event, filtered by date range, type, status, actor, recipient, dyad and text; a map of the
+    located ones; the view as CSV or JSON lines."""
+    store = store_of(request)
+    f = _filters(request)
+    total, items, world = 0, list[dict[str, Any]](), None
+    if not f.errors:
+        total, items = Q.list_events(store.engine, f.event_filter(), limit=V.PAGE, offset=offset)
+        world = V.map_points(store, f)
+    return render(
+        request,
+        "events.html",
+        status_code=422 if f.errors else 200,
+        f=f,
+        total=total,
+        events=items,
+        offset=offset,
+        limit=V.PAGE,
+        world=world,
+    )
+
+
+@router.get("/incidents", response_class=HTMLResponse)
+def incidents(request: Request, offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> HTMLResponse:
+    """Incidents (reports of one happening merged), filtered, newest first, page by page with the total."""
+    store = store_of(request)
+    f = _filters(request)
+    total, items = (0, []) if f.errors else V.incidents_page(store, f, limit=V.PAGE, offset=offset)
+    return render(
+        request,
+        "incidents.html",
+        status_code=422 if f.errors else 200,
+        f=f,
+        total=total,
+        incidents=items,
+        offset=offset,
+        limit=V.PAGE,
+    )
+
+
+@router.get("/dyad", response_class=HTMLResponse, response_model=None)
+def dyad_picker(
+    request: Request,
+    a: Annotated[str, Query(max_length=80)] = "",
+    b: Annotated[str, Query(max_length=80)] = "",
+) -> Response:
+    """The dyad picker: two sides by code or name ("Russia", "NATO") → that dyad's page."""
+    store = store_of(request)
+    from brinkwatch.analyze import names
+
+    try:
+        pair = names.dyad(f"{a}:{b}", store)
+    except names.UnknownName as exc:
+        return render(request, "error.html", status_code=422, message=f"Dyad: {exc}")
+    x, y = pair.split(":")
+    return RedirectResponse(f"/dyad/{x}/{y}", status_code=303)
+
+
+def _download(body: Any, media: str, name: str) -> StreamingResponse:
+    return StreamingResponse(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.get("/download/events.csv", response_model=None)
+def download_events_csv(request: Request) -> Response:
+    f = _filters(request)
+    if f.errors:
+        raise HTTPException(status_code=422, detail="; ".join(f.errors))
+    return _download(V.events_csv(store_of(request), f), "text/csv; charset=utf-8", "brinkwatch-events.csv")
+
+
+@router.get("/download/events.jsonl", response_model=None)
+def download_events_jsonl(request: Request) -> Response:
+    f = _filters(request)
+    if f.errors:
+        raise HTTPException(status_code=422, detail="; ".join(f.errors))
+    return _download(V.events_jsonl(store_of(request), f), "application/x-ndjson", "brinkwatch-events.jsonl")
+
+
+@router.get("/download/incidents.csv", response_model=None)
+def download_incidents_csv(request: Request) -> Response:
+    f = _filters(request)
+    if f.errors:
+        raise HTTPException(status_code=422, detail="; ".join(f.errors))
+    return _download(V.incidents_csv(store_of(request), f), "text/csv; charset=utf-8", "brinkwatch-incidents.csv")
+
+
+@router.get("/download/claims.csv", response_model=None)
+def download_claims_csv(request: Request) -> Response:
+    rows, _ = A.claims(store_of(request))
+    return _download(iter([V.claims_csv(rows)]), "text/csv; charset=utf-8", "brinkwatch-claims.csv")
 
 
 @router.get("/api/docs", response_class=HTMLResponse)
