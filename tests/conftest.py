@@ -75,6 +75,12 @@ def training_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
+def shared_dir(training_dir: Path) -> Path:
+    """../shared, for what reads its training texts as news (skips without them)."""
+    return SHARED
+
+
+@pytest.fixture(scope="session")
 def resources_dir() -> Path:
     return need_shared("resources", SHARED / "resources")
 

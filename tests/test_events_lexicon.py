@@ -63,9 +63,9 @@ def test_contexts_and_mode_cues_use_plover_names() -> None:
         assert set(cues.values()) <= set(lex.types[etype].modes), etype
 
 
-def test_context_names_are_the_manuals(shared_dir: Path) -> None:
+def test_context_names_are_the_manuals(plover_manual: Path) -> None:
     """The context list (data, checked at load) is PLOVER 0.8's, as ontology/PLOVER.md prints it."""
-    text = (shared_dir / "ontology" / "PLOVER.md").read_text(encoding="utf-8")
+    text = plover_manual.read_text(encoding="utf-8")
     block = text.split("## Contexts", 1)[1].split("\n", 1)[1].split("##", 1)[0]
     manual = [w.strip().rstrip(".") for w in block.replace("\n", " ").split(",") if w.strip()]
     assert list(events.lexicon().context_names) == manual

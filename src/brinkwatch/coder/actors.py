@@ -198,6 +198,7 @@ class ActorCoder:
         self.date = article_date(published)
         self.mentions: list[Mention] = []
         self._at: dict[int, Mention] = {}
+        self._coding: set[int] = set()  # heads whose parties are being coded (a reference back to one is cut)
         self._table: TokenTable = token_table(doc)
         self._roles: dict[int, str | None] = {}  # _role per token (a function of the doc and its mentions)
         self._starts: list[int] = []  # mention bounds for bisecting (entities are sorted, never overlap)
@@ -286,9 +287,14 @@ class ActorCoder:
         seen: set[tuple[str, str | None]] = set()
         for h in heads:
             span = self._arg_span(h)
-            if span is None:
-                continue
-            for party in self._code(span):
+            if span is None or h.i in self._coding:
+                continue  # a span already being coded further up ("Putin himself": the reflexive's antecedent)
+            self._coding.add(h.i)
+            try:
+                coded = self._code(span)
+            finally:
+                self._coding.discard(h.i)
+            for party in coded:
                 if (party.country, party.sector) not in seen:
                     seen.add((party.country, party.sector))
                     out.append(party)
@@ -645,6 +651,10 @@ class ActorCoder:
         for child in root.children:
             if child.dep_ == "appos" and span.start <= child.i < span.end:
                 inner = self.doc[child.left_edge.i : min(child.right_edge.i + 1, span.end)]
+                if not (span.start <= inner.start and inner.end <= span.end and len(inner) < len(span)):
+                    continue  # only a part of the span is coded again (a parse may give it the whole span)
+                if inner.start <= root.i < inner.end:
+                    continue
                 coded = self._code(inner)
                 if coded and coded[0].country != "UNK":
                     return self._retext(coded[0], span)
