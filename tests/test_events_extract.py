@@ -11,8 +11,10 @@ from brinkwatch.core.settings import Settings
 SETTINGS = Settings()
 
 
-def run(nlp, text: str, published: str | None = "2025-10-10") -> list[Event]:  # type: ignore[no-untyped-def]
-    return extract_text(text, published=published, doc_id="t", nlp=nlp, settings=SETTINGS)
+def run(nlp, text: str, published: str | None = "2025-10-10", learned: bool = True) -> list[Event]:  # type: ignore[no-untyped-def]
+    """The record of ``text``; ``learned=False``: the rules' proposals before the learned eventness decision
+    (for tests of how the rules type and shape an event, not of whether it is kept)."""
+    return extract_doc(nlp(text), doc_id="t", published=published, settings=SETTINGS, learned=learned)[1]
 
 
 def one(evs: list[Event], etype: str) -> Event:
@@ -34,7 +36,7 @@ def test_version_and_sentences(nlp) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_denial_is_reject_with_its_content_as_child(nlp) -> None:  # type: ignore[no-untyped-def]
-    evs = run(nlp, "Moscow denied that its jets entered Estonian airspace.")
+    evs = run(nlp, "Moscow denied that its jets violated Estonian airspace.")
     reject = one(evs, "REJECT")
     assert countries(reject.actors) == {"RUS"} and reject.trigger == "denied"
     child = next(e for e in evs if e.parent_event == reject.event_id)
@@ -95,11 +97,11 @@ def _score(e: Event) -> float:
 
 
 def test_plover_rules_future_cooperation_and_refusal(nlp) -> None:  # type: ignore[no-untyped-def]
-    assert one(run(nlp, "Hungary will support the resolution."), "AGREE").quad == 1
-    assert one(run(nlp, "Hungary would not support the resolution."), "REJECT")
+    assert one(run(nlp, "Hungary will support the resolution.", learned=False), "AGREE").quad == 1
+    assert one(run(nlp, "Hungary would not support the resolution.", learned=False), "REJECT")
     refused = run(nlp, "Pakistan refused to deploy peacekeepers in Iraq.")
     assert [e.event_type for e in refused] == ["REJECT"]  # the refused deployment is not its own event
-    agreed = run(nlp, "Jordan and Britain have agreed to undertake joint military exercises.")
+    agreed = run(nlp, "Jordan and Britain have agreed to undertake joint military exercises.", learned=False)
     assert [e.event_type for e in agreed] == ["AGREE"]
     assert countries(agreed[0].actors) == {"JOR", "GBR"}  # compound actor: one record, two parties
 

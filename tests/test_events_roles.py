@@ -21,7 +21,7 @@ def countries(parties) -> set[str]:  # type: ignore[no-untyped-def]
 
 
 def test_speculation_ties_the_happening_to_the_suspected_party(nlp) -> None:  # type: ignore[no-untyped-def]
-    evs = run(nlp, "Western media speculated that drone interference incidents may be related to Russia.")
+    evs = coded(nlp, "Western media speculated that drone interference incidents may be related to Russia.")
     acc = next(e for e in evs if e.event_type == "ACCUSE")
     assert countries(acc.actors) == {"WST"} and acc.actors[0].sector == "JRN" and countries(acc.recipients) == {"RUS"}
     kid = next(e for e in evs if e.parent_event == acc.event_id)
@@ -49,16 +49,16 @@ def test_bare_role_noun_takes_the_governing_subject(nlp) -> None:  # type: ignor
 
 def test_incursion_recipient_is_the_airspace_owner(nlp) -> None:  # type: ignore[no-untyped-def]
     for text, owner in (
-        ("Russian jets entered Polish airspace.", "POL"),
+        ("Russian jets violated Polish airspace.", "POL"),
         ("Russian jets violated Estonian airspace.", "EST"),
         ("Estonia said three Russian jets violated its airspace.", "EST"),
-        ("Poland accused Russia of sending the drones that entered its airspace.", "POL"),
+        ("Poland accused Russia of sending the drones that violated its airspace.", "POL"),
     ):
-        inc = [e for e in run(nlp, text) if e.event_type == "MOBILIZE" and "airspace" in e.trigger]
+        inc = [e for e in coded(nlp, text) if e.event_type == "MOBILIZE" and "airspace" in e.trigger]
         assert inc and countries(inc[0].actors) == {"RUS"} and countries(inc[0].recipients) == {owner}, text
         assert inc[0].location is not None and inc[0].location.country == owner, text
-    evs = run(nlp, "Estonia and Poland accused Russian aircraft of entering its airspace illegally.")
-    inc = next(e for e in evs if "entering" in e.trigger)
+    evs = coded(nlp, "Estonia and Poland accused Russian aircraft of violating its airspace illegally.")
+    inc = next(e for e in evs if "violating" in e.trigger)
     assert countries(inc.recipients) == {"EST", "POL"} and countries(inc.actors) == {"RUS"}
 
 
@@ -96,11 +96,13 @@ def test_the_noun_of_an_existential_participle_underwent_the_event(nlp) -> None:
 
 
 def test_said_with_a_hostile_deployment_on_the_speakers_border_is_an_accusation(nlp) -> None:  # type: ignore[no-untyped-def]
-    evs = run(nlp, "Peskov said NATO was heightening tensions on Russia's borders with its deployments.")
-    acc = next(e for e in evs if e.event_type == "ACCUSE")
-    assert countries(acc.actors) == {"RUS"} and countries(acc.recipients) == {"NATO"}
-    kid = next(e for e in evs if e.parent_event == acc.event_id)
-    assert kid.event_type == "MOBILIZE" and countries(kid.actors) == {"NATO"} and not kid.factual
+    text = "Peskov said NATO was heightening tensions on Russia's borders with its deployments."
+    acc = next(e for e in coded(nlp, text) if e.event_type == "ACCUSE")  # the rules: an accusation …
+    assert countries(acc.actors) == {"RUS"} and countries(acc.recipients) == {"NATO"} and acc.trigger == "said"
+    evs = run(nlp, text)  # … and whether the model keeps it or not, what it reports stays alleged
+    kid = next(e for e in evs if e.event_type == "MOBILIZE")
+    assert countries(kid.actors) == {"NATO"} and not kid.factual and kid.status == "alleged"
+    assert kid.parent_event in {e.event_id for e in evs if e.event_type == "ACCUSE"} or "said" in kid.cues
 
 
 # ------------------------------------------------------------------------------------- who did it to whom

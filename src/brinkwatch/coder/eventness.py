@@ -380,6 +380,8 @@ def events_of(pending: list[Pending], model: EventModel | None, observe: Observe
         kept = {id(c) for c in out}
         for c in p.cands:
             if c.parent is not None and id(c.parent) not in kept:
+                if c.parent.synthetic and c.parent.event_type == "ACCUSE":
+                    c.reported_by = c.parent.tok  # still only what somebody says or suspects
                 c.parent = None
         p.keep = out
 

@@ -132,6 +132,10 @@ def extract_doc(
             continue
         with ARGUMENTS:
             pending.append(eventness.Pending(index, sent, cands, arguments.settle(cands, args, lex)))
+    with MODALITY:  # the status of every candidate (the model reads it; the record keeps it)
+        for p in pending:
+            for c in p.keep:
+                _rule(c)
     with EVENTNESS:
         eventness.events_of(pending, model, observe)
     fact = factuality.model() if learned else None
@@ -147,22 +151,26 @@ def extract_doc(
         for c in keep:
             made[id(c)] = _event(c, doc, sent, sentences[index].text, index, doc_id, lex, tracker, resolver, fact)
         for c in keep:
+            if c.parent is None and c.reported_by is not None and made[id(c)].status == "asserted":
+                with MODALITY:
+                    _mark_alleged(made[id(c)], c.reported_by.text)
             if c.parent is not None and id(c.parent) in made:
                 child, parent = made[id(c)], made[id(c.parent)]
                 child.parent_event = parent.event_id
                 if parent.event_type == "ACCUSE" and child.status == "asserted":
                     with MODALITY:
-                        _mark_alleged(child, parent)
+                        _mark_alleged(child, parent.trigger)
         out.extend(made[id(c)] for c in keep)
     return sentences, out
 
 
-def _mark_alleged(child: Event, parent: Event) -> None:
-    """The content of an accusation is alleged ("X said Y attacked it"), whatever its own clause says."""
+def _mark_alleged(child: Event, cue: str) -> None:
+    """The content of an accusation is alleged ("X said Y attacked it"), whatever its own clause says; ``cue``:
+    the words of the report."""
     scale = modality.lexicon().factuality
     child.status = "alleged"
     child.factuality = float(scale.get("alleged", 2.0))
-    child.cues = [*child.cues, parent.trigger]
+    child.cues = [*child.cues, cue]
 
 
 def _rule(c: Cand) -> modality.Modality:

@@ -71,6 +71,7 @@ class Cand:
     soft: str | None = None  # a rule that would drop it without the learned model ("bare noun", …)
     absorbed: bool = False  # the rules count it as part of another candidate's event
     p_event: float | None = None  # the learned model's event probability
+    reported_by: Token | None = None  # the report or suspicion it is the content of, when that is no event
     modality: Modality | None = None  # its status, once assessed
     spoken: bool = False  # PLOVER's conversion made it the speech act (future cooperation → AGREE, …)
     learned: float | None = None  # the learned factuality of its trigger
@@ -321,6 +322,9 @@ def candidates(sent: Span, lex: Lexicon, tokens: list[Token]) -> list[Cand]:
             tok = sent.doc[i]
             if tok.dep_ == "amod" or (tok.dep_ == "acl" and tok.tag_ == "VBN" and not _existential(tok)):
                 continue  # background, as for lexicon verbs
+            found = _outside_speech(tok, found, lex)
+            if not found:
+                continue  # "said … attacked": the report is no attack; the rule for reports codes it
             raw[i] = (tok, cameo_entry(found))
     cands: dict[int, Cand] = {}
     absorbed: set[int] = set()
@@ -441,7 +445,8 @@ def candidates(sent: Span, lex: Lexicon, tokens: list[Token]) -> list[Cand]:
     out = [*cands.values(), *inner]
     out.extend(_suspicions(tokens, lex, raw, cands))
     done = {c.tok.i for c in out if c.synthetic}
-    out.extend(_reported([t for t in tokens if t.i not in done], lex, raw, cands))
+    every = {**{c.tok.i: c for c in inner}, **cands}  # a reported attack may be an absorbed noun
+    out.extend(_reported([t for t in tokens if t.i not in done], lex, raw, every))
     return out
 
 
@@ -484,6 +489,23 @@ def _suspicions(
             out.append(cand)
             break
     return out
+
+
+def _outside_speech(tok: Token, found: list[CameoSense], lex: Lexicon) -> list[CameoSense]:
+    """A reporting verb's CAMEO senses whose words lie outside what it reports: CAMEO's "SAY … ATTACK [190]"
+    codes the speaker as the attacker; the reported attack is the content's own event (see :func:`_reported`)."""
+    lemma = tok.lemma_.lower()
+    if lemma in lex.rules.link_verbs:  # "… may be related to Russia": a tie a suspicion names, no cooperation
+        return [f for f in found if not f.default]
+    speech = lemma in lex.rules.reporting_verbs
+    if not (speech or lemma in lex.rules.suspicion_verbs):
+        return found
+    inside = {t.i for c in tok.children if c.dep_ == "ccomp" for t in c.subtree}
+    if not inside:
+        return found
+    # what is reported or suspected is its own event: no sense read into it, and no default sense for a
+    # suspicion that reports something (the rule for suspicions codes it)
+    return [f for f in found if not any(s in inside for s in f.slots) and (speech or not f.default)]
 
 
 def _reported(
