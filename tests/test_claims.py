@@ -16,7 +16,7 @@ ACCUSATION = [
         "event_id": "acc-pol",
     },
     {
-        "text": "Russian drones entered Polish airspace, Warsaw alleged.",
+        "text": "Russian drones violated Polish airspace, Warsaw alleged.",
         "event_type": "ASSAULT",
         "actor": "RUS",
         "recipient": "POL",
@@ -72,7 +72,7 @@ def test_contested_then_confirmed(db_url: str) -> None:
                 "event_type": "ASSAULT",
                 "actor": "RUS",
                 "recipient": "POL",
-                "text": "Radar data showed Russian drones entered Polish airspace on 10 September.",
+                "text": "Radar data showed Russian drones violated Polish airspace on 10 September.",
             },
         )
         incidents.refresh(store)
@@ -154,7 +154,7 @@ def test_empty_store(db_url: str) -> None:
 def test_every_claim_names_who_says_so_and_only_denials_deny(db_url: str) -> None:
     recs = [
         {
-            "text": "Russian jets may have entered Finnish airspace, an official said.",
+            "text": "Russian jets may have violated Finnish airspace, an official said.",
             "event_type": "ASSAULT",
             "actor": "RUS",
             "recipient": "FIN",

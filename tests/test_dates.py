@@ -91,8 +91,8 @@ def test_date_attached_to_trigger_wins(nlp: Any) -> None:
 
 
 def test_enclosing_clause_date_applies_to_content(nlp: Any) -> None:
-    text = "On Monday, officials said Russian jets had entered Polish airspace."
-    assert _resolve(nlp, text, "entered") == ("2025-10-06", "day")  # the sentence's narrative time
+    text = "On Monday, officials said Russian jets had violated Polish airspace."
+    assert _resolve(nlp, text, "violated") == ("2025-10-06", "day")  # the sentence's narrative time
     assert _resolve(nlp, "Tuesday's attack killed five people.", "attack") == ("2025-10-07", "day")
 
 

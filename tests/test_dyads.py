@@ -65,7 +65,7 @@ def test_a_second_report_does_not_double_count(db_url: str) -> None:
         "event_type": "ASSAULT",
         "actor": "RUS",
         "recipient": "POL",
-        "text": "Russian drones entered Polish airspace overnight.",
+        "text": "Russian drones violated Polish airspace overnight.",
     }
     with Store(db_url) as store:
         write_record(store, rec)

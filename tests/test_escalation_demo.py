@@ -63,7 +63,7 @@ def test_escalation_rises_with_incidents_behind(demo_db: str) -> None:
 @pytest.mark.slow
 def test_syndicated_copy_and_follow_up_merge(demo_db: str) -> None:
     incs = _json(["incidents", "--json", "--limit", "500", "--db", demo_db])
-    drones = [i for i in incs if "drones entered Polish airspace" in (i["summary"] or "")]
+    drones = [i for i in incs if "drones violated Polish airspace" in (i["summary"] or "")]
     assert len(drones) == 1, drones
     d = drones[0]
     # the wire, its syndicated copy, the reworded follow-up (and Poland's accusation, when coded as its content)

@@ -23,7 +23,7 @@ def lines(out: str) -> list[dict]:  # type: ignore[type-arg]
 
 def test_text_file_to_jsonl(tmp_path: Path) -> None:
     f = tmp_path / "report.txt"
-    f.write_text("Moscow denied that its jets entered Estonian airspace on Thursday.\n", encoding="utf-8")
+    f.write_text("Moscow denied that its jets violated Estonian airspace on Thursday.\n", encoding="utf-8")
     r = runner.invoke(app, ["extract", str(f), "--published", "2025-10-10"])
     assert r.exit_code == 0, r.output
     evs = lines(r.stdout)

@@ -11,7 +11,7 @@ from brinkwatch.pipeline.run import ingest
 from brinkwatch.store import schema
 from brinkwatch.store.writer import Store
 
-GOOD = "Russian fighter jets entered Estonian airspace on Tuesday, the Estonian defence ministry said."
+GOOD = "Russian fighter jets violated Estonian airspace on Tuesday, the Estonian defence ministry said."
 TABLE = "12.5 13.1 14.9 15.2 | 16.0 17.3 18.8 | 19.4 20.1 21.7 | 22.2 23.9 24.4 | 25.0 26.6 27.3"
 LONG = "Officials met in Geneva and " + " and ".join(f"delegation {i} spoke" for i in range(1700)) + "."
 
