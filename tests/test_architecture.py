@@ -58,3 +58,23 @@ def test_no_imports_by_string(path: Path) -> None:
             f = node.func
             name = f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else ""
             assert name not in ("import_module", "__import__"), f"{path.name}:{node.lineno} imports by string"
+
+
+def test_no_merge_conflict_markers_left() -> None:
+    """No text file of the repository keeps a merge's conflict markers (a README once shipped with them)."""
+    root = Path(__file__).resolve().parents[1]
+    found = []
+    for sub in ("src", "tests", "tools", "training", "README.md", "Makefile", "NOTICE", "pyproject.toml"):
+        base = root / sub
+        paths = [base] if base.is_file() else [p for p in base.rglob("*") if p.is_file()] if base.is_dir() else []
+        for p in paths:
+            if p.suffix in (".pyc", ".pkl", ".parquet", ".db") or "__pycache__" in p.parts:
+                continue
+            try:
+                lines = p.read_text(encoding="utf-8").splitlines()
+            except (UnicodeDecodeError, OSError):
+                continue
+            found += [
+                f"{p.relative_to(root)}:{i + 1}" for i, x in enumerate(lines) if x.startswith(("<<<<<<< ", ">>>>>>> "))
+            ]
+    assert not found, found
