@@ -62,7 +62,7 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         from fastapi.testclient import TestClient
     from brinkwatch.web import create_app
 
-    with TestClient(create_app(db, Settings(db=db))) as c:
+    with TestClient(create_app(db, Settings(db=db)), base_url="http://127.0.0.1") as c:
         yield c
 
 
