@@ -34,3 +34,11 @@ def test_the_two_commands_are_in_the_first_30_lines() -> None:
 def test_ci_runs_the_readme_test_command() -> None:
     ci = (README.parent / ".ci" / "run").read_text(encoding="utf-8")
     assert "make test" in ci
+
+
+def test_no_merge_conflict_is_left_in_the_docs() -> None:
+    """A merge that left its conflict markers in README or NOTICE fails here (test_docs passed with them)."""
+    for path in (README, README.parent / "NOTICE"):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        left = [i + 1 for i, line in enumerate(lines) if line.startswith(("<<<<<<< ", ">>>>>>> ")) or line == "======="]
+        assert not left, f"{path.name}: conflict markers on lines {left}"
