@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from brinkwatch.coder import eventness
+from brinkwatch.coder import eventness, factuality
 from brinkwatch.core.errors import DataError
 from brinkwatch.lexicon import (
     actors,
@@ -46,6 +46,7 @@ def _compile_everything() -> None:
     cameo.model()
     eventive.table()
     eventness.model()
+    factuality.model()
     phoenix.phoenix()
 
 

@@ -73,7 +73,7 @@ def test_api_json_carries_it(tmp_path: Path) -> None:
         from fastapi.testclient import TestClient
     from brinkwatch.web import create_app
 
-    with TestClient(create_app(str(db), Settings(db=str(db)))) as client:
+    with TestClient(create_app(str(db), Settings(db=str(db))), base_url="http://127.0.0.1") as client:
         items: list[dict[str, Any]] = client.get("/api/events").json()["items"]
     assert items[0]["actors"][0]["resolved_from"] == "Lavrov"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from brinkwatch.analyze.export import FULL_KEYS, iter_events
+from brinkwatch.analyze.export import FULL_KEYS, PLOVER_FIELDS, full_record, iter_events, plover_record
 from brinkwatch.core.records import Article, Attribution, Event, Location, Party, Sentence
 from brinkwatch.store import reads
 from brinkwatch.store import schema as S
@@ -49,7 +49,9 @@ def _event() -> Event:
 
 def _write(store: Store, ev: Event, *, text_hash: str = "h1", published: str | None = "2025-09-11") -> int:
     first = TEXT.index("Moscow")
-    art = Article(doc_id=ev.doc_id, text=TEXT, title="Drones over Poland", source="Wire", published=published)
+    art = Article(
+        doc_id=ev.doc_id, text=TEXT, title="Drones over Poland", source="Wire", published=published, origin="wire.jsonl"
+    )
     return store.write_article(
         StoredArticle(
             article=art,
@@ -100,8 +102,11 @@ def test_the_shapes_come_from_one_record(tmp_path) -> None:  # type: ignore[no-u
         "RUS",
         "POL",
     )
-    assert list(FULL_KEYS) == [*ev.to_dict(), "incident_id", "source", "url", "published"]
+    assert list(FULL_KEYS) == [*ev.to_dict(), "article_id", "title", "source", "published", "url", "incident_id"]
     assert exported == rec
+    assert list(full_record(exported)) == [*FULL_KEYS, "cameo_root"] and list(plover_record(exported)) == PLOVER_FIELDS
+    # no link: the export says where the article was read from (the record's origin)
+    assert exported["url"] is None and full_record(exported)["url"] == plover_record(exported)["url"] == "wire.jsonl"
 
 
 def test_one_filter_type_read_two_ways(tmp_path) -> None:  # type: ignore[no-untyped-def]

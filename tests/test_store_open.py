@@ -97,7 +97,7 @@ def test_another_programs_sqlite_file_is_refused_unchanged(tmp_path: Path) -> No
     before = path.read_bytes()
     for command in (["stats"], ["ingest", "-"], ["events"], ["incidents"], ["serve"]):
         result = runner.invoke(app, [*command, "--db", str(path)], input="Kenya deployed police officers.")
-        assert result.exit_code == 1, (command, result.output)
+        assert result.exit_code == 2, (command, result.output)
         assert result.stderr.count("\n") == 1 and "Traceback" not in result.output, result.output
         assert "not a brinkwatch store (it holds other tables: customers)" in result.stderr
     assert path.read_bytes() == before and not Path(str(path) + "-wal").exists()
@@ -107,7 +107,7 @@ def test_a_file_that_is_not_a_database_is_one_line(tmp_path: Path) -> None:
     path = tmp_path / "notes.db"
     path.write_text("shopping list\n")
     result = runner.invoke(app, ["stats", "--db", str(path)])
-    assert result.exit_code == 1 and result.stderr.count("\n") == 1
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
     assert "file is not a database" in result.stderr
     assert path.read_text() == "shopping list\n"
 
@@ -121,9 +121,10 @@ def test_a_newer_schema_is_refused(db_url: str) -> None:
         )
     with pytest.raises(StoreError, match="newer than this brinkwatch"):
         Store(db_url)
-    result = runner.invoke(app, ["ingest", "-", "--db", db_url], input="NATO met on Monday.")
-    assert result.exit_code == 1 and result.stderr.count("\n") == 1
-    assert f"schema version {migrations.latest_version() + 1} is newer" in result.stderr
+    for command in (["ingest", "-"], ["stats"], ["serve"]):
+        result = runner.invoke(app, [*command, "--db", db_url], input="NATO met on Monday.")
+        assert result.exit_code == 2 and result.stderr.count("\n") == 1, (command, result.output)
+        assert f"schema version {migrations.latest_version() + 1} is newer" in result.stderr
 
 
 def test_another_programs_postgresql_database_is_refused(pg_url: str) -> None:
@@ -139,10 +140,11 @@ def test_another_programs_postgresql_database_is_refused(pg_url: str) -> None:
 
 
 def test_serve_on_a_busy_port_is_one_line(tmp_path: Path) -> None:
+    Store(tmp_path / "s.db").close()  # serve refuses a store that does not exist before it looks at the port
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
         result = runner.invoke(app, ["serve", "--db", str(tmp_path / "s.db"), "--port", str(port)])
-    assert result.exit_code == 1 and result.stderr.count("\n") == 1
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
     assert result.stderr.startswith(f"brinkwatch: cannot serve on 127.0.0.1:{port}: ")

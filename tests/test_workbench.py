@@ -62,7 +62,7 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         from fastapi.testclient import TestClient
     from brinkwatch.web import create_app
 
-    with TestClient(create_app(db, Settings(db=db))) as c:
+    with TestClient(create_app(db, Settings(db=db)), base_url="http://127.0.0.1") as c:
         yield c
 
 
@@ -110,8 +110,9 @@ def test_map_of_located_events_from_local_assets(client: Any) -> None:
     world = client.get("/static/world.svg")
     assert world.status_code == 200 and world.text.startswith("<svg") and len(world.text) > 20_000
     assert "Natural Earth" in world.text
-    notice = (Path(__file__).resolve().parent.parent / "NOTICE.parts" / "signals.md").read_text(encoding="utf-8")
-    assert "Natural Earth" in notice and "world.svg" in notice
+    notice = (Path(__file__).resolve().parent.parent / "NOTICE").read_text(encoding="utf-8").splitlines()
+    row = [line for line in notice if "`src/brinkwatch/web/static/world.svg`" in line]
+    assert len(row) == 1 and "Natural Earth" in row[0] and "public domain" in row[0]
     filtered = client.get("/events", params={"type": "ASSAULT"}).text
     assert len(re.findall(r'<circle class="pt', filtered)) == 1
 

@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import IO, Any
 
 import pandas as pd
-import sqlalchemy as sa
 
 from brinkwatch.lexicon.ontology import cameo_root
 from brinkwatch.store import reads
@@ -90,19 +89,13 @@ def iter_events(store: Store, since: str | None = None, until: str | None = None
         with store.engine.connect() as conn:
             q = reads.event_query(conn, f).where(e.c.id > last).order_by(e.c.id).limit(CHUNK)
             rows = reads.hydrate(conn, conn.execute(q))
-            ids = sorted({int(r["article_id"]) for r in rows})
-            a = S.articles
-            q_origin = sa.select(a.c.id, a.c.origin).where(a.c.id.in_(ids))
-            origins = {int(i): o for i, o in conn.execute(q_origin)} if ids else {}
-        for r in rows:
-            r["origin"] = origins.get(int(r["article_id"]))
         if not rows:
             return
         yield from rows
         last = rows[-1]["pk"]
 
 
-FULL_KEYS = (*reads.RECORD_KEYS, "article_id", "title", "incident_id", "source", "url", "published")
+FULL_KEYS = (*reads.RECORD_KEYS, *reads.WHERE_KEYS)  # the event, then where it was found (as in the API)
 
 
 def full_record(ev: dict[str, Any]) -> dict[str, Any]:

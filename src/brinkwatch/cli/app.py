@@ -14,8 +14,9 @@ app = typer.Typer(
 )
 
 
-# The project's exit codes: 1 = usage error, 2 = some input failed. Click uses 2 for usage errors (missing
-# argument, bad option value); make them 1 so "2" keeps one meaning.
+# The project's exit codes: 1 = usage error, 2 = some input failed or cannot be used (a store that does not
+# exist or is not a brinkwatch store, a port in use). Click uses 2 for usage errors (missing argument, bad
+# option value); make them 1 so "2" keeps one meaning.
 def _usage_errors_exit_1() -> None:
     import click.exceptions
 

@@ -1,7 +1,7 @@
-"""What every read command checks before it answers: the store exists (a mistyped ``--db`` is an error, exit 2,
-and creates nothing — only ``ingest`` and ``demo`` create a store), and each filter names something
-(``brinkwatch.analyze.names``: unknown statuses, types, actors, dyads and dates are errors with suggestions,
-exit 1 like every usage error)."""
+"""What every read command checks before it answers: the store exists and is a brinkwatch store (a mistyped
+``--db`` is an error, exit 2, and creates nothing — only ``ingest`` and ``demo`` create a store), and each
+filter names something (``brinkwatch.analyze.names``: unknown statuses, types, actors, dyads and dates are
+errors with suggestions, exit 1 like every usage error)."""
 
 from __future__ import annotations
 
@@ -17,16 +17,16 @@ from brinkwatch.core.settings import Settings
 T = TypeVar("T")
 
 
-def _redacted(url: str) -> str:
-    from brinkwatch.store.db import redact
+def _redacted(db: str) -> str:
+    from brinkwatch.store.db import redact, resolve_url
 
-    return redact(url)
+    return redact(resolve_url(db))
 
 
 def missing_store(db: str) -> str | None:
     """Why ``db`` is not an existing brinkwatch store (one line), or None when it is one (or cannot be told
     without connecting: a server URL, checked when opened)."""
-    from brinkwatch.store.db import resolve_url
+    from brinkwatch.store.db import SQLITE_INTERNAL, not_a_store, resolve_url
 
     url = resolve_url(db)
     if not url.startswith("sqlite:///"):
@@ -42,34 +42,42 @@ def missing_store(db: str) -> str | None:
     try:
         conn = sqlite3.connect(f"file:{p}?mode=ro", uri=True)
         try:
-            found = conn.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
-            ).fetchone()
+            tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
         return f"{p} is not a brinkwatch store ({exc})"
-    if found is None:
-        return f"{p} is not a brinkwatch store (no schema_migrations table)"
+    tables = [t for t in tables if not t.startswith(SQLITE_INTERNAL)]
+    if "schema_migrations" not in tables:
+        return f"{p} is {not_a_store(tables)}"
     return None
+
+
+def open_store(settings: Settings) -> Any:
+    """The store ``settings.db`` names, opened (and migrated). A database that is not a brinkwatch store, or
+    whose schema is newer than this code, is refused (one line, exit 2: the input cannot be used); a bad URL or
+    an unreachable server is one line too (exit 1)."""
+    from brinkwatch.core.errors import StoreError
+    from brinkwatch.store.db import describe
+    from brinkwatch.store.writer import Store
+
+    try:
+        return Store(settings.db)
+    except StoreError as exc:
+        raise fail(f"cannot open store {_redacted(settings.db)}: {exc}", 2) from None
+    except Exception as exc:  # a bad URL, an unreachable server: one clean line
+        raise fail(f"cannot open store {_redacted(settings.db)}: {describe(exc)}") from None
 
 
 @contextmanager
 def read_store(db: str | None) -> Iterator[Any]:
-    """The store of a read command: refused (exit 2, one line) if it does not exist; an unreachable server or a
-    bad URL is one line too (exit 1)."""
-    from brinkwatch.store.writer import Store
-
+    """The store of a read command: refused (exit 2, one line) if it does not exist or is not a brinkwatch
+    store; an unreachable server or a bad URL is one line too (exit 1)."""
     settings = Settings.from_env(db=db)
     why = missing_store(settings.db)
     if why is not None:
         raise fail(why, 2)
-    try:
-        store = Store(settings.db)
-    except Exception as exc:  # a bad URL / unreachable server is one clean line
-        from brinkwatch.store.db import resolve_url
-
-        raise fail(f"cannot open store {_redacted(resolve_url(settings.db))}: {type(exc).__name__}") from None
+    store = open_store(settings)
     try:
         yield store
     finally:
@@ -137,6 +145,9 @@ def port_in_use(host: str, port: int) -> str | None:
             s.bind((host, port))
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
-                return f"port {port} on {host} is already in use (another server?): choose another with --port"
+                return (
+                    f"cannot serve on {host}:{port}: the port is already in use (another server?); "
+                    "choose another with --port"
+                )
             return f"cannot serve on {host}:{port}: {exc.strerror or exc}"
     return None

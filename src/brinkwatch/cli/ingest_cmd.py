@@ -17,6 +17,7 @@ from typing import Any
 import typer
 
 from brinkwatch.cli.app import DB_HELP, app, fail
+from brinkwatch.cli.checks import open_store
 from brinkwatch.core.records import IngestSummary
 from brinkwatch.core.settings import Settings
 
@@ -25,16 +26,6 @@ DATE_HELP = "Date (YYYY-MM-DD) for inputs that carry none."
 
 def _settings(db: str | None, **overrides: Any) -> Settings:
     return Settings.from_env(db=db, **overrides)
-
-
-def open_store(settings: Settings) -> Any:
-    from brinkwatch.store.db import describe
-    from brinkwatch.store.writer import Store
-
-    try:
-        return Store(settings.db)
-    except Exception as exc:  # a bad URL, an unreachable server, another program's database: one clean line
-        raise fail(f"cannot open store {_redacted(settings.db)}: {describe(exc)}") from None
 
 
 def _redacted(db: str) -> str:

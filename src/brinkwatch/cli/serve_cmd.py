@@ -26,7 +26,11 @@ def serve_command(
     from brinkwatch.web import run
 
     settings = Settings.from_env(db=db)
-    why = checks.missing_store(settings.db) or checks.port_in_use(host, port)
+    why = checks.missing_store(settings.db)
+    if why is not None:
+        raise fail(why, 2)
+    checks.open_store(settings).close()  # a newer schema or an unreachable server: one line, not a traceback
+    why = checks.port_in_use(host, port)
     if why is not None:
         raise fail(why, 2)
     if host not in ("127.0.0.1", "localhost", "::1"):
@@ -34,21 +38,4 @@ def serve_command(
     try:
         run(settings.db, host=host, port=port, open_browser=open_browser, settings=settings)
     except OSError as exc:
-        raise fail(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
-
-
-def _check_port(host: str, port: int) -> None:
-    """Bind the address once (as uvicorn will): a port in use or an unknown host is one line, exit 1."""
-    import socket
-
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
-    except OSError as exc:
-        raise fail(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
-    family, kind, proto, _name, addr = infos[0]
-    with socket.socket(family, kind, proto) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind(addr)
-        except OSError as exc:
-            raise fail(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
+        raise fail(f"cannot serve on {host}:{port}: {exc.strerror or exc}", 2) from None

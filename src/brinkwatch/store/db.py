@@ -105,14 +105,21 @@ def _lock(conn: sa.Connection) -> None:
         conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
 
 
+def not_a_store(tables: list[str]) -> str:
+    """Why a database holding ``tables`` (and no ``schema_migrations`` of ours) is refused: one line."""
+    if not tables:
+        return "not a brinkwatch store (an empty database); nothing was changed"
+    shown = ", ".join(sorted(tables)[:5]) + (", …" if len(tables) > 5 else "")
+    return f"not a brinkwatch store (it holds other tables: {shown}); nothing was changed"
+
+
 def applied_versions(conn: sa.Connection) -> set[int]:
     """The migrations recorded in the store (empty for an empty database). Raises :class:`StoreError` when the
     database holds other tables and no ``schema_migrations`` of ours, or a version newer than this code."""
     tables = [t for t in sa.inspect(conn).get_table_names() if not t.startswith(SQLITE_INTERNAL)]
     if "schema_migrations" not in tables:
         if tables:
-            shown = ", ".join(sorted(tables)[:5]) + (", …" if len(tables) > 5 else "")
-            raise StoreError(f"not a brinkwatch store (it holds other tables: {shown}); nothing was changed")
+            raise StoreError(not_a_store(tables))
         return set()
     columns = {c["name"] for c in sa.inspect(conn).get_columns("schema_migrations")}
     if not {"version", "name", "applied_at"} <= columns:

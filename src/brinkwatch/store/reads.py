@@ -137,6 +137,7 @@ def _select() -> sa.Select[Any]:
             a.c.source,
             a.c.published,
             a.c.url,
+            a.c.origin,
             s.c.text.label("sentence"),
             s.c.start.label("sentence_start"),
             a.c.title,
@@ -206,8 +207,9 @@ def _parties(
 def hydrate(conn: sa.Connection, rows: sa.CursorResult[Any] | Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Rows of :func:`event_query` (its executed result, or the rows as mappings) as event records, in their
     order: every events column as stored (``id`` as ``pk``, last), the article's doc_id, source, published date,
-    url and title, the ``sentence`` and its offset ``sentence_start``, the parties (``actors``, ``recipients``:
-    PARTY_FIELDS dicts) and the ``attribution`` chain (ATTRIBUTION_FIELDS dicts, outermost first)."""
+    url, origin (where it was read from) and title, the ``sentence`` and its offset ``sentence_start``, the
+    parties (``actors``, ``recipients``: PARTY_FIELDS dicts) and the ``attribution`` chain (ATTRIBUTION_FIELDS
+    dicts, outermost first)."""
     if isinstance(rows, sa.CursorResult):
         keys = list(rows.keys())
         recs = [dict(zip(keys, row, strict=True)) for row in rows]
