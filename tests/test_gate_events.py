@@ -1,44 +1,57 @@
-"""Quality gate: event extraction on the dev gold sets against pinned floors.
+"""Quality gate: event extraction measured three ways, none of them a ratchet (../shared/docs/measuring.md).
 
-Scoring as ../shared/gold/README.md says (brinkwatch.dev.evaluate): per PLOVER gold sentence, type recall =
-some extracted event has the gold type; triple recall = that event also shares a country with the gold
-actors and (when the gold has recipients) with the gold recipients; events per sentence = over-generation.
+1. The dev gold sets (vendored in tests/data/gold; scoring as ../shared/gold/README.md says): nothing is chosen
+   on them any more, so their figures are a measurement, pinned with a noise tolerance. A sentence lost
+   or won is noise, not a failure: each floor is the measured value minus about two standard errors.
+2. The event model's own figures, cross-validated on the training coding (5 folds, in the model's metadata):
+   a retrained model that is clearly worse fails here.
+3. Real newswire the project was not built on (the UW dev split, the team's PLOVER coding in
+   training/uw_plover_dev.jsonl; needs ../shared/training, skipped without it): precision and recall with
+   Wilson intervals; its floors sit below the measured interval's lower end.
 
-The floors are the values reached when they were set, rounded down slightly. FLOORS ONLY RISE: raise them
-when the figures improve; lowering one needs an explicit, visible change here with a reason. A changed
-gold file fails loudly (its sha256 is pinned).
+The figures below were measured on 2026-12-07 (extractor 2.0.0 with the dictionary-scale triggers, the learned
+eventness decision and the Phoenix actors). Before that work the dev gold gave type recall 0.901 and
+triple recall 0.779 — but 0.69 on a held-out third of the same source: lexicon entries fitted to dev sentences.
+A changed gold file fails loudly (its sha256 is pinned).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import math
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from brinkwatch.dev.evaluate import score_cameo, score_events
+from brinkwatch.lexicon import loader
 
 PLOVER_FILE = "plover_gsr_dev.jsonl"
 PLOVER_SHA256 = "7eba622b4d2a834731b8cebd0d2be43ce36aa3c338997ea316d62eefa7f26237"
 PETRARCH_FILE = "petrarch2_gsr_afp.jsonl"
 PETRARCH_SHA256 = "a8dbce683fc0d4344859096d80f7fb255d2b631abe2f6d5a96a3e7eec3bd538d"
 
-# Reached 2026-11-25 (extractor 1.0.0): type recall 0.901, triple recall 0.761, 1.38 events/sentence;
-# PETRARCH-2 CAMEO root recall 0.662, dyad recall 0.432, 1.13 events/sentence.
-# Second pass (suspicions, bare roles from the governing subject, airspace owners, listed actors, "help",
-# recipients other than the actor preferred): type recall 0.901, triple recall 0.779, 1.38 events/sentence;
-# CAMEO root recall 0.689, dyad recall 0.473, 1.18 events/sentence.
-FLOORS = {"type_recall": 0.89, "triple_recall": 0.77}
-CEILINGS = {"events_per_sentence": 1.42}
-CAMEO_FLOORS = {"root_recall": 0.68, "dyad_recall": 0.46}
-# the issue's targets, which the floors must stay above (events per sentence: at most 1.5)
-TARGETS = {"type_recall": 0.85, "triple_recall": 0.70}
-MAX_EVENTS_PER_SENTENCE = 1.5
+# measured (n = 213 PLOVER sentences, 78 PETRARCH-2 sentences)
+MEASURED = {"type_recall": 0.784, "triple_recall": 0.615, "events_per_sentence": 1.49}
+MEASURED_CAMEO = {"root_recall": 0.649, "dyad_recall": 0.432}
+MAX_EVENTS_PER_SENTENCE = 1.6  # the issue's target is 1.5; measured 1.49, so a little room for noise
+# the 5-fold cross-validated figures of the event model at its chosen thresholds (train coding, 1,914 events)
+CV_FLOORS = {"precision": 0.47, "recall": 0.30}
+# UW dev newswire (255 events, 379 coded): type precision 0.447 (0.387–0.508), recall 0.301 (0.257–0.349),
+# status right 0.79 (0.72–0.85), factual precision 0.49 (0.42–0.56)
+NEWSWIRE_FLOORS = {"precision_type": 0.38, "recall_type": 0.25, "status_ok": 0.70, "factual_precision": 0.41}
 
 
 def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _floor(value: float, n: int) -> float:
+    """The measured proportion minus two standard errors (binomial, n trials): the noise a changed parse of a
+    few sentences makes, not a ratchet."""
+    return value - 2 * math.sqrt(value * (1 - value) / n)
 
 
 @pytest.fixture(scope="module")
@@ -52,25 +65,49 @@ def cameo(gold_dir: Path, nlp: Any) -> dict[str, Any]:
 
 
 def test_gold_files_are_the_pinned_ones(gold_dir: Path) -> None:
-    assert _sha(gold_dir / PLOVER_FILE) == PLOVER_SHA256, "gold changed: re-measure and re-pin the floors"
-    assert _sha(gold_dir / PETRARCH_FILE) == PETRARCH_SHA256, "gold changed: re-measure and re-pin the floors"
+    assert _sha(gold_dir / PLOVER_FILE) == PLOVER_SHA256, "gold changed: re-measure"
+    assert _sha(gold_dir / PETRARCH_FILE) == PETRARCH_SHA256, "gold changed: re-measure"
 
 
-def test_floors_meet_the_targets() -> None:
-    for name, target in TARGETS.items():
-        assert FLOORS[name] >= target
-    assert CEILINGS["events_per_sentence"] <= MAX_EVENTS_PER_SENTENCE
+def test_the_floor_is_two_standard_errors_below() -> None:
+    assert _floor(0.5, 100) == pytest.approx(0.4)
+    assert _floor(0.784, 213) == pytest.approx(0.7276, abs=1e-3)
 
 
-def test_plover_gold_floors(plover: dict[str, Any]) -> None:
-    assert plover["n"] == 213
-    for name, floor in FLOORS.items():
-        assert plover[name] >= floor, (name, plover[name])
-    for name, ceiling in CEILINGS.items():
-        assert plover[name] <= ceiling, (name, plover[name])
+def test_plover_gold(plover: dict[str, Any]) -> None:
+    n = plover["n"]
+    assert n == 213
+    for name in ("type_recall", "triple_recall"):
+        assert plover[name] >= _floor(MEASURED[name], n), (name, plover[name])
+    assert plover["events_per_sentence"] <= MAX_EVENTS_PER_SENTENCE, plover["events_per_sentence"]
 
 
-def test_petrarch_cameo_root_floors(cameo: dict[str, Any]) -> None:
-    assert cameo["n"] == 78 and cameo["crosswalk"] == "data/events/cameo.yaml"
-    for name, floor in CAMEO_FLOORS.items():
-        assert cameo[name] >= floor, (name, cameo[name])
+def test_petrarch_cameo_roots(cameo: dict[str, Any]) -> None:
+    n = cameo["n"]
+    assert n == 78 and cameo["crosswalk"] == "data/events/cameo.yaml"
+    for name, value in MEASURED_CAMEO.items():
+        assert cameo[name] >= _floor(value, n), (name, cameo[name])
+
+
+def test_the_event_model_cross_validates() -> None:
+    """The shipped model's 5-fold figures on the training coding, at the thresholds it was shipped with
+    (chosen on the UW dev split, not on the folds)."""
+    meta = json.loads(loader.read_text("models/events.meta.json"))
+    t = meta["thresholds"]
+    at = [r for r in meta["figures"]["cv5_train"]["curve"] if all(abs(r[k] - t[k]) < 1e-9 for k in t)]
+    assert len(at) == 1, "the cross-validated curve lacks the shipped thresholds"
+    for name, floor in CV_FLOORS.items():
+        assert at[0][name] >= floor, (name, at[0][name])
+    assert "dev" in meta["thresholds_chosen_on"]
+
+
+@pytest.mark.slow
+def test_newswire_dev(training_dir: Path) -> None:
+    """Real newswire, coded by the team (training/uw_plover_dev.jsonl), never trained on: the issue's
+    real-news measure where this checkout can reach it."""
+    from brinkwatch.dev import newswire
+
+    r = newswire.run("dev")
+    assert r["sentences"] == 992
+    for name, floor in NEWSWIRE_FLOORS.items():
+        assert r[name]["value"] >= floor, (name, r[name])
