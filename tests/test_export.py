@@ -37,7 +37,7 @@ def test_all_formats(db_url: str, tmp_path: Path) -> None:
         assert export.export(store, "plover", buf) == n
         recs = [json.loads(line) for line in buf.getvalue().splitlines()]
         assert len(recs) == n and set(export.PLOVER_FIELDS) == set(recs[0])
-        drone = next(r for r in recs if r["event_text"].startswith("Russian drones entered"))
+        drone = next(r for r in recs if r["event_text"].startswith("Russian drones violated"))
         assert drone["cameo_root"] == "18" and drone["actor_country"] == "RUS" and drone["status"] == "asserted"
         assert drone["incident_id"] is not None and drone["context"] == ["military"]
         considered = next(r for r in recs if r["status"] == "considered")

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Iterator, Sequence
+import sqlite3
+import time
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -46,10 +48,25 @@ def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
         "ORDER BY name = 'schema_migrations' DESC LIMIT 1"
     ).fetchone()
     if first is None or first[0] == "schema_migrations":
-        cur.execute("PRAGMA journal_mode=WAL")
+        _retry_locked(lambda: cur.execute("PRAGMA journal_mode=WAL"))
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()
+
+
+def _retry_locked(step: Callable[[], object], seconds: float = 30.0) -> None:
+    """Run ``step``, again while SQLite answers "database is locked": switching a new file to WAL needs it
+    alone for a moment, and SQLite does not wait for that (busy_timeout does not cover it) — several
+    processes opening one new store at once met it under load."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            step()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def make_engine(db: str | os.PathLike[str] | None = None) -> sa.Engine:
