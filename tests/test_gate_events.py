@@ -3,8 +3,8 @@
 1. The dev gold sets (vendored in tests/data/gold; scoring as ../shared/gold/README.md says): nothing is chosen
    on them any more, so their figures are a measurement, pinned with a noise tolerance. A sentence lost
    or won is noise, not a failure: each floor is the measured value minus about two standard errors.
-2. The event model's own figures, cross-validated on the training coding (5 folds, in the model's metadata):
-   a retrained model that is clearly worse fails here.
+2. The event and type models' own figures, cross-validated on the training coding (5 folds, in the models'
+   metadata): a retrained model that is clearly worse fails here.
 3. Real newswire the project was not built on (the UW dev split, the team's PLOVER coding in
    training/uw_plover_dev.jsonl; needs ../shared/training, skipped without it): precision and recall with
    Wilson intervals; its floors sit below the measured interval's lower end.
@@ -34,14 +34,14 @@ PETRARCH_FILE = "petrarch2_gsr_afp.jsonl"
 PETRARCH_SHA256 = "a8dbce683fc0d4344859096d80f7fb255d2b631abe2f6d5a96a3e7eec3bd538d"
 
 # measured (n = 213 PLOVER sentences, 78 PETRARCH-2 sentences)
-MEASURED = {"type_recall": 0.784, "triple_recall": 0.615, "events_per_sentence": 1.49}
+MEASURED = {"type_recall": 0.761, "triple_recall": 0.596, "events_per_sentence": 1.50}
 MEASURED_CAMEO = {"root_recall": 0.649, "dyad_recall": 0.432}
-MAX_EVENTS_PER_SENTENCE = 1.6  # the issue's target is 1.5; measured 1.49, so a little room for noise
+MAX_EVENTS_PER_SENTENCE = 1.6  # the issue's target is 1.5; measured 1.50, so a little room for noise
 # the 5-fold cross-validated figures of the event model at its chosen thresholds (train coding, 1,914 events)
-CV_FLOORS = {"precision": 0.47, "recall": 0.30}
-# UW dev newswire (255 events, 379 coded): type precision 0.447 (0.387–0.508), recall 0.301 (0.257–0.349),
+CV_FLOORS = {"precision": 0.50, "recall": 0.32}
+# UW dev newswire (255 events, 379 coded): type precision 0.482 (0.422–0.543), recall 0.325 (0.279–0.373),
 # status right 0.79 (0.72–0.85), factual precision 0.49 (0.42–0.56)
-NEWSWIRE_FLOORS = {"precision_type": 0.38, "recall_type": 0.25, "status_ok": 0.70, "factual_precision": 0.41}
+NEWSWIRE_FLOORS = {"precision_type": 0.41, "recall_type": 0.27, "status_ok": 0.70, "factual_precision": 0.41}
 
 
 def _sha(path: Path) -> str:
@@ -94,11 +94,23 @@ def test_the_event_model_cross_validates() -> None:
     (chosen on the UW dev split, not on the folds)."""
     meta = json.loads(loader.read_text("models/events.meta.json"))
     t = meta["thresholds"]
-    at = [r for r in meta["figures"]["cv5_train"]["curve"] if all(abs(r[k] - t[k]) < 1e-9 for k in t)]
-    assert len(at) == 1, "the cross-validated curve lacks the shipped thresholds"
+    at = meta["figures"]["cv5_train"]["at_shipped"]
+    assert all(abs(at[k] - t[k]) < 1e-9 for k in t) and at["retype_at"] == meta["type_model"]["retype_at"]
     for name, floor in CV_FLOORS.items():
-        assert at[0][name] >= floor, (name, at[0][name])
-    assert "dev" in meta["thresholds_chosen_on"]
+        assert at[name] >= floor, (name, at[name])
+    assert "dev" in meta["thresholds_chosen_on"] and "dev" in meta["type_model"]["retype_at_chosen_on"]
+    # the type model earns its place: cross-validated, it codes more events with the right type than the rules
+    types = meta["figures"]["cv5_train"]["types"]
+    assert types["coded_right"] > types["rules_right"], types
+
+
+def test_the_shipped_event_models_are_what_training_gave() -> None:
+    """Both model files hash to what tools/train_events.py recorded when it wrote them (``make train``
+    rebuilds them deterministically: one thread, fixed seeds)."""
+    meta = json.loads(loader.read_text("models/events.meta.json"))
+    assert set(meta["sha256"]) == {"events.lgb.txt", meta["type_model"]["file"]}
+    for name, digest in meta["sha256"].items():
+        assert hashlib.sha256(loader.read_text(f"models/{name}").encode()).hexdigest() == digest, name
 
 
 @pytest.mark.slow

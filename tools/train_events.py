@@ -38,6 +38,7 @@ from brinkwatch.coder import eventness
 from brinkwatch.coder.extract import extract_doc
 from brinkwatch.coder.parse import load_nlp
 from brinkwatch.coder.triggers import Cand
+from brinkwatch.core.ontology import PLOVER_TYPES
 from brinkwatch.core.settings import Settings
 from brinkwatch.dev import newswire
 
@@ -63,6 +64,16 @@ PARAMS: dict[str, Any] = {
 }
 ROUNDS = 300
 NONE = "NONE"  # the label of a candidate that matches no coded event
+CLASSES = PLOVER_TYPES  # the type model's classes, in its output order
+TYPE_PARAMS: dict[str, Any] = {
+    **{k: v for k, v in PARAMS.items() if k not in ("objective", "bagging_fraction", "bagging_freq")},
+    "objective": "multiclass",
+    "num_class": len(CLASSES),
+    "min_data_in_leaf": 5,
+}
+TYPE_ROUNDS = 150
+RETYPE_GRID = (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)  # 1.01: never retype (the rules' type)
+SYNTHETIC = ("suspicion", "reported")  # sources of the rules' synthetic candidates (never retyped)
 
 
 @dataclass(slots=True)
@@ -154,11 +165,40 @@ def predictions(booster: lgb.Booster, rows: list[Row], names: list[str], voc: ev
     return np.asarray(booster.predict(x))
 
 
-def figures(rows: list[Row], probs: np.ndarray, golds: dict[str, int], t: eventness.Thresholds) -> dict[str, Any]:
+def fit_types(rows: list[Row], names: list[str], voc: eventness.Vocab) -> lgb.Booster:
+    """The type model: which PLOVER type a candidate that is an event has (trained on the event rows only)."""
+    events = [r for r in rows if r.label != NONE]
+    x, _ = matrix(events, names, voc)
+    y = np.asarray([CLASSES.index(r.label) for r in events], dtype=np.int32)
+    cats = [i for i, n in enumerate(names) if n in eventness.CATEGORICAL]
+    data = lgb.Dataset(x, y, feature_name=names, categorical_feature=cats, free_raw_data=False)
+    return lgb.train(TYPE_PARAMS, data, num_boost_round=TYPE_ROUNDS)
+
+
+def type_predictions(booster: lgb.Booster, rows: list[Row], names: list[str], voc: eventness.Vocab) -> np.ndarray:
+    x, _ = matrix(rows, names, voc)
+    return np.asarray(booster.predict(x))
+
+
+def coded_type(r: Row, tprobs: np.ndarray | None, at: float) -> str:
+    """The type the product codes for this row: the type model's where it is sure enough, else the rules'."""
+    if tprobs is None or r.features.get("source") in SYNTHETIC:
+        return r.types[0]
+    return eventness.retype(r.types[0], [float(x) for x in tprobs], CLASSES, at)
+
+
+def figures(
+    rows: list[Row],
+    probs: np.ndarray,
+    golds: dict[str, int],
+    t: eventness.Thresholds,
+    tprobs: np.ndarray | None = None,
+    at: float = 1.01,
+) -> dict[str, Any]:
     """Precision / recall of type-right events when ``eventness.decide`` keeps candidates with thresholds ``t``
-    (recall over every coded event, found or not by the rules)."""
+    and the type model retypes at ``at`` (recall over every coded event, found or not by the rules)."""
     kept = right = 0
-    for r, pr in zip(rows, probs, strict=True):
+    for i, (r, pr) in enumerate(zip(rows, probs, strict=True)):
         f = r.features
         bar = eventness.needed(
             f.get("soft_drop"), bool(f.get("actor_political")), bool(f.get("recipient_political")), t
@@ -166,12 +206,12 @@ def figures(rows: list[Row], probs: np.ndarray, golds: dict[str, int], t: eventn
         if float(pr) < bar:
             continue
         kept += 1
-        right += r.types[0] == r.label
+        right += coded_type(r, tprobs[i] if tprobs is not None else None, at) == r.label
     n_gold = sum(golds.values())
     prec = right / kept if kept else 0.0
     rec = right / n_gold if n_gold else 0.0
     f05 = 1.25 * prec * rec / (0.25 * prec + rec) if prec + rec else 0.0
-    return {**dataclasses.asdict(t), "kept": kept, "right": right, "gold": n_gold,
+    return {**dataclasses.asdict(t), "retype_at": at, "kept": kept, "right": right, "gold": n_gold,
             "precision": round(prec, 4), "recall": round(rec, 4), "f05": round(f05, 4)}  # fmt: skip
 
 
@@ -195,10 +235,31 @@ def choose(
     return eventness.Thresholds(best["dyad"], best["veto"], best["rescue"]), curve
 
 
-def cross_validate(rows: list[Row], golds: dict[str, int], folds: int = 5) -> dict[str, Any]:
+def choose_retype(
+    rows: list[Row], probs: np.ndarray, golds: dict[str, int], t: eventness.Thresholds, tprobs: np.ndarray
+) -> tuple[float, list[dict[str, Any]]]:
+    """The type model's threshold with the best F0.5 at the event thresholds ``t``; among ties, the higher."""
+    curve = [figures(rows, probs, golds, t, tprobs, at) for at in RETYPE_GRID]
+    top = max(c["f05"] for c in curve)
+    best = max((c for c in curve if c["f05"] >= top - TIE), key=lambda c: c["retype_at"])
+    return float(best["retype_at"]), curve
+
+
+def type_accuracy(rows: list[Row], tprobs: np.ndarray, at: float) -> dict[str, Any]:
+    """Over the candidates that are events: how often the rules' type, and the coded type, is the right one."""
+    idx = [i for i, r in enumerate(rows) if r.label != NONE]
+    rules = sum(rows[i].types[0] == rows[i].label for i in idx)
+    model = sum(coded_type(rows[i], tprobs[i], at) == rows[i].label for i in idx)
+    return {"events": len(idx), "rules_right": rules, "coded_right": model, "retype_at": at}
+
+
+def cross_validate(
+    rows: list[Row], golds: dict[str, int], folds: int = 5
+) -> tuple[dict[str, Any], np.ndarray, np.ndarray]:
     ids = sorted({r.sent_id for r in rows} | set(golds))
     fold_of = {sid: int(hashlib.sha256(sid.encode()).hexdigest(), 16) % folds for sid in ids}
     probs = np.zeros(len(rows))
+    tprobs = np.zeros((len(rows), len(CLASSES)))
     for k in range(folds):
         train = [r for r in rows if fold_of[r.sent_id] != k]
         test_idx = [i for i, r in enumerate(rows) if fold_of[r.sent_id] == k]
@@ -206,7 +267,8 @@ def cross_validate(rows: list[Row], golds: dict[str, int], folds: int = 5) -> di
         voc = vocab(train)
         booster = fit(train, names, voc)
         probs[test_idx] = predictions(booster, [rows[i] for i in test_idx], names, voc)
-    return {"curve": [figures(rows, probs, golds, t) for t in GRID]}
+        tprobs[test_idx] = type_predictions(fit_types(train, names, voc), [rows[i] for i in test_idx], names, voc)
+    return {"curve": [figures(rows, probs, golds, t) for t in GRID]}, probs, tprobs
 
 
 def sha256(path: Path) -> str:
@@ -235,20 +297,27 @@ def collected(split: str, shared: Path | None, cache: Path | None) -> tuple[list
     return got
 
 
-def build(shared: Path | None, cache: Path | None = None) -> tuple[str, dict[str, Any]]:
+def build(shared: Path | None, cache: Path | None = None) -> tuple[str, str, dict[str, Any]]:
     train_rows, train_golds = collected("train", shared, cache)
     uds_rows, uds_golds = collected("uds", shared, cache)
     train_rows, train_golds = train_rows + uds_rows, {**train_golds, **uds_golds}
     dev_rows, dev_golds = collected("dev", shared, cache)
-    cv = cross_validate(train_rows, train_golds)
+    cv, cv_probs, cv_tprobs = cross_validate(train_rows, train_golds)
     names = names_of(train_rows)
     voc = vocab(train_rows)
     booster = fit(train_rows, names, voc)
-    thresholds, curve = choose(dev_rows, predictions(booster, dev_rows, names, voc), dev_golds)
+    typer = fit_types(train_rows, names, voc)
+    dev_probs = predictions(booster, dev_rows, names, voc)
+    dev_tprobs = type_predictions(typer, dev_rows, names, voc)
+    thresholds, curve = choose(dev_rows, dev_probs, dev_golds)
+    retype_at, retype_curve = choose_retype(dev_rows, dev_probs, dev_golds, thresholds, dev_tprobs)
+    cv["at_shipped"] = figures(train_rows, cv_probs, train_golds, thresholds, cv_tprobs, retype_at)
+    cv["at_shipped_rules_types"] = figures(train_rows, cv_probs, train_golds, thresholds)
+    cv["types"] = type_accuracy(train_rows, cv_tprobs, retype_at)
     meta = {
         "what": "brinkwatch event model: the probability that a candidate is a political event (LightGBM binary)",
         "trained_on": "training/uw_plover_train.jsonl and uds_plover_train.jsonl (the team's PLOVER coding of the UW "
-        "newswire train split and of 1,078 UDS-IH2 train web sentences)",
+        "newswire train split and of 2,178 UDS-IH2 train web sentences)",
         "thresholds_chosen_on": "training/uw_plover_dev.jsonl (dev split): the best F0.5 (precision first)",
         "features": names,
         "vocab": voc.values,
@@ -257,10 +326,20 @@ def build(shared: Path | None, cache: Path | None = None) -> tuple[str, dict[str
         "rounds": ROUNDS,
         "candidates": {"train": len(train_rows), "dev": len(dev_rows)},
         "labels_train": dict(sorted(Counter(r.label for r in train_rows).items())),
-        "figures": {"cv5_train": cv, "dev_curve": curve},
+        "figures": {"cv5_train": cv, "dev_curve": curve, "dev_retype_curve": retype_curve},
+        "type_model": {
+            "what": "the PLOVER type of a candidate that is an event (LightGBM multiclass, the same features); "
+            "its type replaces the rules' where its probability is at least retype_at",
+            "file": "event_types.lgb.txt",
+            "classes": list(CLASSES),
+            "retype_at": retype_at,
+            "retype_at_chosen_on": "training/uw_plover_dev.jsonl (dev split), after the event thresholds: best F0.5",
+            "params": TYPE_PARAMS,
+            "rounds": TYPE_ROUNDS,
+        },
         "inputs": {name: sha256(ROOT / "training" / name) for name in ("uw_plover_train.jsonl", "uw_plover_dev.jsonl")},
     }
-    return booster.model_to_string(), meta
+    return booster.model_to_string(), typer.model_to_string(), meta
 
 
 def main() -> int:
@@ -270,19 +349,44 @@ def main() -> int:
     ap.add_argument("--check", action="store_true", help="rebuild in memory; exit 1 if the shipped model differs")
     ap.add_argument("--cache", type=Path, default=None, help="keep parsed candidates here between runs")
     args = ap.parse_args()
-    model_text, meta = build(args.shared, args.cache)
+    model_text, types_text, meta = build(args.shared, args.cache)
+    meta["sha256"] = {  # the shipped files are what this training gave (tests/test_gate_events.py checks)
+        "events.lgb.txt": hashlib.sha256(model_text.encode()).hexdigest(),
+        meta["type_model"]["file"]: hashlib.sha256(types_text.encode()).hexdigest(),
+    }
     meta_text = json.dumps(meta, indent=1, sort_keys=True) + "\n"
     meta_path, model_path = args.out / "events.meta.json", args.out / "events.lgb.txt"
+    types_path = args.out / meta["type_model"]["file"]
     if args.check:
-        same = model_path.read_text() == model_text and meta_path.read_text() == meta_text
+        same = (
+            model_path.read_text() == model_text
+            and types_path.read_text() == types_text
+            and meta_path.read_text() == meta_text
+        )
         print("the shipped event model is what training gives" if same else "the shipped event model differs")
         return 0 if same else 1
     args.out.mkdir(parents=True, exist_ok=True)
     model_path.write_text(model_text)
+    types_path.write_text(types_text)
     meta_path.write_text(meta_text)
     t = meta["thresholds"]
     dev = next(c for c in meta["figures"]["dev_curve"] if all(c[k] == v for k, v in t.items()))
-    print(json.dumps({"thresholds": t, "dev": dev}, indent=1))
+    at = meta["type_model"]["retype_at"]
+    dev_typed = next(c for c in meta["figures"]["dev_retype_curve"] if c["retype_at"] == at)
+    cv = meta["figures"]["cv5_train"]
+    print(
+        json.dumps(
+            {
+                "thresholds": t,
+                "dev": dev,
+                "dev_typed": dev_typed,
+                "cv5": cv["at_shipped"],
+                "cv5_rules_types": cv["at_shipped_rules_types"],
+                "cv5_types": cv["types"],
+            },
+            indent=1,
+        )
+    )
     return 0
 
 

@@ -240,6 +240,9 @@ class EventModel:
     vocab: Vocab
     thresholds: Thresholds
     meta: dict[str, Any]
+    typer: Any = None  # the type model (LightGBM multiclass over the same rows), when shipped
+    classes: tuple[str, ...] = ()  # its classes, in output order
+    retype_at: float = 1.0  # the probability at which its type replaces the rules'
 
     def row(self, f: dict[str, Any]) -> list[float]:
         out: list[float] = []
@@ -258,6 +261,24 @@ class EventModel:
         import numpy as np
 
         return [float(x) for x in self.booster.predict(np.asarray(rows, dtype=np.float64), num_threads=1)]
+
+    def type_probs(self, rows: list[list[float]]) -> list[list[float]]:
+        """Each row's probability of every class of the type model (empty lists without one)."""
+        if not rows or self.typer is None:
+            return [[] for _ in rows]
+        import numpy as np
+
+        out = self.typer.predict(np.asarray(rows, dtype=np.float64), num_threads=1)
+        return [[float(x) for x in r] for r in out]
+
+
+def retype(rule_type: str, probs: Sequence[float], classes: Sequence[str], at: float) -> str:
+    """The type to code: the type model's, where it is at least ``at`` sure of a type other than the rules'
+    ("vowed to crush the rebels" is a THREATEN, "joined the coalition" a COOPERATE); else the rules'."""
+    if not probs:
+        return rule_type
+    best = max(range(len(probs)), key=lambda k: probs[k])
+    return classes[best] if classes[best] != rule_type and probs[best] >= at else rule_type
 
 
 def political(parties: Sequence[Party]) -> bool:
@@ -304,12 +325,17 @@ def model() -> EventModel | None:
     import lightgbm
 
     booster = lightgbm.Booster(model_str=text)
+    typed = meta.get("type_model")
+    typer = lightgbm.Booster(model_str=loader.read_text("models/event_types.lgb.txt")) if typed else None
     return EventModel(
         booster=booster,
         names=list(meta["features"]),
         vocab=Vocab({k: dict(v) for k, v in meta["vocab"].items()}),
         thresholds=Thresholds(**{k: float(v) for k, v in meta["thresholds"].items()}),
         meta=meta,
+        typer=typer,
+        classes=tuple(typed["classes"]) if typed else (),
+        retype_at=float(typed["retype_at"]) if typed else 1.0,
     )
 
 
@@ -367,15 +393,27 @@ def events_of(pending: list[Pending], model: EventModel | None, observe: Observe
         if model is not None:
             rows.extend(model.row(raw_features(pr, p.sent)) for pr in p.proposals)
     probs = iter(model.predict(rows)) if model is not None else None
+    chosen_rows = iter(rows)
+    decided: list[list[Cand]] = []
+    typed: list[tuple[Cand, list[float]]] = []
     for p in pending:
         if probs is None or model is None:
-            out = [c for c in p.keep if c.soft is None]
-        else:
-            out = []
-            for c, pr in zip(p.keep, p.proposals, strict=True):
-                chosen, c.p_event = decide(pr, next(probs), model.thresholds)
-                if chosen is not None:
-                    out.append(c)
+            decided.append([c for c in p.keep if c.soft is None])
+            continue
+        out = []
+        for c, pr in zip(p.keep, p.proposals, strict=True):
+            chosen, c.p_event = decide(pr, next(probs), model.thresholds)
+            row = next(chosen_rows)
+            if chosen is not None:
+                out.append(c)
+                if not c.synthetic:
+                    typed.append((c, row))
+        decided.append(out)
+    if model is not None and model.typer is not None and typed:  # one call for the document's kept events
+        for (c, _row), tp in zip(typed, model.type_probs([r for _c, r in typed]), strict=True):
+            c.event_type = retype(c.event_type, tp, model.classes, model.retype_at)
+    for p, out in zip(pending, decided, strict=True):
+        if model is not None:
             out = one_happening(out)
         kept = {id(c) for c in out}
         for c in p.cands:
