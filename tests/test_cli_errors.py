@@ -4,6 +4,7 @@ limits; the monthly series; the claims table shows status, state and incident.""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import sqlite3
@@ -56,7 +57,7 @@ def test_a_mistyped_store_is_refused_and_not_created(tmp_path: Path, cmd: list[s
 
 def test_a_database_that_is_not_a_store_is_left_alone(tmp_path: Path) -> None:
     other = tmp_path / "other.db"
-    with sqlite3.connect(other) as conn:
+    with contextlib.closing(sqlite3.connect(other)) as conn, conn:
         conn.execute("CREATE TABLE notes (x TEXT)")
     before = other.read_bytes()
     res = runner.invoke(app, ["stats", "--db", str(other)])

@@ -5,6 +5,7 @@ Before: a 133-line traceback and exit 1 (the failure was recorded in the store t
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from pathlib import Path
 
@@ -40,7 +41,7 @@ def _full_after(pages: int, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_full_store_is_one_line_and_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     db = tmp_path / "full.db"
     Store(db).close()
-    with sqlite3.connect(db) as conn:
+    with contextlib.closing(sqlite3.connect(db)) as conn, conn:
         pages = conn.execute("PRAGMA page_count").fetchone()[0]
     src = tmp_path / "news"
     src.mkdir()

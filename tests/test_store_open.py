@@ -3,6 +3,7 @@ line for every store that cannot be used (issue 15, items 2 and 9)."""
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import socket
 import sqlite3
@@ -84,14 +85,14 @@ def test_migrations_are_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS[:2], (3, "broken", broken)])
     with pytest.raises(RuntimeError):
         Store(path)
-    with sqlite3.connect(path) as conn:
+    with contextlib.closing(sqlite3.connect(path)) as conn, conn:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert "articles" not in tables and "schema_migrations" not in tables
 
 
 def test_another_programs_sqlite_file_is_refused_unchanged(tmp_path: Path) -> None:
     path = tmp_path / "crm.db"
-    with sqlite3.connect(path) as conn:
+    with contextlib.closing(sqlite3.connect(path)) as conn, conn:
         conn.execute("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)")
         conn.execute("INSERT INTO customers (name) VALUES ('Ada')")
     before = path.read_bytes()
