@@ -3,8 +3,8 @@
 LOWER, the longest match wins — as GPE / NORP / ORG / PERSON with the entity id ``PHX|<form key>``; the actor
 coder (:mod:`brinkwatch.coder.actors`) resolves the key against the article's date.
 
-Two PhraseMatchers, not spaCy's EntityRuler: with 34k forms the EntityRuler costs seconds per 1,000 words,
-the matchers about a millisecond.
+Tables of word hashes, not spaCy's EntityRuler (with 34k forms it costs seconds per 1,000 words) nor its
+PhraseMatcher (building it makes a lexeme per new word: seconds at every start).
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ import re
 from collections import defaultdict
 from typing import Any, cast
 
+from spacy.attrs import LOWER, ORTH
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
+from spacy.strings import hash_string  # type: ignore[attr-defined]
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -27,38 +28,70 @@ _PLAIN = re.compile(r"^[A-Za-z]+(?: [A-Za-z]+)*$")
 
 
 class PhoenixRuler:
-    """PhraseMatchers over every surface form: one-token forms on ORTH (as written and, for names, in UPPER
-    case), longer forms on LOWER; the longest match wins. A match replaces the statistical NER's entities it
-    overlaps; entities that carry an entity id (the project's own ruler) are kept unless ``overwrite``."""
+    """Every surface form, matched by the hashes of its words: one-token forms on ORTH (as written and, for
+    names, in UPPER case), longer forms on LOWER; the longest match wins. A match replaces the statistical NER's
+    entities it overlaps; entities that carry an entity id (the project's own ruler) are kept unless
+    ``overwrite``.
+
+    Tables of word-hash tuples rather than spaCy's PhraseMatcher: adding 34k phrases to a PhraseMatcher makes a
+    lexeme for each new word (73k of them, seconds at every start); a hash needs none, and a document is read
+    with one dictionary look-up per position and phrase length."""
 
     def __init__(self, nlp: Language, overwrite: bool = False, data: PhoenixActors | None = None) -> None:
         data = data or phoenix()
         self.overwrite = overwrite
-        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.labels: dict[int, tuple[str, str]] = {}
+        self.labels: dict[str, str] = {}
         exact: dict[str, list[str]] = defaultdict(list)
         lower: dict[str, list[str]] = defaultdict(list)
         for form, match, label, ent_id in data.patterns():
-            self.labels[nlp.vocab.strings.add(ent_id)] = (label, ent_id)
+            self.labels[ent_id] = label
             if match == "lower":
                 lower[ent_id].append(form)
             else:
                 exact[ent_id].extend(case_variants(form, match))
         tokenizer = cast(Any, nlp.tokenizer)
         specials = set(getattr(tokenizer, "rules", None) or {})  # "Im" → "I", "m"; "cannot" → "can", "not"
-        for store, matcher in ((exact, self.exact), (lower, self.lower)):
-            # words of letters only are their own tokens: no tokenizer needed (the slow part of building)
-            texts = [t for v in store.values() for t in v if not _PLAIN.match(t) or specials.intersection(t.split())]
-            made = dict(zip(texts, tokenizer.pipe(texts, batch_size=2000), strict=True))
+        # words of letters only are their own tokens: hashed as they are; the others as the tokenizer splits them
+        texts = sorted(
+            {
+                t
+                for store in (exact, lower)
+                for v in store.values()
+                for t in v
+                if not _PLAIN.match(t) or specials.intersection(t.split())
+            }
+        )
+        made = {
+            text: [tok.text for tok in doc]
+            for text, doc in zip(texts, tokenizer.pipe(texts, batch_size=2000), strict=True)
+        }
+        self.exact: dict[tuple[int, ...], list[str]] = defaultdict(list)
+        self.lower: dict[tuple[int, ...], list[str]] = defaultdict(list)
+        for store, table, low in ((exact, self.exact, False), (lower, self.lower, True)):
             for ent_id, forms in store.items():
-                matcher.add(ent_id, [made.get(f) or Doc(nlp.vocab, words=f.split()) for f in forms])
+                for f in forms:
+                    words = made.get(f) or f.split()
+                    key = tuple(hash_string(w.lower() if low else w) for w in words)
+                    if ent_id not in table[key]:
+                        table[key].append(ent_id)
+        self.longest = max((len(k) for table in (self.exact, self.lower) for k in table), default=0)
+
+    def _matches(self, doc: Doc) -> list[tuple[str, int, int]]:
+        out: list[tuple[str, int, int]] = []
+        for table, attr in ((self.exact, ORTH), (self.lower, LOWER)):
+            ids = doc.to_array([attr]).tolist()
+            n = len(ids)
+            for i in range(n):
+                for j in range(i + 1, min(n, i + self.longest) + 1):
+                    for ent_id in table.get(tuple(ids[i:j]), ()):
+                        out.append((ent_id, i, j))
+        return out
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = []
-        for match_id, start, end in [*self.exact(doc), *self.lower(doc)]:
-            label, ent_id = self.labels[match_id]
-            spans.append(Span(doc, start, end, label=label, span_id=ent_id))
+        spans = [
+            Span(doc, start, end, label=self.labels[ent_id], span_id=ent_id)
+            for ent_id, start, end in self._matches(doc)
+        ]
         if not spans:
             return doc
         new = filter_spans(spans)
