@@ -87,6 +87,7 @@ bench-serve: setup
 SHARED ?= ../shared
 train: setup
 	$(BIN)/python tools/convert_cameo.py --shared $(SHARED)
+	$(BIN)/python tools/convert_phoenix.py
 	$(BIN)/python tools/source_lexicon.py
 	$(BIN)/python tools/derive_event_nouns.py
 	$(BIN)/python tools/train_factuality.py --shared $(SHARED)
