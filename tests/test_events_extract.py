@@ -218,25 +218,6 @@ def test_skipped_sentences_have_a_reason(nlp) -> None:  # type: ignore[no-untype
     assert reasons("2023 12.5 13.1 14.2 15.0 16.1 17.3 18.4 19.9")
 
 
-def test_extraction_costs_a_fraction_of_the_parse(nlp, news_article) -> None:  # type: ignore[no-untyped-def]
-    """Measured 2026-11-25: the seed ×40 parsed in 2.6 s, extracted (all stages) in 0.35 s (13 %); the PLOVER
-    gold sentences ×10: 20 % (7 % for the events stage alone). The bound here is loose (a shared machine):
-    it only catches a pathological slowdown."""
-    import time
-
-    texts = [news_article.read_text(encoding="utf-8")] * 6
-    best_parse = best_extract = float("inf")
-    for _ in range(2):
-        t0 = time.perf_counter()
-        docs = list(nlp.pipe(texts))
-        t1 = time.perf_counter()
-        for d in docs:
-            extract_doc(d, doc_id="seed", published="2025-10-10", settings=SETTINGS)
-        t2 = time.perf_counter()
-        best_parse, best_extract = min(best_parse, t1 - t0), min(best_extract, t2 - t1)
-    assert best_extract < 0.75 * best_parse, (best_parse, best_extract)
-
-
 # ------------------------------------------------------------------------------ one failure policy
 
 

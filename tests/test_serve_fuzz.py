@@ -242,3 +242,17 @@ def test_claims_honour_the_dyad_and_since(fuzz_client: Any) -> None:
     assert fuzz_client.get("/api/claims", params={"dyad": "CHN:BRA"}).json()["total"] == 0
     assert fuzz_client.get("/api/claims", params={"since": "2030-01-01"}).json()["total"] == 0
     assert fuzz_client.get("/api/claims", params={"since": "2025-01-01"}).json()["total"] == 4
+
+
+def test_a_nul_in_a_path_name_is_no_500(fuzz_client: Any) -> None:
+    """Found by the fuzz on PostgreSQL (which cannot hold a NUL in text): a dyad page named with a NUL."""
+    for url in ("/dyad/%00/%20", "/dyad/RUS/%00", "/api/dyads/%00:RUS/series"):
+        _check(fuzz_client.get(url), url)
+
+
+def test_a_side_with_a_control_character_is_an_unknown_name() -> None:
+    from brinkwatch.analyze import names
+
+    for bad in ("\x00", "Rus\x00sia", "NATO\x07"):
+        with pytest.raises(names.UnknownName):
+            names.side(bad)

@@ -112,6 +112,8 @@ def side(value: str, store: HasEngine | None = None) -> str:
         raise UnknownName("an actor is empty (give a code such as RUS or NATO, or a name such as Russia)")
     if len(text) > 80:
         raise UnknownName(f"not an actor: {text[:40]!r}… (too long)")
+    if any(ord(ch) < 32 for ch in text):  # a NUL or another control character: no name has one (nor can PostgreSQL)
+        raise UnknownName(f"not an actor: {text[:40]!r} (control characters)")
     up = text.upper()
     if groups.CODE.match(up) and (known_code(up) or (store is not None and _stored_code(store, up))):
         return up
