@@ -22,7 +22,6 @@ import argparse
 import datetime as dt
 import hashlib
 import json
-import math
 import subprocess
 import sys
 from collections import Counter
@@ -30,6 +29,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from brinkwatch.dev.newswire import wilson  # the one Wilson interval (95 %: z = Z95 here)
 
 ROOT = Path(__file__).resolve().parents[1]
 UW_DEV = Path("training", "factuality", "uw_dev.jsonl")
@@ -57,17 +58,6 @@ def sample_keys(keys: Iterable[str], n: int = DEFAULT_N, seed: int = DEFAULT_SEE
     distinct = sorted(set(keys))
     ranked = sorted(distinct, key=lambda k: hashlib.sha256(f"{seed}:{k}".encode()).hexdigest())
     return sorted(ranked[:n])
-
-
-def wilson(k: int, n: int, z: float = Z95) -> tuple[float, float]:
-    """The Wilson score interval of k successes in n trials ((0, 1) when n is 0)."""
-    if n == 0:
-        return 0.0, 1.0
-    p = k / n
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 # ---------------------------------------------------------------- run files
@@ -187,7 +177,7 @@ class Proportion:
     n: int
 
     def line(self) -> str:
-        lo, hi = wilson(self.k, self.n)
+        lo, hi = wilson(self.k, self.n, Z95)
         p = self.k / self.n if self.n else float("nan")
         return f"{self.label:<58} {self.k:>4}/{self.n:<4} {p:5.2f}  [{lo:.2f}, {hi:.2f}]"
 
@@ -235,7 +225,7 @@ def score(run: Run, verdicts: dict[str, dict[str, Any]], n: int, seed: int) -> t
     n_sent = len(run.sentences)
     n_events = sum(len(s["events"]) for s in run.sentences)
     with_event = sum(bool(s["events"]) for s in run.sentences)
-    lo, hi = wilson(with_event, n_sent)
+    lo, hi = wilson(with_event, n_sent, Z95)
     lines = [
         f"run: {run.meta.get('commit', '?')} ({run.meta.get('date', '?')}), {n_sent} sentences, {n_events} events "
         f"({len(table)} distinct keys), {n_events / max(n_sent, 1):.2f} events per sentence, "
