@@ -153,11 +153,15 @@ def matrix(rows: list[Row], names: list[str], voc: eventness.Vocab) -> tuple[np.
     return x, y
 
 
-def fit(rows: list[Row], names: list[str], voc: eventness.Vocab) -> lgb.Booster:
-    x, y = matrix(rows, names, voc)
+def _train(x: np.ndarray, y: np.ndarray, names: list[str], params: dict[str, Any], rounds: int) -> lgb.Booster:
     cats = [i for i, n in enumerate(names) if n in eventness.CATEGORICAL]
     data = lgb.Dataset(x, y, feature_name=names, categorical_feature=cats, free_raw_data=False)
-    return lgb.train(PARAMS, data, num_boost_round=ROUNDS)
+    return lgb.train(params, data, num_boost_round=rounds)
+
+
+def fit(rows: list[Row], names: list[str], voc: eventness.Vocab) -> lgb.Booster:
+    x, y = matrix(rows, names, voc)
+    return _train(x, y, names, PARAMS, ROUNDS)
 
 
 def predictions(booster: lgb.Booster, rows: list[Row], names: list[str], voc: eventness.Vocab) -> np.ndarray:
@@ -170,14 +174,7 @@ def fit_types(rows: list[Row], names: list[str], voc: eventness.Vocab) -> lgb.Bo
     events = [r for r in rows if r.label != NONE]
     x, _ = matrix(events, names, voc)
     y = np.asarray([CLASSES.index(r.label) for r in events], dtype=np.int32)
-    cats = [i for i, n in enumerate(names) if n in eventness.CATEGORICAL]
-    data = lgb.Dataset(x, y, feature_name=names, categorical_feature=cats, free_raw_data=False)
-    return lgb.train(TYPE_PARAMS, data, num_boost_round=TYPE_ROUNDS)
-
-
-def type_predictions(booster: lgb.Booster, rows: list[Row], names: list[str], voc: eventness.Vocab) -> np.ndarray:
-    x, _ = matrix(rows, names, voc)
-    return np.asarray(booster.predict(x))
+    return _train(x, y, names, TYPE_PARAMS, TYPE_ROUNDS)
 
 
 def coded_type(r: Row, tprobs: np.ndarray | None, at: float) -> str:
@@ -267,7 +264,7 @@ def cross_validate(
         voc = vocab(train)
         booster = fit(train, names, voc)
         probs[test_idx] = predictions(booster, [rows[i] for i in test_idx], names, voc)
-        tprobs[test_idx] = type_predictions(fit_types(train, names, voc), [rows[i] for i in test_idx], names, voc)
+        tprobs[test_idx] = predictions(fit_types(train, names, voc), [rows[i] for i in test_idx], names, voc)
     return {"curve": [figures(rows, probs, golds, t) for t in GRID]}, probs, tprobs
 
 
@@ -308,7 +305,7 @@ def build(shared: Path | None, cache: Path | None = None) -> tuple[str, str, dic
     booster = fit(train_rows, names, voc)
     typer = fit_types(train_rows, names, voc)
     dev_probs = predictions(booster, dev_rows, names, voc)
-    dev_tprobs = type_predictions(typer, dev_rows, names, voc)
+    dev_tprobs = predictions(typer, dev_rows, names, voc)
     thresholds, curve = choose(dev_rows, dev_probs, dev_golds)
     retype_at, retype_curve = choose_retype(dev_rows, dev_probs, dev_golds, thresholds, dev_tprobs)
     cv["at_shipped"] = figures(train_rows, cv_probs, train_golds, thresholds, cv_tprobs, retype_at)
