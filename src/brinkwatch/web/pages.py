@@ -356,31 +356,33 @@ def dyad_picker(
     return RedirectResponse(f"/dyad/{x}/{y}", status_code=303)
 
 
+def _valid_filters(request: Request) -> V.Filters:
+    """The view's filters for a download: any that cannot be read is a 422 (a page shows the errors instead)."""
+    f = _filters(request)
+    if f.errors:
+        raise HTTPException(status_code=422, detail="; ".join(f.errors))
+    return f
+
+
 def _download(body: Any, media: str, name: str) -> StreamingResponse:
     return StreamingResponse(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @router.get("/download/events.csv", response_model=None)
 def download_events_csv(request: Request) -> Response:
-    f = _filters(request)
-    if f.errors:
-        raise HTTPException(status_code=422, detail="; ".join(f.errors))
+    f = _valid_filters(request)
     return _download(V.events_csv(store_of(request), f), "text/csv; charset=utf-8", "brinkwatch-events.csv")
 
 
 @router.get("/download/events.jsonl", response_model=None)
 def download_events_jsonl(request: Request) -> Response:
-    f = _filters(request)
-    if f.errors:
-        raise HTTPException(status_code=422, detail="; ".join(f.errors))
+    f = _valid_filters(request)
     return _download(V.events_jsonl(store_of(request), f), "application/x-ndjson", "brinkwatch-events.jsonl")
 
 
 @router.get("/download/incidents.csv", response_model=None)
 def download_incidents_csv(request: Request) -> Response:
-    f = _filters(request)
-    if f.errors:
-        raise HTTPException(status_code=422, detail="; ".join(f.errors))
+    f = _valid_filters(request)
     return _download(V.incidents_csv(store_of(request), f), "text/csv; charset=utf-8", "brinkwatch-incidents.csv")
 
 
