@@ -651,10 +651,6 @@ class ActorCoder:
         for child in root.children:
             if child.dep_ == "appos" and span.start <= child.i < span.end:
                 inner = self.doc[child.left_edge.i : min(child.right_edge.i + 1, span.end)]
-                if not (span.start <= inner.start and inner.end <= span.end and len(inner) < len(span)):
-                    continue  # only a part of the span is coded again (a parse may give it the whole span)
-                if inner.start <= root.i < inner.end:
-                    continue
                 coded = self._code(inner)
                 if coded and coded[0].country != "UNK":
                     return self._retext(coded[0], span)
