@@ -187,3 +187,67 @@ def test_c_yaml_loader_reads_every_data_file_alike() -> None:
         text = path.read_text(encoding="utf-8")
         fast, slow = yaml.load(text, Loader=loader._YAML_LOADER), yaml.safe_load(text)
         assert fast == slow and json.dumps(fast, default=str) == json.dumps(slow, default=str), path
+
+
+def test_cameo_patterns_tried_by_their_words_match_as_trying_all(docs, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The block index (a pattern is tried only when a head form of its first slot is in the scene) and the
+    verb scan over the token table give what trying every pattern of every verb token gives."""
+    from brinkwatch.coder import cameo
+
+    def run() -> list:  # type: ignore[type-arg]
+        out = []
+        for d in docs:
+            out.append(cameo.match(d, all_matches=True, with_unmapped=True))
+            out.append(cameo.match(d))
+            out.extend(cameo.match(s) for s in list(d.sents)[:4])
+        return out
+
+    fast = run()
+    assert sum(len(x) for x in fast) > 200  # the documents have verbs the dictionary knows
+
+    def every_verb(doc, m=None, *, all_matches=False, with_unmapped=False):  # type: ignore[no-untyped-def]
+        m = m or cameo.model()
+        return [
+            c
+            for t in doc
+            if t.pos_ in cameo.VERB_POS and (t.lemma_.lower() in m.verbs or t.lower_ in m.verbs)
+            for c in cameo.match_token(t, m, all_matches=all_matches, with_unmapped=with_unmapped)
+        ]
+
+    monkeypatch.setattr(cameo, "_patterns_seen", lambda m, block, scene: list(m.blocks[block]))
+    monkeypatch.setattr(cameo, "match", every_verb)
+    assert run() == fast
+
+
+def test_model_rows_code_features_as_the_vocabulary_does() -> None:
+    from brinkwatch.coder import eventness
+
+    m = eventness.model()
+    assert m is not None
+    f = {"lemma": "attack", "rule_type": "ASSAULT", "strength": 0.7, "n_words": 12, "dep": None, "pos": "VERB"}
+    f["prep"] = "no such preposition"
+    want = [float(m.vocab.code(n, f.get(n))) if n in eventness.CATEGORICAL else float(f.get(n) or 0) for n in m.names]
+    got = m.row(f)
+    assert got == want and any(v not in (0.0,) for v in got)
+    assert got[m.names.index("prep")] == 0.0  # an unseen value codes as unknown
+
+
+def test_remembered_modality_and_sentence_features_are_the_fresh_ones(docs) -> None:  # type: ignore[no-untyped-def]
+    from brinkwatch.coder import eventness, modality
+
+    seen = 0
+    for d in docs[:12]:
+        for t in d:
+            if t.pos_ in ("VERB", "NOUN"):
+                first = modality.assess(t)
+                assert modality.assess(t) is first and first == modality._assess(t)
+                seen += 1
+        for s in d.sents:
+            got = eventness.sentence_features(s)
+            ents = eventness.sentence_entities(s)
+            assert got["question"] == int(s.text.rstrip().endswith("?"))
+            assert got["quoted"] == int('"' in s.text or "“" in s.text)
+            assert got["n_words"] == len([w for w in s if not w.is_punct])
+            assert got["business"] == sum(1 for lab in ents if lab in eventness.BUSINESS_ENTS)
+            assert all(got[f"ents_{lab}"] == ents.count(lab) for lab in eventness.ENT_LABELS)
+    assert seen > 500

@@ -28,6 +28,7 @@ from collections.abc import Iterator
 
 from spacy.tokens import Doc, Span, Token
 
+from brinkwatch.coder.syntax import token_table
 from brinkwatch.lexicon.cameo import Candidate, Model, Pattern, Slot, VerbEntry, model
 
 VERB_POS = frozenset({"VERB", "AUX"})
@@ -134,13 +135,15 @@ class _Scene:
         """Forms of the tokens a modifier of ``t`` may be: its subtree near it, and the two words before it."""
         got = self._windows.get(t.i)
         if got is None:
-            doc = t.doc
+            table = token_table(t.doc)
+            lemma, lower, n = table.lemma, table.lower, table.size
             lo = max(t.left_edge.i, t.i - WINDOW)
             hi = min(t.right_edge.i, t.i + WINDOW)
             words: set[str] = set()
             for k in [*range(lo, hi + 1), t.i - 1, t.i - 2]:
-                if 0 <= k < len(doc) and k != t.i:
-                    words.update(_token_forms(doc[k]))
+                if 0 <= k < n and k != t.i:
+                    words.add(lemma[k])
+                    words.add(lower[k])
             got = frozenset(words)
             self._windows[t.i] = got
         return got
@@ -193,6 +196,48 @@ def _match_pattern(p: Pattern, scene: _Scene) -> tuple[int, list[int]] | None:
         size += best[0]
         toks.extend(best[1])
     return size, toks
+
+
+# per block: the patterns by one form each of them needs in the scene (the first slot's head forms, or the
+# first preposition's), and those that need none; built once per model and block
+_Anchors = tuple[dict[tuple[str, str], list[int]], list[int]]
+_anchors: dict[tuple[int, str], _Anchors] = {}
+
+
+def _anchored(m: Model, block: str) -> _Anchors:
+    key = (id(m), block)
+    got = _anchors.get(key)
+    if got is None:
+        by_form: dict[tuple[str, str], list[int]] = {}
+        free: list[int] = []
+        for k, p in enumerate(m.blocks[block]):
+            if p.post:
+                need = [("post", f) for f in p.post[0]]
+            elif p.pre:
+                need = [("pre", f) for f in p.pre[0]]
+            elif p.preps:
+                need = [("prep", f) for f in p.preps[0].forms]
+            else:
+                free.append(k)
+                continue
+            for f in need:
+                by_form.setdefault(f, []).append(k)
+        got = _anchors[key] = (by_form, free)
+    return got
+
+
+def _patterns_seen(m: Model, block: str, scene: _Scene) -> list[Pattern]:
+    """The block's patterns whose first slot can match a word of the scene, in the block's order: the others
+    cannot match (each slot needs one of its head forms among the scene's words), so they are not tried."""
+    by_form, free = _anchored(m, block)
+    picked = set(free)
+    for pool, forms in (("post", scene.post), ("pre", scene.pre), ("prep", scene.preps)):
+        for f in forms:
+            hit = by_form.get((pool, f))
+            if hit:
+                picked.update(hit)
+    patterns = m.blocks[block]
+    return [patterns[k] for k in sorted(picked)]
 
 
 def _particles_ok(e: VerbEntry, v: Token, scene: _Scene) -> list[int] | None:
@@ -258,7 +303,7 @@ def match_token(
         if e.block in seen_blocks:
             continue
         seen_blocks.add(e.block)
-        for p in m.blocks[e.block]:
+        for p in _patterns_seen(m, e.block, scene):
             hit = _match_pattern(p, scene)
             if hit is not None:
                 matches.append((hit[0], p, hit[1], e, prt_toks))
@@ -337,8 +382,12 @@ def match(
     """Candidates of every verb of a parsed document or sentence, in token order."""
     m = m or model()
     verbs = m.verbs
+    whole = doc if isinstance(doc, Doc) else doc.doc
+    table = token_table(whole)  # the verbs found on plain lists: no Token object built for the other words
+    pos, lemma, lower = table.pos, table.lemma, table.lower
+    start, end = (0, len(whole)) if isinstance(doc, Doc) else (doc.start, doc.end)
     out: list[Candidate] = []
-    for t in doc:
-        if t.pos_ in VERB_POS and (t.lemma_.lower() in verbs or t.lower_ in verbs):
-            out.extend(match_token(t, m, all_matches=all_matches, with_unmapped=with_unmapped))
+    for i in range(start, end):
+        if pos[i] in VERB_POS and (lemma[i] in verbs or lower[i] in verbs):
+            out.extend(match_token(whole[i], m, all_matches=all_matches, with_unmapped=with_unmapped))
     return out

@@ -25,6 +25,7 @@ from typing import Any
 from spacy.tokens import Span, Token
 
 from brinkwatch.coder import modality
+from brinkwatch.coder.syntax import token_table
 from brinkwatch.coder.triggers import Cand
 from brinkwatch.core.ontology import PLOVER_TYPES
 from brinkwatch.core.records import Party
@@ -142,6 +143,29 @@ def sentence_entities(sent: Span) -> list[str]:
 
 
 _ENTS_KEY = "brinkwatch.eventness.ents"
+_SENT_KEY = "brinkwatch.eventness.sentence"
+
+
+def sentence_features(sent: Span) -> dict[str, Any]:
+    """The features every candidate of a sentence shares, computed once per sentence (kept with the document)."""
+    doc = sent.doc
+    memo: dict[int, dict[str, Any]] | None = doc.user_data.get(_SENT_KEY)
+    if memo is None:
+        memo = doc.user_data[_SENT_KEY] = {}
+    got = memo.get(sent.start)
+    if got is None or got["_end"] != sent.end:
+        text = token_table(doc).text[sent.start_char : sent.end_char]
+        ents = sentence_entities(sent)
+        got = {
+            "_end": sent.end,
+            "question": int(text.rstrip().endswith("?")),
+            "quoted": int('"' in text or "“" in text),
+            "n_words": sum(1 for w in sent if not w.is_punct),
+            **{f"ents_{lab}": ents.count(lab) for lab in ENT_LABELS},
+            "business": sum(1 for lab in ents if lab in BUSINESS_ENTS),
+        }
+        memo[sent.start] = got
+    return got
 
 
 def raw_features(p: Proposal, sent: Span) -> dict[str, Any]:
@@ -161,9 +185,7 @@ def raw_features(p: Proposal, sent: Span) -> dict[str, Any]:
     pobj = next((g for g in prep.children if g.dep_ == "pobj"), None) if prep is not None else None
     comp = next((c for c in kids if c.dep_ in ("xcomp", "ccomp")), None)
     tobj = dobj if t.i == h.i else next((c for c in t.children if c.dep_ == "dobj"), dobj)
-    ents = sentence_entities(sent)
     eventive, uses = eventive_ratio(t.lemma_.lower(), "NOUN" if t.pos_ in ("NOUN", "PROPN") else "VERB")
-    words = [w for w in sent if not w.is_punct]
     f: dict[str, Any] = {
         "lemma": t.lemma_.lower(),
         "eventive": eventive,
@@ -219,11 +241,7 @@ def raw_features(p: Proposal, sent: Span) -> dict[str, Any]:
         "in_advcl": int(any(a.dep_ == "advcl" for a in [h, *ancestors])),
         "in_content": int(any(a.dep_ in ("ccomp", "xcomp") for a in [h, *ancestors])),
         "depth": len(list(t.ancestors)),
-        "question": int(sent.text.rstrip().endswith("?")),
-        "quoted": int('"' in sent.text or "“" in sent.text),
-        "n_words": len(words),
-        **{f"ents_{lab}": ents.count(lab) for lab in ENT_LABELS},
-        "business": sum(1 for lab in ents if lab in BUSINESS_ENTS),
+        **{k: v for k, v in sentence_features(sent).items() if k != "_end"},
         "status": p.status,
         "soft_drop": p.soft_drop,
     }
@@ -243,15 +261,23 @@ class EventModel:
     typer: Any = None  # the type model (LightGBM multiclass over the same rows), when shipped
     classes: tuple[str, ...] = ()  # its classes, in output order
     retype_at: float = 1.0  # the probability at which its type replaces the rules'
+    plan: list[tuple[str, dict[str, int] | None]] = field(default_factory=list)  # (name, its vocabulary)
+
+    def __post_init__(self) -> None:
+        empty: dict[str, int] = {}  # a categorical feature without a vocabulary codes every value 0
+        self.plan = [(n, self.vocab.values.get(n, empty) if n in CATEGORICAL else None) for n in self.names]
 
     def row(self, f: dict[str, Any]) -> list[float]:
+        """The model's input row for named features ``f`` (categorical values coded, 0 when unknown)."""
+        get = f.get
         out: list[float] = []
-        for n in self.names:
-            v = f.get(n)
-            if n in CATEGORICAL:
-                out.append(float(self.vocab.code(n, v)))
+        append = out.append
+        for n, table in self.plan:
+            v = get(n)
+            if table is None:
+                append(float(v or 0))
             else:
-                out.append(float(v or 0))
+                append(0.0 if v is None else float(table.get(v, 0)))
         return out
 
     def predict(self, rows: list[list[float]]) -> list[float]:

@@ -194,8 +194,22 @@ def _is_passive(verb: Token) -> bool:
     return any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
 
 
+_MEMO_KEY = "brinkwatch.modality"
+
+
 def assess(trigger: Token) -> Modality:
-    """How the text presents the event whose trigger word is ``trigger``."""
+    """How the text presents the event whose trigger word is ``trigger`` (read once per token and document: the
+    event decision, the record and the factuality model all ask)."""
+    memo: dict[int, Modality] | None = trigger.doc.user_data.get(_MEMO_KEY)
+    if memo is None:
+        memo = trigger.doc.user_data[_MEMO_KEY] = {}
+    got = memo.get(trigger.i)
+    if got is None:
+        got = memo[trigger.i] = _assess(trigger)
+    return got
+
+
+def _assess(trigger: Token) -> Modality:
     lex = lexicon()
     found = _Found(lex)
     node = trigger
