@@ -194,3 +194,54 @@ def test_parties_from_other_sentences_say_where_they_come_from(nlp) -> None:  # 
     e = one(nlp, '"We will never negotiate with Hamas." The Israeli prime minister said so on Monday.', "negotiate")
     assert [(p.code, p.resolved_from) for p in e.actors] == [("ISRGOV", "Israeli prime minister")]
     assert countries(e.recipients) != {"ISR"}  # Hamas is not Israeli because the speaker is
+
+
+def candidates(nlp, text: str) -> list:  # type: ignore[no-untyped-def,type-arg]
+    """Every candidate the rules code (before the event decision), with its parties."""
+    seen: list = []  # type: ignore[type-arg]
+    extract_doc(
+        nlp(text), doc_id="t", published="2025-10-10", settings=SETTINGS, observe=lambda i, s, c, p: seen.extend(c)
+    )
+    return seen
+
+
+def cand(nlp, text: str, word: str):  # type: ignore[no-untyped-def]
+    return next(c for c in candidates(nlp, text) if c.tok.text == word)
+
+
+def test_an_attack_noun_hits_whom_its_effect_verb_names(nlp) -> None:  # type: ignore[no-untyped-def]
+    c = cand(nlp, "The embassy bombings killed 247 people in Kenya and ten in Tanzania.", "bombings")
+    assert countries(c.recipients) == {"KEN"}
+    c = cand(nlp, "The Kenyan trade minister and the American ambassador were injured in the blast.", "blast")
+    assert countries(c.recipients) == {"KEN", "USA"}
+    c = cand(nlp, "A Russian missile strike damaged the Ukrainian parliament building.", "strike")
+    assert countries(c.actors) == {"RUS"} and countries(c.recipients) == {"UKR"}
+    # a verb that is no attack names no victim of the noun
+    c = cand(nlp, "The bombing shocked Kenyan officials.", "bombing")
+    assert not c.recipients
+
+
+def test_who_condemns_or_demands_an_act_does_not_do_it(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert not cand(nlp, "Kenyan officials condemned the attack.", "attack").actors
+    assert not cand(nlp, "Germany praised the ceasefire.", "ceasefire").actors
+    # a light verb lends its subject
+    assert countries(cand(nlp, "Russia launched an attack on the port.", "attack").actors) == {"RUS"}
+
+
+def test_a_venue_is_not_a_party(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "NATO decided at last year's Madrid summit to invite three countries to start accession talks."
+    assert "ESP" not in countries(cand(nlp, text, "summit").actors)
+    text = "Officials from several countries meeting in the Kenyan capital condemned the attack."
+    assert countries(cand(nlp, text, "condemned").actors) == {"UNK"}  # not Kenya's: they only met there
+    assert "KEN" not in countries(cand(nlp, text, "meeting").recipients)
+    assert not cand(nlp, text, "attack").actors  # who condemns an attack did not make it
+    # civilians are coded by where they live and work; a country's adjective names its own officials
+    assert countries(cand(nlp, "Doctors who work in Canada protested.", "protested").actors) == {"CAN"}
+    assert countries(cand(nlp, "Israeli air raids hit the port.", "raids").actors) == {"ISR"}
+
+
+def test_what_a_speaker_says_must_be_done_is_the_demand_s_content(nlp) -> None:  # type: ignore[no-untyped-def]
+    evs = coded(nlp, "The minister said Russia must withdraw its troops from the border.")
+    req = next(e for e in evs if e.event_type == "REQUEST")
+    ret = next(e for e in evs if e.event_type == "RETREAT")
+    assert ret.parent_event == req.event_id and ret.status == "considered" and not ret.factual

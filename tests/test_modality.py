@@ -275,3 +275,14 @@ def test_duplicate_governor_is_refused(data_copy: Path) -> None:
     file.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     with pytest.raises(DataError, match="listed twice"):
         lexicon()
+
+
+def test_a_request_s_content_hung_as_an_adverbial_clause_is_considered(nlp) -> None:  # type: ignore[no-untyped-def]
+    """The parser attaches "to be expelled" to "called for" as an adverbial clause; it is what was called for,
+    not a purpose sharing the call's status — while a purpose of a plain act keeps the act's status."""
+    doc = nlp("The government called for the rebels to be expelled from the talks.")
+    expelled = next(t for t in doc if t.text == "expelled")
+    assert expelled.dep_ == "advcl" and assess(expelled).status == "considered"
+    doc = nlp("NATO sent troops to the border to deter Russia.")
+    deter = next(t for t in doc if t.text == "deter")
+    assert assess(deter).status == "asserted"

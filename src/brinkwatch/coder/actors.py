@@ -51,6 +51,7 @@ from brinkwatch.lexicon.actors import (
     lookup,
     parse_ent_id,
 )
+from brinkwatch.lexicon.events import lexicon as events_lexicon
 from brinkwatch.lexicon.phoenix import Candidate, PhoenixActors, phoenix
 from brinkwatch.lexicon.sources import source_data
 
@@ -187,6 +188,9 @@ class Source:
     end: int | None = None
 
 
+STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "SPY"})  # sectors that act for a state
+
+
 class ActorCoder:
     """Codes the actors of one document; keeps document memory ("the alliance" → the IGO in focus).
     ``published``: the article's date — dated dictionary roles (office holders) are resolved against it."""
@@ -196,6 +200,7 @@ class ActorCoder:
         self.lex = lexicon()
         self.phx: PhoenixActors = phoenix()
         self.date = article_date(published)
+        self.venue_preps = events_lexicon().rules.locative_preps  # "in", "at", "near" …: where, not who
         self.mentions: list[Mention] = []
         self._at: dict[int, Mention] = {}
         self._coding: set[int] = set()  # heads whose parties are being coded (a reference back to one is cut)
@@ -490,9 +495,15 @@ class ActorCoder:
             return [], []
         post: set[int] = set()
         doers: set[int] = set()  # the "by" agent of a clause on the head: another party
+        # state agents ("ministers of member states meeting in the Ethiopian capital") are not of the state
+        # where a clause on them places them; civilians are coded by where they live and work
+        state_agent = self._role(root) in STATE_SECTORS
         for child in root.children:
             if child.dep_ in POST_DEPS and child.i > root.i:
                 post.update(t.i for t in child.subtree)
+                for t in child.subtree if state_agent else ():
+                    if t.dep_ == "prep" and t.lower_ in self.venue_preps and t.head.i != root.i:
+                        doers.update(x.i for x in t.subtree)
                 if child.dep_ in ("acl", "relcl"):
                     for by in child.children:
                         if by.dep_ == "agent" or (by.dep_ == "prep" and by.lower_ == "by"):

@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from spacy.tokens import Doc, Token
 
-from brinkwatch.coder import actors
+from brinkwatch.coder import actors, cameo
 from brinkwatch.coder.syntax import (
     CONTENT_DEPS,
     SUBJ_DEPS,
@@ -48,6 +48,7 @@ PARTAKING_PREPS = frozenset({"at", "in", "during"})  # "is at war", "took part i
 SOURCE_IS_RECIPIENT = frozenset({"RETREAT"})  # "withdrawal from Lebanon": "from" names whom it concerns
 OF_IS_ACTOR = frozenset({"RETREAT", "CONSULT"})  # "the withdrawal of Serbian forces", "a meeting of the Council"
 REACTION_TYPES = frozenset({"ACCUSE", "PROTEST"})  # aimed at who did an act, not at whom it hit
+JUDGING_TYPES = REACTION_TYPES | {"SUPPORT", "REQUEST"}  # their subject judges or asks for their object's act
 NOUN_PREPS = (
     "against",
     "on",
@@ -240,7 +241,12 @@ class Arguments:
         noun for people ("taking Kuwaiti hostages": the hostages are Kuwaiti)."""
         if self.coder.role_of(n) is not None:
             return False
-        return any(c.dep_ in ("amod", "compound", "nmod") and c.ent_type_ in ENTITY_LABELS for c in n.children)
+        return any(
+            c.dep_ in ("amod", "compound", "nmod")
+            and c.ent_type_ in ENTITY_LABELS
+            and self.coder.mention_kind(c) not in ("capital", "city", "region")  # "the Madrid summit": the venue
+            for c in n.children
+        )
 
     def patient_possessor(self, n: Token) -> bool:
         """ "Laden's extradition", "his arrest": an event noun whose possessor undergoes it (no "of" object)."""
@@ -273,6 +279,15 @@ class Arguments:
         if self._own_modifier(n) and not self.patient_modifier(n):
             heads.insert(0, n)  # "the Russian invasion", "Israeli air raids"
         return heads
+
+    def lender(self, governor: Token | None) -> Token | None:
+        """The verb whose subject does the act its object noun names — a light verb ("launched an attack") or a
+        plain one ("continued the strikes") — not a verb that judges or asks for the act: who "condemned the
+        attack", "praised the ceasefire" or "demanded the withdrawal" did not do it."""
+        if governor is None or governor.lemma_.lower() in self.lex.rules.light_verbs:
+            return governor
+        entry = match(governor, self.lex)
+        return None if entry is not None and entry.type in JUDGING_TYPES else governor
 
     def patient_modifier(self, n: Token) -> bool:
         """ "the Bin Laden investigation": a name compounded with a patient noun undergoes it (an adjective —
@@ -321,7 +336,10 @@ class Arguments:
         rules = self.lex.rules
         if prep.dep_ != "prep" or prep.lower_ not in rules.locative_preps:
             return False
-        if self.coder.mention_kind(t) not in ("country", "capital", "city", "region"):
+        kind = self.coder.mention_kind(t)
+        if kind not in ("country", "capital", "city", "region") and not (
+            kind is None and t.lemma_.lower() in self.coder.lex.places  # "in the Ethiopian capital"
+        ):
             return False
         verb = prep.head
         doc = self.coder.doc
@@ -356,6 +374,8 @@ class Arguments:
             heads = [n, *heads]  # "the Bin Laden investigation", "took Kuwaiti hostages"
         if n.dep_ == "compound" and n.head.lemma_.lower() in self.lex.rules.compound_heads:  # "a sanctions package"
             heads.extend(t for t in pobjs(n.head, NOUN_PREPS) if t.dep_ == "pobj")
+        if entry is not None and entry.type == "ASSAULT":
+            heads.extend(self.struck_heads(n))
         if governor is not None:
             heads.extend(children_by_dep(governor, {"dative"}))
             heads.extend(t for t in pobjs(governor, self.lex.rules.recipient_preps) if t.dep_ == "pobj" and t.i != n.i)
@@ -366,6 +386,30 @@ class Arguments:
                     )
             heads.extend(self.purpose_heads(governor))
         return heads
+
+    def struck_heads(self, n: Token) -> list[Token]:
+        """Whom an attack noun hit, read from the verb of its effect: "the bombings killed 247 people", "a blast
+        damaged the embassy", "ten were wounded in the blast" (the effect verb is an attack word itself)."""
+        verb = n.head
+        if n.dep_ == "pobj" and verb.dep_ == "prep" and verb.lower_ in ("in", "by"):
+            verb = verb.head
+            if not is_passive(verb):
+                return []
+            targets = children_by_dep(verb, {"nsubjpass"})
+        elif n.dep_ == "nsubj":
+            targets = children_by_dep(verb, {"dobj"})
+        else:
+            return []
+        if verb.pos_ != "VERB":
+            return []
+        effect = match(verb, self.lex)
+        if (effect is None or effect.type != "ASSAULT") and not any(
+            str(m.plover) == "ASSAULT" for m in cameo.match_token(verb)
+        ):
+            return []
+        return [t for t in targets if t.lower_ not in RELATIVE_PRONOUNS] or (
+            [verb.head] if targets and verb.dep_ == "relcl" else []
+        )
 
 
 def passive_modifier(h: Token) -> bool:
@@ -431,7 +475,7 @@ def code(c: Cand, args: Arguments, lex: Lexicon) -> None:
         c.recipients, _ = args.first_coded(rec_heads)
         return
     if c.entry.pos == "noun":
-        actor_heads = args.noun_actor_heads(tok, c.governor)
+        actor_heads = args.noun_actor_heads(tok, args.lender(c.governor))
         rec_heads = args.noun_recipient_heads(tok, c.governor)
         if c.governor is None:
             own = [*pobjs(tok, ("by",)), *children_by_dep(tok, {"poss"}), tok, *rec_heads]

@@ -253,6 +253,13 @@ def _step(node: Token, found: _Found, came_via_content: bool) -> tuple[Token, st
         marks = {c.lower_ for c in node.children if c.dep_ == "mark" or (c.dep_ == "advmod" and c.tag_ == "WRB")}
         infinitive = any(c.dep_ == "aux" and c.tag_ == "TO" for c in node.children)
         finite = any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in node.children)
+        if infinitive and not any(c.dep_ in ("xcomp", "ccomp") for c in head.children):
+            gov = _governor(head, "comp", found.lex)
+            if gov is not None and gov.status == "considered":
+                # "called for the rebels to be expelled": the parser hangs a request's or plan's content on it
+                # as an adverbial clause; it is the content, not a purpose that shares the call's status
+                found.add(gov.status, head.text, gov.factuality)
+                return head, "negated", True, True
         if infinitive or (marks <= {"by"} and not finite):
             return head, "negated", True, False
         return None

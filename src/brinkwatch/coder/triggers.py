@@ -525,10 +525,11 @@ def _reported(
             if any(a.dep_ == "aux" and a.lower_ in lex.rules.obligation_aux for a in c.children):
                 req = lex.verbs.get("demand", [None])[0]
                 if req is not None:
-                    out.append(Cand(tok, req, "REQUEST", tok, first=tok.i, last=tok.i, synthetic=True, content=c))
-                    for x in (c, *[n for n in _arg_nouns(c)]):
-                        if x.i in cands:
-                            del cands[x.i]
+                    cand = Cand(tok, req, "REQUEST", tok, first=tok.i, last=tok.i, synthetic=True, content=c)
+                    out.append(cand)
+                    for x in (c, *_arg_nouns(c)):  # what must be done is the demand's content: its child
+                        if x.i in cands and cands[x.i].parent is None:
+                            cands[x.i].parent = cand
                     break
             inside = [cands[j] for j in _subtree_triggers(c, raw, skip=tok) if j in cands]
             conflict = [k for k in inside if lex.types[k.event_type].quad == 4 and k.parent is None]
