@@ -286,3 +286,16 @@ def test_a_request_s_content_hung_as_an_adverbial_clause_is_considered(nlp) -> N
     doc = nlp("NATO sent troops to the border to deter Russia.")
     deter = next(t for t in doc if t.text == "deter")
     assert assess(deter).status == "asserted"
+
+
+def test_in_after_a_verb_is_where_or_why_not_what_was_called_off(nlp) -> None:  # type: ignore[no-untyped-def]
+    """ "kill" and "delay" call events off through their object ("the senate killed the talks") and, as nouns,
+    through "in" ("a delay in delivery"); "were killed in the bombing" says why, and the bombing happened."""
+
+    def status(text: str, word: str) -> str:
+        return assess(next(t for t in nlp(text) if t.text == word)).status
+
+    assert status("Twelve Americans were killed in the embassy bombing.", "bombing") == "asserted"
+    assert status("The deal was delayed in the talks.", "talks") == "asserted"
+    assert status("The senate killed the talks.", "talks") == "negated"
+    assert status("There was a delay in delivery of the aid.", "delivery") == "negated"

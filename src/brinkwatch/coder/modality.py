@@ -325,7 +325,9 @@ def _prep_step(node: Token, prep: Token, found: _Found) -> tuple[Token, str, boo
         found.add("negated", prep.text)
     if prep is head:
         return None
-    gov = _governor(head, "prep", lex, word)
+    # "in" after a verb says where or why ("were killed in the bombing", "was delayed in the talks"), not what
+    # was called off; after a noun it may ("a delay in delivery")
+    gov = None if word == "in" and head.pos_ in ("VERB", "AUX") else _governor(head, "prep", lex, word)
     if gov is not None:
         found.add(gov.status, head.text, gov.factuality)
         return head, "negated", True, True
