@@ -17,7 +17,8 @@ from brinkwatch.core.settings import Settings
 T = TypeVar("T")
 
 
-def _redacted(db: str) -> str:
+def redacted(db: str) -> str:
+    """``db`` as a URL fit to print (a password in it hidden)."""
     from brinkwatch.store.db import redact, resolve_url
 
     return redact(resolve_url(db))
@@ -64,9 +65,9 @@ def open_store(settings: Settings) -> Any:
     try:
         return Store(settings.db)
     except StoreError as exc:
-        raise fail(f"cannot open store {_redacted(settings.db)}: {exc}", 2) from None
+        raise fail(f"cannot open store {redacted(settings.db)}: {exc}", 2) from None
     except Exception as exc:  # a bad URL, an unreachable server: one clean line
-        raise fail(f"cannot open store {_redacted(settings.db)}: {describe(exc)}") from None
+        raise fail(f"cannot open store {redacted(settings.db)}: {describe(exc)}") from None
 
 
 @contextmanager

@@ -17,7 +17,7 @@ from typing import Any
 import typer
 
 from brinkwatch.cli.app import DB_HELP, app, fail
-from brinkwatch.cli.checks import open_store
+from brinkwatch.cli.checks import open_store, redacted
 from brinkwatch.core.records import IngestSummary
 from brinkwatch.core.settings import Settings
 
@@ -26,12 +26,6 @@ DATE_HELP = "Date (YYYY-MM-DD) for inputs that carry none."
 
 def _settings(db: str | None, **overrides: Any) -> Settings:
     return Settings.from_env(db=db, **overrides)
-
-
-def _redacted(db: str) -> str:
-    from brinkwatch.store.db import redact, resolve_url
-
-    return redact(resolve_url(db))
 
 
 def _check_date(value: str | None, option: str) -> str | None:
@@ -150,7 +144,7 @@ def _store_write_failed(exc: Any, settings: Settings, seconds: float) -> typer.E
     typer.echo(summary_line(summary, seconds))
     where = f"failures logged in {log}" if log else "failures not logged (nowhere writable)"
     return fail(
-        f"cannot write to store {_redacted(settings.db)}: {exc}; stopped, {summary.stored} articles stored "
+        f"cannot write to store {redacted(settings.db)}: {exc}; stopped, {summary.stored} articles stored "
         f"before are whole; {where}",
         code=2,
     )
@@ -295,9 +289,9 @@ def info_dict(settings: Settings) -> dict[str, Any]:
         "python": platform.python_version(),
         "spacy": spacy.__version__,
         "spacy_model": {"name": settings.spacy_model, "version": model_version},
-        "store": _redacted(settings.db),
+        "store": redacted(settings.db),
         "schema_version": migrations.latest_version(),
-        "settings": {**settings.to_dict(), "db": _redacted(settings.db)},
+        "settings": {**settings.to_dict(), "db": redacted(settings.db)},
     }
 
 

@@ -199,14 +199,16 @@ def _match_pattern(p: Pattern, scene: _Scene) -> tuple[int, list[int]] | None:
 
 
 # per block: the patterns by one form each of them needs in the scene (the first slot's head forms, or the
-# first preposition's), and those that need none; built once per model and block
+# first preposition's), and those that need none; built once per model and block (each entry holds its model,
+# so that the id in its key cannot pass to another model)
 _Anchors = tuple[dict[tuple[str, str], list[int]], list[int]]
-_anchors: dict[tuple[int, str], _Anchors] = {}
+_anchors: dict[tuple[int, str], tuple[Model, _Anchors]] = {}
 
 
 def _anchored(m: Model, block: str) -> _Anchors:
     key = (id(m), block)
-    got = _anchors.get(key)
+    held = _anchors.get(key)
+    got = held[1] if held is not None and held[0] is m else None
     if got is None:
         by_form: dict[tuple[str, str], list[int]] = {}
         free: list[int] = []
@@ -222,7 +224,8 @@ def _anchored(m: Model, block: str) -> _Anchors:
                 continue
             for f in need:
                 by_form.setdefault(f, []).append(k)
-        got = _anchors[key] = (by_form, free)
+        got = (by_form, free)
+        _anchors[key] = (m, got)
     return got
 
 

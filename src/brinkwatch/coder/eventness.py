@@ -149,22 +149,21 @@ _SENT_KEY = "brinkwatch.eventness.sentence"
 def sentence_features(sent: Span) -> dict[str, Any]:
     """The features every candidate of a sentence shares, computed once per sentence (kept with the document)."""
     doc = sent.doc
-    memo: dict[int, dict[str, Any]] | None = doc.user_data.get(_SENT_KEY)
+    memo: dict[tuple[int, int], dict[str, Any]] | None = doc.user_data.get(_SENT_KEY)
     if memo is None:
         memo = doc.user_data[_SENT_KEY] = {}
-    got = memo.get(sent.start)
-    if got is None or got["_end"] != sent.end:
+    got = memo.get((sent.start, sent.end))
+    if got is None:
         text = token_table(doc).text[sent.start_char : sent.end_char]
         ents = sentence_entities(sent)
         got = {
-            "_end": sent.end,
             "question": int(text.rstrip().endswith("?")),
             "quoted": int('"' in text or "“" in text),
             "n_words": sum(1 for w in sent if not w.is_punct),
             **{f"ents_{lab}": ents.count(lab) for lab in ENT_LABELS},
             "business": sum(1 for lab in ents if lab in BUSINESS_ENTS),
         }
-        memo[sent.start] = got
+        memo[(sent.start, sent.end)] = got
     return got
 
 
@@ -241,7 +240,7 @@ def raw_features(p: Proposal, sent: Span) -> dict[str, Any]:
         "in_advcl": int(any(a.dep_ == "advcl" for a in [h, *ancestors])),
         "in_content": int(any(a.dep_ in ("ccomp", "xcomp") for a in [h, *ancestors])),
         "depth": len(list(t.ancestors)),
-        **{k: v for k, v in sentence_features(sent).items() if k != "_end"},
+        **sentence_features(sent),
         "status": p.status,
         "soft_drop": p.soft_drop,
     }
@@ -261,7 +260,7 @@ class EventModel:
     typer: Any = None  # the type model (LightGBM multiclass over the same rows), when shipped
     classes: tuple[str, ...] = ()  # its classes, in output order
     retype_at: float = 1.0  # the probability at which its type replaces the rules'
-    plan: list[tuple[str, dict[str, int] | None]] = field(default_factory=list)  # (name, its vocabulary)
+    plan: list[tuple[str, dict[str, int] | None]] = field(init=False)  # (name, its vocabulary): from the above
 
     def __post_init__(self) -> None:
         empty: dict[str, int] = {}  # a categorical feature without a vocabulary codes every value 0
