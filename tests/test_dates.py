@@ -101,6 +101,18 @@ def test_may_the_modal_is_not_a_month(nlp: Any) -> None:
     assert _resolve(nlp, "The talks began on May 5.", "began") == ("2025-05-05", "day")
 
 
+def test_a_clause_that_looks_ahead_reads_a_bare_weekday_or_month_forward(nlp: Any) -> None:
+    # published Friday 2025-10-10: the scheduled meeting is the coming Monday, the past one the last
+    assert _resolve(nlp, "The ministers meet on Monday.", "meet") == ("2025-10-13", "day")
+    assert _resolve(nlp, "The ministers will meet on Friday.", "meet") == ("2025-10-10", "day")
+    assert _resolve(nlp, "The ministers plan to meet on Monday.", "meet") == ("2025-10-13", "day")
+    assert _resolve(nlp, "The ministers met on Monday.", "met") == ("2025-10-06", "day")
+    assert _resolve(nlp, "The ministers have met on Monday.", "met") == ("2025-10-06", "day")
+    assert _resolve(nlp, "Russia will hold talks with Ukraine in November.", "hold") == ("2025-11-01", "month")
+    assert _resolve(nlp, "Russia held talks with Ukraine in November.", "held") == ("2024-11-01", "month")
+    assert _resolve(nlp, "The ministers will meet next Monday.", "meet") == ("2025-10-13", "day")
+
+
 def test_explicit_dates_resolve_without_published(nlp: Any) -> None:
     assert _resolve(nlp, "The talks began on 19 September 2025.", "began", None) == ("2025-09-19", "day")
     assert _resolve(nlp, "The talks began on Thursday.", "began", None) == (None, "report")

@@ -106,6 +106,38 @@ def test_plover_rules_future_cooperation_and_refusal(nlp) -> None:  # type: igno
     assert countries(agreed[0].actors) == {"JOR", "GBR"}  # compound actor: one record, two parties
 
 
+def test_plover_rules_promise_takes_the_type_of_what_it_promises(nlp) -> None:  # type: ignore[no-untyped-def]
+    vow = run(nlp, "The Russian president vowed to crush the Chechen rebels.", learned=False)
+    assert [e.event_type for e in vow if e.trigger == "vowed"] == ["THREATEN"]  # a vow of force
+    promise = run(nlp, "Iraq promised to withdraw its troops from Iranian territory.", learned=False)
+    assert {e.event_type for e in promise} == {"CONCEDE"}  # a promised retreat
+    pledge = run(nlp, "Japan pledged to send aid to Kenya.", learned=False)
+    assert "AGREE" in {e.event_type for e in pledge if e.trigger == "pledged"}  # promised cooperation stays AGREE
+    announced = one(run(nlp, "Israeli troops will withdraw from the town.", learned=False), "CONCEDE")
+    assert announced.status == "asserted"  # the announcement happened
+    assert one(run(nlp, "Israeli troops withdrew from the town.", learned=False), "RETREAT").status == "asserted"
+    refused = run(nlp, "Israeli troops will not withdraw from the town.", learned=False)
+    assert "CONCEDE" not in {e.event_type for e in refused}
+
+
+def test_an_event_its_clause_dates_after_the_report_is_future(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "The Iranian foreign minister meets his Saudi counterpart in Riyadh on Monday."
+    meets = one(run(nlp, text, learned=False), "CONSULT")  # published Friday 2025-10-10
+    assert (meets.date, meets.date_source, meets.status) == ("2025-10-13", "clause", "future")
+    assert not meets.factual and any("2025-10-13" in c for c in meets.cues)
+    met = one(run(nlp, text.replace("meets", "met"), learned=False), "CONSULT")
+    assert (met.date, met.status) == ("2025-10-06", "asserted")
+    said = run(nlp, "Iran said on Monday that it met Saudi envoys.", learned=False)
+    assert all(e.status != "future" for e in said)  # the report's own day is not after it
+
+
+def test_a_seat_after_a_preposition_of_place_is_where_not_whom(nlp) -> None:  # type: ignore[no-untyped-def]
+    met = run(nlp, "Russian and Chinese envoys met in Brussels on Tuesday.", learned=False)
+    assert all("EU" not in countries(e.recipients) for e in met), [(e.trigger, e.recipients) for e in met]
+    sanctions = one(run(nlp, "Brussels imposed sanctions on Belarus.", learned=False), "SANCTION")
+    assert countries(sanctions.actors) == {"EU"}  # the seat still names its body as a subject
+
+
 def test_said_attack_on_itself_is_an_accusation(nlp) -> None:  # type: ignore[no-untyped-def]
     evs = run(nlp, "The US said that Iraq had attacked themselves.")
     acc = one(evs, "ACCUSE")

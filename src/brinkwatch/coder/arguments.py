@@ -34,6 +34,7 @@ from brinkwatch.coder.syntax import (
 from brinkwatch.coder.triggers import Cand, match
 from brinkwatch.core.records import Party
 from brinkwatch.lexicon.events import Entry, Lexicon
+from brinkwatch.lexicon.gazetteer import gazetteer
 
 WEAK = 0.5  # lexicon strength at or below which a trigger is an event only with a coded (non-UNK) party
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
@@ -340,7 +341,9 @@ class Arguments:
         if kind not in ("country", "capital", "city", "region") and not (
             kind is None and t.lemma_.lower() in self.coder.lex.places  # "in the Ethiopian capital"
         ):
-            return False
+            place = gazetteer().names.get((t.lower_,))  # a seat that also names its body: "met in Brussels"
+            if place is None or place.kind not in ("city", "capital") or not t.text[:1].isupper():
+                return False
         verb = prep.head
         doc = self.coder.doc
         after = prep.right_edge.i + 1
@@ -514,6 +517,8 @@ def code(c: Cand, args: Arguments, lex: Lexicon) -> None:
             c.event_type = "AGREE"
     elif c.event_type in lex.rules.threat_types and future(anchor, lex) and not negated(anchor, lex):
         c.event_type = "THREATEN"
+    elif c.event_type in lex.rules.concession_types and announced(anchor, lex) and not negated(anchor, lex):
+        c.event_type = "CONCEDE"  # an announced retreat: "will withdraw its troops", "promised to withdraw"
     c.spoken = c.event_type != before  # a promise, a refusal or a threat: the speech act happened
 
 
@@ -608,6 +613,8 @@ def settle(cands: list[Cand], args: Arguments, lex: Lexicon) -> list[Cand]:
     decision (:mod:`brinkwatch.coder.eventness`) reads the marks."""
     for c in cands:
         code(c, args, lex)
+    for c in cands:
+        promised(c, cands, lex)
     for c in cands:  # the happening a suspicion ties to a party: that party did it
         if c.parent is not None and c.parent.linked is not None and c.parent.recipients:
             c.actors = [p for p in c.parent.recipients]
@@ -642,6 +649,38 @@ def settle(cands: list[Cand], args: Arguments, lex: Lexicon) -> list[Cand]:
                 c.recipients = accused
         keep.append(c)
     return main_first(_one_per_event(keep, cands))
+
+
+def promised(c: Cand, cands: list[Cand], lex: Lexicon) -> None:
+    """A promise takes the type of what it promises (PLOVER): a vow of force is a THREATEN ("vowed to crush the
+    rebels"), a promised retreat a CONCEDE ("promised to withdraw"); other promises stay AGREE."""
+    if c.event_type != "AGREE" or c.entry.role != "absorb" or c.tok.lemma_.lower() not in lex.rules.announcing_verbs:
+        return
+    inner = {k.event_type for k in cands if k is not c and k.absorbed and _completes(k.tok, c.tok)}
+    for kind in ("THREATEN", "CONCEDE"):
+        if kind in inner:
+            c.event_type = kind
+            return
+
+
+def announced(anchor: Token, lex: Lexicon) -> bool:
+    """Will/shall ("will withdraw"), or the complement of an announcing verb ("promised to withdraw") — not a
+    plan, wish or aim ("plans to withdraw")."""
+    h = clause_head(anchor)
+    if any(c.dep_ == "aux" and c.lower_ in lex.rules.future_aux and c.lower_ != "would" for c in h.children):
+        return True
+    return h.dep_ == "xcomp" and h.head.lemma_.lower() in lex.rules.announcing_verbs
+
+
+def _completes(t: Token, verb: Token) -> bool:
+    """``t`` is (the conjunct of) a clausal complement of ``verb``: "vowed to find and punish"."""
+    for _ in range(3):
+        if t.head.i == t.i or t.dep_ not in ("xcomp", "ccomp", "conj"):
+            return False
+        t = t.head
+        if t.i == verb.i:
+            return True
+    return False
 
 
 def main_first(keep: list[Cand]) -> list[Cand]:

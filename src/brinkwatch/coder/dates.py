@@ -130,7 +130,7 @@ class DateResolver:
         self.published = published
         self.base = parse_published(published)
         patterns()  # a malformed data file fails here, not as a silently missing date in resolve_text
-        self._cache: dict[str, tuple[str, str] | None] = {}
+        self._cache: dict[tuple[str, bool], tuple[str, str] | None] = {}
         self._sent_doc: Doc | None = None
         self._sent_key: tuple[int, int] | None = None
         self._sent_spans: list[tuple[int, int]] = []
@@ -153,14 +153,23 @@ class DateResolver:
         """(ISO date, precision, source): source ``clause`` (a time expression of the event's own clause),
         ``narrative`` (the time the sentence's main clause, or for a past-tense event an earlier sentence, sets)
         or ``report`` (the published date)."""
-        for cand in self.candidates(sent, trigger):
-            found = self.resolve_text(cand.text)
+        for cand in self.candidates(sent, trigger):  # read forward or back as the clause it modifies speaks
+            found = self.resolve_text(cand.text, ahead=_looks_ahead(cand.root))
             if found is not None:
                 return found[0], found[1], "clause"
         found = self.narrative(sent, trigger)
         if found is not None:
             return found[0], found[1], "narrative"
         return (self.base.isoformat() if self.base else None, "report", "report")
+
+    def after_report(self, date: str | None) -> bool:
+        """Does a resolved date (the first day of its day, week, month or year) fall after the published day?"""
+        if date is None or self.base is None:
+            return False
+        try:
+            return dt.date.fromisoformat(date) > self.base
+        except ValueError:
+            return False
 
     # ------------------------------------------------------------------ the event's own clause
     def candidates(self, sent: Span, trigger: Token) -> list[Span]:
@@ -265,35 +274,38 @@ class DateResolver:
         return hit
 
     # ------------------------------------------------------------------ one expression
-    def resolve_text(self, text: str) -> tuple[str, str] | None:
-        """Resolve one time expression; None when it is not a usable date."""
+    def resolve_text(self, text: str, ahead: bool = False) -> tuple[str, str] | None:
+        """Resolve one time expression; None when it is not a usable date. ``ahead``: the clause looks forward
+        (future or simple present: "meets on Friday"), so a bare weekday or month is the next one, not the last."""
         key = " ".join(text.lower().split())
-        if key in self._cache:
-            return self._cache[key]
+        memo = (key, ahead)
+        if memo in self._cache:
+            return self._cache[memo]
         result = None
         if 0 < len(key) <= MAX_CANDIDATE_CHARS:
             try:
-                result = self._resolve(key)
+                result = self._resolve(key, ahead)
             except (ValueError, OverflowError):  # a date out of range ("year 0" from a hostile anchor): no date
                 result = None
-        self._cache[key] = result
+        self._cache[memo] = result
         return result
 
-    def _resolve(self, s: str) -> tuple[str, str] | None:
+    def _resolve(self, s: str, ahead: bool) -> tuple[str, str] | None:
         if self.base is None:  # explicit dates only, but dateparser may fill gaps from today: never memoized
-            return _resolve_key(s, None)
-        return _resolve_memo(s, self.base)
+            return _resolve_key(s, None, ahead)
+        return _resolve_memo(s, self.base, ahead)
 
 
 @functools.lru_cache(maxsize=4096)
-def _resolve_memo(s: str, base: dt.date) -> tuple[str, str] | None:
+def _resolve_memo(s: str, base: dt.date, ahead: bool) -> tuple[str, str] | None:
     """``_resolve_key`` remembered across articles (a pure function of the expression and the anchor date;
     bounded: workers run for hours)."""
-    return _resolve_key(s, base)
+    return _resolve_key(s, base, ahead)
 
 
-def _resolve_key(s: str, base: dt.date | None) -> tuple[str, str] | None:
-    """Resolve a normalized (lower-case, single-spaced) time expression against ``base``."""
+def _resolve_key(s: str, base: dt.date | None, ahead: bool = False) -> tuple[str, str] | None:
+    """Resolve a normalized (lower-case, single-spaced) time expression against ``base``; ``ahead``: a bare
+    weekday or month name is the next one (from the anchor day on), not the last."""
     pat = patterns()
     s = s.strip(" ,.;:()[]\"'“”‘’")
     s = _strip_words(s, pat.strip_prefixes)
@@ -315,14 +327,18 @@ def _resolve_key(s: str, base: dt.date | None) -> tuple[str, str] | None:
         return _fmt(base - dt.timedelta(days=2), "day")
     m = _WEEKDAY.match(s)
     if m:
-        return _fmt(_weekday(base, m.group(1), _WEEKDAYS.index(m.group(2))), "day")
+        which = m.group(1) or ("coming" if ahead else None)
+        return _fmt(_weekday(base, which, _WEEKDAYS.index(m.group(2))), "day")
     m = _RELATIVE.match(s)
     if m:
         return _relative(base, m.group(1), m.group(2))
     m = _MONTH_WORD.match(s)
     if m:
         month = _MONTHS[m.group(1)[:3]]
-        year = base.year if month <= base.month else base.year - 1
+        if ahead:
+            year = base.year if month >= base.month else base.year + 1
+        else:
+            year = base.year if month <= base.month else base.year - 1
         return _fmt(dt.date(year, month, 1), "month")
     if _YEAR.match(s):
         return _fmt(dt.date(int(s), 1, 1), "year")
@@ -406,7 +422,11 @@ def _strip_words(s: str, words: tuple[str, ...]) -> str:
 
 
 def _weekday(base: dt.date, which: str | None, wd: int) -> dt.date:
+    """The weekday ``wd`` nearest ``base`` in the direction ``which`` says: last/past (before the anchor day),
+    next (after it), coming (from the anchor day on), none or this (on or before it)."""
     delta = (base.weekday() - wd) % 7
+    if which == "coming":
+        return base + dt.timedelta(days=(wd - base.weekday()) % 7)
     if which == "next":
         return base + dt.timedelta(days=(wd - base.weekday()) % 7 or 7)
     if which in ("last", "past") and delta == 0:
@@ -559,6 +579,33 @@ def _attachment(table: TokenTable, root: int, own: int, above: set[int]) -> int 
         if deps[a] == "conj" and heads[a] == b and not any(deps[k] in ("nsubj", "nsubjpass") for k in kids[a]):
             return 2
     return None
+
+
+def _looks_ahead(tok: Token) -> bool:
+    """The clause of ``tok`` (a time expression's head) speaks of what is to come: a modal ("will meet on
+    Friday", "would meet"), "going to", a simple or progressive present ("meets on Friday", "is meeting Monday":
+    news style for what is scheduled), or an infinitive under one of those ("plans to meet on Friday"). A perfect
+    ("has met", "could have met") or a past looks back; a noun reads its verb's clause."""
+    cur = tok
+    for _ in range(_MAX_WALK):
+        if cur.pos_ in ("VERB", "AUX"):
+            auxes = [c for c in cur.children if c.dep_ in ("aux", "auxpass")]
+            if any(a.lemma_.lower() == "have" for a in auxes) or cur.tag_ == "VBD":
+                return False
+            if any(a.tag_ == "MD" for a in auxes):
+                return True
+            if any(a.tag_ == "VBD" for a in auxes):
+                return False
+            if cur.lower_ == "going" and any(c.dep_ == "xcomp" for c in cur.children):
+                return True
+            if cur.tag_ in ("VBZ", "VBP") or any(a.tag_ in ("VBZ", "VBP") for a in auxes):
+                return True
+            if not any(a.tag_ == "TO" for a in auxes) and cur.dep_ not in ("xcomp", "conj"):
+                return False  # a participle or bare form without a clause of its own to read
+        if cur.head.i == cur.i:
+            return False
+        cur = cur.head
+    return False
 
 
 def _clause_tense(tok: Token) -> str | None:

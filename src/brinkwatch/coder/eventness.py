@@ -436,7 +436,10 @@ def events_of(pending: list[Pending], model: EventModel | None, observe: Observe
         decided.append(out)
     if model is not None and model.typer is not None and typed:  # one call for the document's kept events
         for (c, _row), tp in zip(typed, model.type_probs([r for _c, r in typed]), strict=True):
-            c.event_type = retype(c.event_type, tp, model.classes, model.retype_at)
+            typed_as = retype(c.event_type, tp, model.classes, model.retype_at)
+            if typed_as != c.event_type and typed_as == c.entry.type:
+                c.spoken = False  # the model undid a conversion ("will hold talks" stays a CONSULT, future)
+            c.event_type = typed_as
     for p, out in zip(pending, decided, strict=True):
         if model is not None:
             out = one_happening(out)

@@ -209,6 +209,9 @@ def _event(
         chain = tracker.chain(status_tok)
     with DATES:
         date, precision, date_source = resolver.resolve_with_source(sent, status_tok)
+    if mod.status == "asserted" and not c.spoken and date_source == "clause" and resolver.after_report(date):
+        with MODALITY:  # its own clause dates it after the report: announced, not yet happened
+            mod = modality.as_future(mod, f"dated {date}", fact.asserted_at if fact is not None else 2.0)
     with PLACES:
         location = places.locate(sent, status_tok)
         if location is None:

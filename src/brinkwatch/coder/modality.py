@@ -402,6 +402,13 @@ def _subj_step(node: Token, head: Token, found: _Found) -> tuple[Token, str, boo
     return head, "", False, False
 
 
+def as_future(mod: Modality, cue: str, asserted_at: float) -> Modality:
+    """An asserted event that its own clause dates after the report ("meets his counterpart on Monday"): announced,
+    not yet happened — status future, its score kept below the asserted cut ``asserted_at``."""
+    score = min(mod.factuality, float(lexicon().factuality.get("future", 2.5)), asserted_at - 0.05)
+    return Modality("future", score, (*mod.cues, cue))
+
+
 def settle(
     rule: Modality, learned: float | None, asserted_at: float, denied_at: float, spoken: bool, doubt_at: float
 ) -> Modality:

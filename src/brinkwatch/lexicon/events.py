@@ -104,6 +104,8 @@ class RulesFile(Strict):
     negators: list[Word]
     cooperative_types: list[TypeName]
     threat_types: dict[TypeName, Word]  # a material-conflict type → its THREATEN mode when threatened
+    concession_types: list[TypeName]  # a type that is a CONCEDE when announced ("will withdraw")
+    announcing_verbs: list[Word]  # "promised to withdraw": an announcement of what it completes
     peacekeeping_words: list[Word]
     force_verbs: list[Word]
     suspicion_verbs: list[Word] = Field(default_factory=list)
@@ -153,6 +155,8 @@ class Rules:
     negators: frozenset[str]
     cooperative_types: frozenset[str]
     threat_types: dict[str, str]
+    concession_types: frozenset[str]
+    announcing_verbs: frozenset[str]
     peacekeeping_words: frozenset[str]
     force_verbs: frozenset[str]
     suspicion_verbs: frozenset[str] = frozenset()  # "speculated that …", "suspect that …"
@@ -247,6 +251,8 @@ def _rules(types: dict[str, PloverType]) -> Rules:
         negators=frozenset(rr.negators),
         cooperative_types=frozenset(rr.cooperative_types),
         threat_types=dict(rr.threat_types),
+        concession_types=frozenset(rr.concession_types),
+        announcing_verbs=frozenset(rr.announcing_verbs),
         peacekeeping_words=frozenset(rr.peacekeeping_words),
         force_verbs=frozenset(rr.force_verbs),
         suspicion_verbs=frozenset(rr.suspicion_verbs),
