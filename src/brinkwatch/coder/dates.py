@@ -44,7 +44,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
-from brinkwatch.coder.syntax import TokenTable, token_table, tree_distance_i
+from brinkwatch.coder.syntax import TokenTable, misread_verb, token_table, tree_distance_i
 from brinkwatch.lexicon.dates import patterns
 
 MAX_CANDIDATES = 8  # nearest candidates (in the text) that are ranked by tree distance and tried
@@ -588,6 +588,8 @@ def _looks_ahead(tok: Token) -> bool:
     ("has met", "could have met") or a past looks back; a noun reads its verb's clause."""
     cur = tok
     for _ in range(_MAX_WALK):
+        if misread_verb(cur):
+            return True  # "Putin and Trump meet on Friday", the verb read as a noun
         if cur.pos_ in ("VERB", "AUX"):
             auxes = [c for c in cur.children if c.dep_ in ("aux", "auxpass")]
             if any(a.lemma_.lower() == "have" for a in auxes) or cur.tag_ == "VBD":

@@ -25,7 +25,7 @@ from typing import Any
 from spacy.tokens import Span, Token
 
 from brinkwatch.coder import modality
-from brinkwatch.coder.syntax import token_table
+from brinkwatch.coder.syntax import misread_verb, token_table
 from brinkwatch.coder.triggers import Cand
 from brinkwatch.core.ontology import PLOVER_TYPES
 from brinkwatch.core.records import Party
@@ -184,13 +184,14 @@ def raw_features(p: Proposal, sent: Span) -> dict[str, Any]:
     pobj = next((g for g in prep.children if g.dep_ == "pobj"), None) if prep is not None else None
     comp = next((c for c in kids if c.dep_ in ("xcomp", "ccomp")), None)
     tobj = dobj if t.i == h.i else next((c for c in t.children if c.dep_ == "dobj"), dobj)
-    eventive, uses = eventive_ratio(t.lemma_.lower(), "NOUN" if t.pos_ in ("NOUN", "PROPN") else "VERB")
+    misread = misread_verb(t)  # "Trump and Putin meet": read as the verb it is
+    eventive, uses = eventive_ratio(t.lemma_.lower(), "NOUN" if t.pos_ in ("NOUN", "PROPN") and not misread else "VERB")
     f: dict[str, Any] = {
         "lemma": t.lemma_.lower(),
         "eventive": eventive,
         "eventive_uses": min(uses, 1000),
-        "pos": t.pos_,
-        "tag": t.tag_,
+        "pos": "VERB" if misread else t.pos_,
+        "tag": "VBP" if misread else t.tag_,
         "dep": t.dep_,
         "head_lemma": t.head.lemma_.lower() if t.head.i != t.i else None,
         "head_dep": t.head.dep_ if t.head.i != t.i else None,

@@ -154,7 +154,7 @@ class DocIndex:
         a, b = sent.start, sent.end
         if self.hashes[b] - self.hashes[a] >= 2:
             return "hashtag line"
-        if self.verbs[b] == self.verbs[a]:
+        if self.verbs[b] == self.verbs[a] and not misread_verb(sent.root):
             return "no verb"
         if (self.alpha[b] - self.alpha[a]) * 10 < n * 4:
             return "mostly numbers or symbols"
@@ -162,6 +162,18 @@ class DocIndex:
 
 
 # ---------------------------------------------------------------- dependency helpers
+
+
+def misread_verb(tok: Token) -> bool:
+    """A plural-subject present-tense verb the tagger read as a singular noun: the root of its sentence with a
+    subject of its own and no determiner ("Putin and Trump meet in Alaska on Friday")."""
+    return (
+        tok.dep_ == "ROOT"
+        and tok.tag_ == "NN"
+        and any(c.dep_ == "nsubj" for c in tok.children)
+        and not any(c.dep_ in ("det", "poss", "amod", "nummod", "compound") for c in tok.children)
+    )
+
 
 SUBJ_DEPS = frozenset({"nsubj", "csubj", "nsubjpass"})
 OTHER_CLAUSES = frozenset({"conj", "cc", "advcl", "ccomp", "xcomp", "parataxis", "relcl", "punct"})

@@ -30,6 +30,7 @@ from brinkwatch.coder.syntax import (
     children_by_dep,
     clause_head,
     has_argument,
+    misread_verb,
     pobjs,
     subject_sources,
     token_table,
@@ -113,6 +114,8 @@ def match(tok: Token, lex: Lexicon | None = None) -> Entry | None:
         if tok.ent_type_ in NAME_LABELS or (tok.dep_ == "compound" and tok.head.pos_ == "PROPN"):
             return None  # part of a name ("the Ceasefire Violations Committee")
         table = lex.nouns.get(lemma)
+        if misread_verb(tok):  # "Putin and Trump meet in Alaska": the tagger read the verb as a noun
+            table = lex.verbs.get(tok.lower_) or table
     else:
         return None
     if not table:
