@@ -118,6 +118,9 @@ def test_plover_rules_promise_takes_the_type_of_what_it_promises(nlp) -> None:  
     assert one(run(nlp, "Israeli troops withdrew from the town.", learned=False), "RETREAT").status == "asserted"
     refused = run(nlp, "Israeli troops will not withdraw from the town.", learned=False)
     assert "CONCEDE" not in {e.event_type for e in refused}
+    said = one(run(nlp, "The alliance announced it would accept Poland.", learned=False), "AGREE")
+    assert said.status == "asserted"  # saying so is the acceptance
+    assert one(run(nlp, "The alliance will accept Poland.", learned=False), "AGREE").status == "future"
 
 
 def test_an_event_its_clause_dates_after_the_report_is_future(nlp) -> None:  # type: ignore[no-untyped-def]
@@ -157,6 +160,16 @@ def test_said_attack_on_itself_is_an_accusation(nlp) -> None:  # type: ignore[no
     # a source at the end of a report is attribution, not an accusation
     plain = run(nlp, "Serb forces killed three ethnic Albanians on Friday, police said.")
     assert [e.event_type for e in plain] == ["ASSAULT"]
+
+
+def test_said_attack_on_a_place_of_its_own_is_an_accusation(nlp) -> None:  # type: ignore[no-untyped-def]
+    evs = run(nlp, "Kyiv says Russian forces shelled Kharkiv overnight.", learned=False)
+    attack = one(evs, "ASSAULT")
+    assert countries(attack.actors) == {"RUS"} and attack.status == "alleged"  # only one side says so
+    acc = one(evs, "ACCUSE")
+    assert countries(acc.actors) == {"UKR"} and attack.parent_event == acc.event_id
+    third = run(nlp, "Kyiv says Russian forces shelled Minsk overnight.", learned=False)
+    assert "ACCUSE" not in {e.event_type for e in third}  # a place of another state: a report, not a claim
 
 
 def test_evidence_offsets_and_confidence(nlp) -> None:  # type: ignore[no-untyped-def]

@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from spacy.tokens import Doc, Token
 
-from brinkwatch.coder import actors, cameo
+from brinkwatch.coder import actors, cameo, places
 from brinkwatch.coder.syntax import (
     CONTENT_DEPS,
     SUBJ_DEPS,
@@ -520,6 +520,12 @@ def code(c: Cand, args: Arguments, lex: Lexicon) -> None:
     elif c.event_type in lex.rules.concession_types and announced(anchor, lex) and not negated(anchor, lex):
         c.event_type = "CONCEDE"  # an announced retreat: "will withdraw its troops", "promised to withdraw"
     c.spoken = c.event_type != before  # a promise, a refusal or a threat: the speech act happened
+    if before in SPOKEN_TYPES and c.event_type == before and future(anchor, lex) and said(anchor, lex):
+        c.spoken = True  # "announced it would accept them": saying so is the acceptance
+
+
+# Speech-act types whose announcement is the act: a promise, a refusal, a threat said to come
+SPOKEN_TYPES = frozenset({"AGREE", "REJECT", "THREATEN"})
 
 
 def one_side_each(
@@ -604,7 +610,12 @@ def _self_accusation(child: Cand, speakers: list[Party]) -> bool:
     for h in child.recipient_heads:
         if h.lower_ in SELF_PRONOUNS:
             return True
-    return bool(mine & {p.country for p in child.recipients})
+    if mine & {p.country for p in child.recipients}:
+        return True
+    if child.recipients:
+        return False
+    where = places.locate(child.tok.sent, child.status_tok)  # "Kyiv says Russian forces shelled Kharkiv"
+    return where is not None and where.country in mine
 
 
 def settle(cands: list[Cand], args: Arguments, lex: Lexicon) -> list[Cand]:
@@ -661,6 +672,12 @@ def promised(c: Cand, cands: list[Cand], lex: Lexicon) -> None:
         if kind in inner:
             c.event_type = kind
             return
+
+
+def said(anchor: Token, lex: Lexicon) -> bool:
+    """Is the clause the content of a reporting verb ("announced it would accept …")?"""
+    h = clause_head(anchor)
+    return h.dep_ == "ccomp" and h.head.lemma_.lower() in lex.rules.reporting_verbs
 
 
 def announced(anchor: Token, lex: Lexicon) -> bool:
