@@ -714,7 +714,7 @@ class ActorCoder:
                 return self._source(states[0])
             if codes:  # several: the state of that sentence's subject ("The Russian ministry summoned …")
                 subj = next((t for t in sent.root.children if t.dep_ in ("nsubj", "nsubjpass")), None)
-                mine = [m for m in states if subj is not None and subj.left_edge.i <= m.start <= subj.i]
+                mine = [m for m in states if subj is not None and _names_subject(subj, m.start)]
                 if mine:
                     return self._source(mine[-1])
                 break
@@ -936,11 +936,22 @@ class ActorCoder:
         best = min(cands, key=lambda m: min(abs(m.start - span.end), abs(span.start - m.end)))
         verb = _governing_verb(self._head_of(span))
         if verb is not None and _coargument(self.doc[best.end - 1], verb):
-            # "The ministry accused Warsaw": the other side of its own verb, a guess the sentences before may beat
-            earlier = self._discourse_country(span)
-            if earlier is not None:
-                return earlier
+            # "The ministry accused Warsaw": the other side of its own verb is no evidence of the role's state (it
+            # would make a same-country dyad of an artefact); the sentences before may tell, else it stays unknown
+            return self._discourse_country(span)
         return self._source(best)
+
+
+def _names_subject(subj: Token, i: int) -> bool:
+    """Does token ``i`` name the subject's own state: a premodifier ("The Russian ministry"), or an "of" phrase or
+    apposition on it ("King Hussein of Jordan") — not another party it mentions ("Talks with Libya")?"""
+    if subj.left_edge.i <= i <= subj.i:
+        return True
+    for c in subj.children:
+        own = c.dep_ == "appos" or (c.dep_ == "prep" and c.lower_ == "of")
+        if own and c.left_edge.i <= i <= c.right_edge.i:
+            return True
+    return False
 
 
 def _head_of(span: Span) -> Token:
