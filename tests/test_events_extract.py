@@ -78,7 +78,9 @@ def test_considered_measure_with_control_and_oblique_recipient(nlp) -> None:  # 
     ],
 )
 def test_trigger_phrases(nlp, text, etype, mode, actor, recipient) -> None:  # type: ignore[no-untyped-def]
-    evs = run(nlp, text)
+    # how the rules type and shape each phrase; whether the learned model keeps a given sentence is measured by
+    # the gate's figures, not pinned one sentence at a time (it moves with every retraining)
+    evs = run(nlp, text, learned=False)
     e = next((e for e in evs if e.event_type == etype), None)
     assert e is not None, [(x.event_type, x.trigger) for x in evs]
     if mode is not None:

@@ -180,8 +180,8 @@ def fit_types(rows: list[Row], names: list[str], voc: eventness.Vocab) -> lgb.Bo
 
 def coded_type(r: Row, tprobs: np.ndarray | None, at: float) -> str:
     """The type the product codes for this row: the type model's where it is sure enough, else the rules'."""
-    if tprobs is None or r.features.get("source") in SYNTHETIC:
-        return r.types[0]
+    if tprobs is None or r.features.get("source") in SYNTHETIC or r.features.get("converted"):
+        return r.types[0]  # a report's synthetic event, or a type PLOVER's conversion rules made
     return eventness.retype(r.types[0], [float(x) for x in tprobs], CLASSES, at)
 
 

@@ -62,6 +62,7 @@ class Proposal:
     sense_pattern: bool = False  # one of them came from a pattern (object/preposition), not a verb default
     sense_specificity: int = 0
     status: str = "asserted"
+    converted: bool = False  # a PLOVER rule made its type ("will support" → AGREE): the type model keeps it
 
     @property
     def types(self) -> tuple[str, ...]:
@@ -244,6 +245,7 @@ def raw_features(p: Proposal, sent: Span) -> dict[str, Any]:
         **sentence_features(sent),
         "status": p.status,
         "soft_drop": p.soft_drop,
+        "converted": int(p.converted),
     }
     return f
 
@@ -391,6 +393,7 @@ def proposal(c: Cand) -> Proposal:
         sense_pattern=any(not m.default for m in c.senses),
         sense_specificity=max((m.specificity for m in c.senses), default=0),
         status=c.modality.status,
+        converted=not c.synthetic and c.event_type != c.entry.type,
     )
 
 
@@ -437,10 +440,8 @@ def events_of(pending: list[Pending], model: EventModel | None, observe: Observe
         decided.append(out)
     if model is not None and model.typer is not None and typed:  # one call for the document's kept events
         for (c, _row), tp in zip(typed, model.type_probs([r for _c, r in typed]), strict=True):
-            typed_as = retype(c.event_type, tp, model.classes, model.retype_at)
-            if typed_as != c.event_type and typed_as == c.entry.type:
-                c.spoken = False  # the model undid a conversion ("will hold talks" stays a CONSULT, future)
-            c.event_type = typed_as
+            if c.event_type == c.entry.type:  # PLOVER's conversions stand ("will hold talks" is an AGREE)
+                c.event_type = retype(c.event_type, tp, model.classes, model.retype_at)
     for p, out in zip(pending, decided, strict=True):
         if model is not None:
             out = one_happening(out)
