@@ -936,9 +936,10 @@ class ActorCoder:
         best = min(cands, key=lambda m: min(abs(m.start - span.end), abs(span.start - m.end)))
         verb = _governing_verb(self._head_of(span))
         if verb is not None and _coargument(self.doc[best.end - 1], verb):
-            # "The ministry accused Warsaw": the other side of its own verb is no evidence of the role's state (it
-            # would make a same-country dyad of an artefact); the sentences before may tell, else it stays unknown
-            return self._discourse_country(span)
+            # "The ministry accused Warsaw": the other side of its own verb, a guess the sentences before may beat
+            earlier = self._discourse_country(span)
+            if earlier is not None:
+                return earlier
         return self._source(best)
 
 
