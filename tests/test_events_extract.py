@@ -113,6 +113,8 @@ def test_plover_rules_promise_takes_the_type_of_what_it_promises(nlp) -> None:  
     assert [e.event_type for e in vow if e.trigger == "vowed"] == ["THREATEN"]  # a vow of force
     promise = run(nlp, "Iraq promised to withdraw its troops from Iranian territory.", learned=False)
     assert {e.event_type for e in promise} == {"CONCEDE"}  # a promised retreat
+    both = run(nlp, "Iraq promised to withdraw from Iranian territory and release captured soldiers.", learned=False)
+    assert {e.event_type for e in both} == {"CONCEDE"}  # the conjoined retreat is promised too
     pledge = run(nlp, "Japan pledged to send aid to Kenya.", learned=False)
     assert "AGREE" in {e.event_type for e in pledge if e.trigger == "pledged"}  # promised cooperation stays AGREE
     announced = one(run(nlp, "Israeli troops will withdraw from the town.", learned=False), "CONCEDE")

@@ -684,8 +684,12 @@ def announced(anchor: Token, lex: Lexicon) -> bool:
     """Will/shall ("will withdraw"), or the complement of an announcing verb ("promised to withdraw") — not a
     plan, wish or aim ("plans to withdraw")."""
     h = clause_head(anchor)
-    if any(c.dep_ == "aux" and c.lower_ in lex.rules.future_aux and c.lower_ != "would" for c in h.children):
-        return True
+    for _ in range(4):
+        if any(c.dep_ == "aux" and c.lower_ in lex.rules.future_aux and c.lower_ != "would" for c in h.children):
+            return True
+        if h.dep_ != "conj" or h.head.i == h.i:  # "promised to withdraw … and release …": the conjunct too
+            break
+        h = h.head
     return h.dep_ == "xcomp" and h.head.lemma_.lower() in lex.rules.announcing_verbs
 
 
