@@ -115,6 +115,10 @@ def test_plover_rules_promise_takes_the_type_of_what_it_promises(nlp) -> None:  
     assert {e.event_type for e in promise} == {"CONCEDE"}  # a promised retreat
     both = run(nlp, "Iraq promised to withdraw from Iranian territory and release captured soldiers.", learned=False)
     assert {e.event_type for e in both} == {"CONCEDE"}  # the conjoined retreat is promised too
+    begin = run(nlp, "Iraq will begin withdrawing troops from Iranian territory on Friday.", learned=False)
+    assert "CONCEDE" in {e.event_type for e in begin} and "RETREAT" not in {e.event_type for e in begin}
+    asked = run(nlp, "Iran will ask Iraq to withdraw its troops.", learned=False)
+    assert "CONCEDE" not in {e.event_type for e in asked}  # a request, not an announcement
     pledge = run(nlp, "Japan pledged to send aid to Kenya.", learned=False)
     assert "AGREE" in {e.event_type for e in pledge if e.trigger == "pledged"}  # promised cooperation stays AGREE
     announced = one(run(nlp, "Israeli troops will withdraw from the town.", learned=False), "CONCEDE")

@@ -687,10 +687,17 @@ def announced(anchor: Token, lex: Lexicon) -> bool:
     for _ in range(4):
         if any(c.dep_ == "aux" and c.lower_ in lex.rules.future_aux and c.lower_ != "would" for c in h.children):
             return True
-        if h.dep_ != "conj" or h.head.i == h.i:  # "promised to withdraw … and release …": the conjunct too
+        if h.dep_ == "xcomp" and h.head.lemma_.lower() in lex.rules.announcing_verbs:
+            return True
+        if h.head.i == h.i:
             break
-        h = h.head
-    return h.dep_ == "xcomp" and h.head.lemma_.lower() in lex.rules.announcing_verbs
+        if h.dep_ == "conj":  # "promised to withdraw … and release …": the conjunct too
+            h = h.head
+        elif h.dep_ == "xcomp" and not any(c.dep_ in ("dobj", "dative") for c in h.head.children):
+            h = h.head  # "will begin withdrawing": what its subject will do (not "will ask Y to withdraw")
+        else:
+            break
+    return False
 
 
 def _completes(t: Token, verb: Token) -> bool:
