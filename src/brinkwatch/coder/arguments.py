@@ -341,8 +341,8 @@ class Arguments:
         if kind not in ("country", "capital", "city", "region") and not (
             kind is None and t.lemma_.lower() in self.coder.lex.places  # "in the Ethiopian capital"
         ):
-            place = gazetteer().names.get((t.lower_,))  # a seat that also names its body: "met in Brussels"
-            if place is None or place.kind not in ("city", "capital") or not t.text[:1].isupper():
+            named = gazetteer().find([t.text])  # a seat that also names its body: "met in Brussels"
+            if not named or named[0].place.kind not in ("city", "capital"):
                 return False
         verb = prep.head
         doc = self.coder.doc

@@ -591,18 +591,14 @@ def _looks_ahead(tok: Token) -> bool:
         if misread_verb(cur):
             return True  # "Putin and Trump meet on Friday", the verb read as a noun
         if cur.pos_ in ("VERB", "AUX"):
-            auxes = [c for c in cur.children if c.dep_ in ("aux", "auxpass")]
-            if any(a.lemma_.lower() == "have" for a in auxes) or cur.tag_ == "VBD":
-                return False
-            if any(a.tag_ == "MD" for a in auxes):
-                return True
-            if any(a.tag_ == "VBD" for a in auxes):
-                return False
+            if any(c.dep_ in ("aux", "auxpass") and c.lemma_.lower() == "have" for c in cur.children):
+                return False  # a perfect: "has met on Monday"
+            tense = _verb_tense(cur)  # a modal is future, "is meeting" / "meets" present, "met" past
+            if tense is not None:
+                return tense != "past"
             if cur.lower_ == "going" and any(c.dep_ == "xcomp" for c in cur.children):
-                return True
-            if cur.tag_ in ("VBZ", "VBP") or any(a.tag_ in ("VBZ", "VBP") for a in auxes):
-                return True
-            if not any(a.tag_ == "TO" for a in auxes) and cur.dep_ not in ("xcomp", "conj"):
+                return True  # "going to meet", its auxiliary dropped
+            if not any(c.dep_ == "aux" and c.tag_ == "TO" for c in cur.children) and cur.dep_ not in ("xcomp", "conj"):
                 return False  # a participle or bare form without a clause of its own to read
         if cur.head.i == cur.i:
             return False
