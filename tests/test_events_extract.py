@@ -131,6 +131,43 @@ def test_plover_rules_promise_takes_the_type_of_what_it_promises(nlp) -> None:  
     assert one(run(nlp, "The alliance will accept Poland.", learned=False), "AGREE").status == "future"
 
 
+def test_a_failure_is_one_event_as_plover_codes_it(nlp) -> None:  # type: ignore[no-untyped-def]
+    failed = run(nlp, "Israel and Syria failed to agree on a ceasefire.", learned=False)
+    assert [(e.event_type, e.trigger) for e in failed if e.event_type in ("AGREE", "REJECT")] == [("REJECT", "failed")]
+    attack = run(nlp, "The rebels failed to capture the city.", learned=False)
+    assert "REJECT" not in {e.event_type for e in attack}  # no refusal: the failed act is the event, negated
+    assert {e.status for e in attack if e.trigger == "capture"} == {"negated"}
+
+
+def test_meeting_verbs_need_people_to_meet(nlp) -> None:  # type: ignore[no-untyped-def]
+    for text in (
+        "Iran met the deadline set by the IAEA.",
+        "Poland met NATO's requirements.",
+        "Iraqi troops encountered fierce resistance from Kurdish fighters.",
+    ):
+        assert "CONSULT" not in {e.event_type for e in run(nlp, text, learned=False)}, text
+    for text in (
+        "Putin met the French president in Moscow.",
+        "Blair met his Irish counterpart in Dublin.",
+        "The minister met reporters in Paris.",
+        "Albright met with Arafat.",
+    ):
+        assert "CONSULT" in {e.event_type for e in run(nlp, text, learned=False)}, text
+
+
+def test_in_order_to_is_a_purpose_not_an_order(nlp) -> None:  # type: ignore[no-untyped-def]
+    evs = run(nlp, "Poland cut the size of its army in order to meet NATO's standards.", learned=False)
+    assert "REQUEST" not in {e.event_type for e in evs}
+    ordered = run(nlp, "The president gave the army an order to attack Iraq.", learned=False)
+    assert any(e.event_type == "REQUEST" and "order" in e.trigger for e in ordered)  # an order is still one
+
+
+def test_one_attack_told_with_two_verbs_has_both_victims(nlp) -> None:  # type: ignore[no-untyped-def]
+    evs = [e for e in run(nlp, "Gunmen killed two policemen and wounded a nurse.", learned=False) if not e.parent_event]
+    kept = [e for e in evs if e.event_type == "ASSAULT"]
+    assert kept and all({"COP", "MED"} <= {p.sector for p in e.recipients} for e in kept), kept
+
+
 def test_an_event_its_clause_dates_after_the_report_is_future(nlp) -> None:  # type: ignore[no-untyped-def]
     text = "The Iranian foreign minister meets his Saudi counterpart in Riyadh on Monday."
     meets = one(run(nlp, text, learned=False), "CONSULT")  # published Friday 2025-10-10

@@ -391,6 +391,22 @@ class ActorCoder:
             self._discourse = Discourse(self.doc, source_data().reporting_verbs)
         return self._discourse
 
+    def names_people(self, tok: Token) -> bool:
+        """Does the word itself name a party or people — a known actor, a role or agent noun, a pronoun, a name,
+        a relation ("his counterpart"), a number of them — rather than a thing ("the standards", "NATO's
+        requirements", "fierce resistance")?"""
+        lex = self.lex
+        low, lemma = tok.lower_, tok.lemma_.lower()
+        return (
+            tok.i in self._at
+            or tok.pos_ in ("PROPN", "PRON", "NUM")
+            or tok.ent_type_ in ACTOR_LABELS
+            or self._role(tok) is not None
+            or any(w in vocab for w in (low, lemma) for vocab in (lex.relational, lex.partitives, lex.generic_heads))
+            or (low,) in lex.anaphors
+            or (lemma,) in lex.anaphors
+        )
+
     def _role(self, tok: Token) -> str | None:
         """The sector of the longest role phrase ending at ``tok`` ("foreign minister", "police")."""
         i = tok.i

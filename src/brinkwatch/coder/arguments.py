@@ -626,6 +626,7 @@ def settle(cands: list[Cand], args: Arguments, lex: Lexicon) -> list[Cand]:
         code(c, args, lex)
     for c in cands:
         promised(c, cands, lex)
+    _share_recipients(cands)
     for c in cands:  # the happening a suspicion ties to a party: that party did it
         if c.parent is not None and c.parent.linked is not None and c.parent.recipients:
             c.actors = [p for p in c.parent.recipients]
@@ -633,6 +634,10 @@ def settle(cands: list[Cand], args: Arguments, lex: Lexicon) -> list[Cand]:
             c.own_party = True
     keep: list[Cand] = []
     for c in cands:  # soft rules: the learned model may overrule them (coder.eventness)
+        if _meets_no_one(c, args, lex):
+            continue  # "met the standards", "encountered resistance": no meeting, no event
+        if _fails_at(c, cands, lex):
+            continue  # "failed to agree": the complement is the event (a REJECT)
         if c.absorbed:
             pass
         elif c.entry.pos == "noun" and c.governor is None and not c.own_party:
@@ -660,6 +665,58 @@ def settle(cands: list[Cand], args: Arguments, lex: Lexicon) -> list[Cand]:
                 c.recipients = accused
         keep.append(c)
     return main_first(_one_per_event(keep, cands))
+
+
+def _share_recipients(cands: list[Cand]) -> None:
+    """One happening told with two verbs ("killed a guard and wounded a nurse", "shelled Juba, killing 20"):
+    the verb the other is absorbed into takes the other's recipients too, whichever of the two is kept."""
+    at = {c.tok.i: c for c in cands if not c.synthetic}
+    for c in cands:
+        if not c.absorbed or c.synthetic or c.tok.dep_ not in ("conj", "advcl"):
+            continue
+        h = at.get(c.tok.head.i)
+        if h is None or h.event_type != c.event_type:
+            continue
+        for a, b in ((h, c), (c, h)):
+            have = {(p.code, p.text) for p in a.recipients}
+            a.recipients = [*a.recipients, *(p for p in b.recipients if (p.code, p.text) not in have)]
+
+
+def failed(anchor: Token, lex: Lexicon) -> bool:
+    """Is the clause the complement of a verb of failing ("failed to agree")?"""
+    h = clause_head(anchor)
+    return h.dep_ == "xcomp" and h.head.lemma_.lower() in lex.rules.failure_verbs
+
+
+def _fails_at(c: Cand, cands: list[Cand], lex: Lexicon) -> bool:
+    """One side of a failure told with two triggers: PLOVER codes a failed agreement a REJECT, carried by the verb
+    of failing ("failed to agree": the agreement is no event of its own); another failed act is the event,
+    negated, and the verb of failing is none ("failed to capture the city")."""
+    if c.synthetic:
+        return False
+    if c.tok.lemma_.lower() in lex.rules.failure_verbs:
+        inner = [k for k in cands if k is not c and not k.synthetic and _failed_by(k, lex) == c.tok]
+        return bool(inner) and not any(_agreement(k, lex) for k in inner)
+    fail = _failed_by(c, lex)
+    return fail is not None and _agreement(c, lex) and any(k.tok == fail for k in cands)
+
+
+def _failed_by(c: Cand, lex: Lexicon) -> Token | None:
+    """The verb of failing whose complement the candidate's clause is ("failed to agree"), or None."""
+    h = clause_head(c.status_tok)
+    return h.head if h.dep_ == "xcomp" and h.head.lemma_.lower() in lex.rules.failure_verbs else None
+
+
+def _agreement(c: Cand, lex: Lexicon) -> bool:
+    return c.event_type == "AGREE" or c.event_type in lex.rules.cooperative_types
+
+
+def _meets_no_one(c: Cand, args: Arguments, lex: Lexicon) -> bool:
+    """A verb of meeting people (``people_object_verbs``: CAMEO's MEET_PEOPLE block) whose objects name no one."""
+    if c.synthetic or c.entry.pos != "verb" or c.tok.lemma_.lower() not in lex.rules.people_object_verbs:
+        return False
+    objs = children_by_dep(c.tok, {"dobj"})
+    return bool(objs) and not any(args.coder.names_people(o) for o in objs)
 
 
 def promised(c: Cand, cands: list[Cand], lex: Lexicon) -> None:

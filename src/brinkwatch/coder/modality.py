@@ -24,7 +24,7 @@ from typing import Any
 
 from spacy.tokens import Token
 
-from brinkwatch.coder.syntax import token_table
+from brinkwatch.coder.syntax import in_order, token_table
 from brinkwatch.core.ontology import STATUSES
 from brinkwatch.lexicon.cues import Governor, Lexicon, lexicon
 
@@ -230,6 +230,9 @@ def _step(node: Token, found: _Found, came_via_content: bool) -> tuple[Token, st
     dep, head = node.dep_, node.head
     if head is node or dep == "ROOT":
         return None
+    if in_order(head) and dep in ("acl", "ccomp", "relcl", "advcl"):
+        # "cut their armies in order to meet the standards": a purpose clause of the verb, as "to meet" is
+        return head.head.head, "negated", True, False
     if dep in ("aux", "auxpass", "prt", "acomp", "attr", "oprd", "appos", "neg", "compound"):
         if dep == "compound" and node.pos_ not in ("NOUN", "PROPN"):
             return None

@@ -175,6 +175,28 @@ def misread_verb(tok: Token) -> bool:
     )
 
 
+def in_order(tok: Token) -> bool:
+    """ "order" in the purpose conjunction "in order to …" / "in order that …": the object of "in" with no
+    determiner, whose clause hangs on it ("cut their armies in order to meet NATO's standards") — no order."""
+    return (
+        tok.lower_ == "order"
+        and tok.dep_ == "pobj"
+        and tok.head.lower_ == "in"
+        and not any(c.dep_ in ("det", "poss", "amod", "compound", "prep") for c in tok.children)
+        and any(c.dep_ in ("acl", "ccomp", "relcl", "advcl") for c in tok.children)
+    )
+
+
+def purpose_of(tok: Token) -> Token | None:
+    """The verb a purpose clause serves: the head of an infinitival adverbial clause ("moved to protect"), or
+    the verb "in order to" hangs on ("moved in order to protect"); None for any other clause."""
+    if tok.dep_ == "advcl" and any(a.dep_ == "aux" and a.lower_ == "to" for a in tok.children):
+        return tok.head
+    if tok.dep_ in ("acl", "ccomp", "relcl", "advcl") and in_order(tok.head):
+        return tok.head.head.head
+    return None
+
+
 SUBJ_DEPS = frozenset({"nsubj", "csubj", "nsubjpass"})
 OTHER_CLAUSES = frozenset({"conj", "cc", "advcl", "ccomp", "xcomp", "parataxis", "relcl", "punct"})
 CONTENT_DEPS = frozenset({"ccomp", "xcomp"})

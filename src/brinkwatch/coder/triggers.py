@@ -30,8 +30,10 @@ from brinkwatch.coder.syntax import (
     children_by_dep,
     clause_head,
     has_argument,
+    in_order,
     misread_verb,
     pobjs,
+    purpose_of,
     subject_sources,
     token_table,
     with_conjuncts,
@@ -113,6 +115,8 @@ def match(tok: Token, lex: Lexicon | None = None) -> Entry | None:
     elif pos in NOUN_POS:
         if tok.ent_type_ in NAME_LABELS or (tok.dep_ == "compound" and tok.head.pos_ == "PROPN"):
             return None  # part of a name ("the Ceasefire Violations Committee")
+        if in_order(tok):
+            return None  # the purpose conjunction "in order to …"
         table = lex.nouns.get(lemma)
         if misread_verb(tok):  # "Putin and Trump meet in Alaska": the tagger read the verb as a noun
             table = lex.verbs.get(tok.lower_) or table
@@ -393,16 +397,17 @@ def candidates(sent: Span, lex: Lexicon, tokens: list[Token]) -> list[Cand]:
     for i, (tok, e) in raw.items():
         if e.pos != "verb":
             continue
-        purpose = tok.dep_ == "advcl" and any(a.dep_ == "aux" and a.lower_ == "to" for a in tok.children)
-        if purpose and tok.head.i in governing:  # "began a hunger strike to demand …"
+        served = purpose_of(tok)  # the verb an infinitive ("to demand", "in order to demand") serves
+        if served is not None and served.i in governing:  # "began a hunger strike to demand …"
             absorbed.add(i)
             continue
-        if tok.head.i not in raw or tok.head.i in dropped:
+        head = served if served is not None else tok.head
+        if head.i not in raw or head.i in dropped:
             continue
-        same = raw[tok.head.i][1].type == e.type
+        same = raw[head.i][1].type == e.type
         if same and (tok.dep_ == "conj" or (tok.dep_ == "advcl" and tok.tag_ == "VBG")):
             absorbed.add(i)  # "shelled Juba, killing 20", "killed one and wounded two": one attack
-        elif purpose:
+        elif served is not None:
             absorbed.add(i)  # purpose: "began a hunger strike to demand …", "opened the bridge to allow …"
     # a verb carries at most one noun event: its object first ("completed its investigation into …")
     by_governor: dict[int, list[int]] = {}

@@ -115,6 +115,8 @@ class RulesFile(Strict):
     patient_nouns: list[Word]
     locative_preps: list[Word]
     locative_recipient_verbs: list[Word]
+    people_object_verbs: list[Word]
+    failure_verbs: list[Word]
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +168,8 @@ class Rules:
     patient_nouns: frozenset[str] = frozenset()  # "Laden's extradition": the possessor undergoes it
     locative_preps: frozenset[str] = frozenset()  # "rallied in Cuba": a place, not a recipient
     locative_recipient_verbs: frozenset[str] = frozenset()  # "intervened in Syria": Syria is the recipient
+    people_object_verbs: frozenset[str] = frozenset()  # "met the minister" is a meeting, "met the deadline" none
+    failure_verbs: frozenset[str] = frozenset()  # "failed to agree" is a REJECT, "failed to capture" no event
 
 
 @dataclass(slots=True)
@@ -262,6 +266,8 @@ def _rules(types: dict[str, PloverType]) -> Rules:
         patient_nouns=frozenset(rr.patient_nouns),
         locative_preps=frozenset(rr.locative_preps),
         locative_recipient_verbs=frozenset(rr.locative_recipient_verbs),
+        people_object_verbs=frozenset(rr.people_object_verbs),
+        failure_verbs=frozenset(rr.failure_verbs),
     )
 
 
