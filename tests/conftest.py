@@ -9,12 +9,15 @@ asks for its fixture, which skips with "needs ../shared/<kind>" when it is missi
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -29,6 +32,16 @@ SEED_PUBLISHED = "2025-10-10"
 # What a test may skip for when ../shared is not beside the checkout (nothing else of ../shared may be needed).
 SHARED_KINDS = ("training", "resources", "seed", "ontology")
 _NEEDS = re.compile(r"needs \.\./shared/(\w+)")
+
+
+def tool_module(name: str) -> ModuleType:
+    """A build script of tools/ (``tools/<name>.py``) loaded as a module, for tests of its functions."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def need_shared(kind: str, path: Path) -> Path:

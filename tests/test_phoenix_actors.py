@@ -4,9 +4,7 @@ its ruler (coder.phoenix)."""
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import re
-import sys
 from collections import defaultdict
 from pathlib import Path
 from types import ModuleType
@@ -27,6 +25,7 @@ from brinkwatch.lexicon.phoenix import (
     key,
     phoenix,
 )
+from conftest import tool_module
 
 ROOT = Path(__file__).resolve().parent.parent
 PHOENIX_DIR = ROOT / "src" / "brinkwatch" / "data" / "actors" / "phoenix"
@@ -35,12 +34,7 @@ DERIVED = ("actors.tsv", "forms.tsv", "dropped.tsv", "agents.tsv", "codes.tsv", 
 
 
 def _converter() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("convert_phoenix", ROOT / "tools" / "convert_phoenix.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["convert_phoenix"] = module
-    spec.loader.exec_module(module)
-    return module
+    return tool_module("convert_phoenix")
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,7 @@ Needs ../shared/training (the training sets): skipped without it.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -17,6 +15,7 @@ import pytest
 
 from brinkwatch.coder import factuality as factmodel
 from brinkwatch.dev.evaluate import score_factuality
+from conftest import tool_module
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -35,12 +34,7 @@ TARGETS = {"macro_f1": 0.70, "pearson_r": 0.75}
 def trainer() -> ModuleType:
     if not (SHARED / "training" / "factuality").is_dir():
         pytest.skip("../shared/training is missing: the training sets are needed to train and to measure")
-    spec = importlib.util.spec_from_file_location("train_factuality", ROOT / "tools" / "train_factuality.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["train_factuality"] = module
-    spec.loader.exec_module(module)
-    return module
+    return tool_module("train_factuality")
 
 
 @pytest.mark.slow

@@ -263,6 +263,8 @@ class EventModel:
     typer: Any = None  # the type model (LightGBM multiclass over the same rows), when shipped
     classes: tuple[str, ...] = ()  # its classes, in output order
     retype_at: float = 1.0  # the probability at which its type replaces the rules'
+    # (lemma, type) senses the training coding never holds as an event of any type in many sentences
+    unattested: frozenset[tuple[str, str]] = frozenset()
     plan: list[tuple[str, dict[str, int] | None]] = field(init=False)  # (name, its vocabulary): from the above
 
     def __post_init__(self) -> None:
@@ -364,6 +366,7 @@ def model() -> EventModel | None:
         typer=typer,
         classes=tuple(typed["classes"]) if typed else (),
         retype_at=float(typed["retype_at"]) if typed else 1.0,
+        unattested=frozenset((str(w), str(k)) for w, k, _n in meta.get("unattested", {}).get("senses", [])),
     )
 
 
@@ -433,6 +436,8 @@ def events_of(pending: list[Pending], model: EventModel | None, observe: Observe
         for c, pr in zip(p.keep, p.proposals, strict=True):
             chosen, c.p_event = decide(pr, next(probs), model.thresholds)
             row = next(chosen_rows)
+            if chosen is not None and (c.tok.lemma_.lower(), pr.event_type) in model.unattested:
+                chosen = None  # a sense the training coding never holds as an event ("want" as an AGREE)
             if chosen is not None:
                 out.append(c)
                 if not c.synthetic:
