@@ -217,6 +217,13 @@ def test_said_attack_on_a_place_of_its_own_is_an_accusation(nlp) -> None:  # typ
     assert "ACCUSE" not in {e.event_type for e in third}  # a place of another state: a report, not a claim
 
 
+def test_whom_the_weapons_of_an_attack_hit_is_its_recipient(nlp) -> None:  # type: ignore[no-untyped-def]
+    evs = run(nlp, "Hamas militants fired rockets that struck an Israeli school.", learned=False)
+    attack = one(evs, "ASSAULT")  # one happening: the rockets' hit is the firing's, not a second attack
+    assert attack.trigger == "fired" and countries(attack.recipients) == {"ISR"}
+    assert countries(attack.actors) == {"PSE"}
+
+
 def test_evidence_offsets_and_confidence(nlp) -> None:  # type: ignore[no-untyped-def]
     text = "Quiet day.\nOn Monday Estonia accused Russia of violating its airspace with fighter jets."
     doc = nlp(text)

@@ -326,6 +326,8 @@ class Arguments:
                 preps = self.lex.rules.recipient_preps
                 heads.extend(t for t in pobjs(c, preps) if t.dep_ == "pobj" and not self.locative(t, None))
         heads.extend(self.purpose_heads(h))
+        if entry.type == "ASSAULT":
+            heads.extend(self.hit_by_object(h))
         return heads
 
     def locative(self, t: Token, entry: Entry | None) -> bool:
@@ -379,6 +381,8 @@ class Arguments:
             heads.extend(t for t in pobjs(n.head, NOUN_PREPS) if t.dep_ == "pobj")
         if entry is not None and entry.type == "ASSAULT":
             heads.extend(self.struck_heads(n))
+        if n.dep_ == "pobj" and n.head.lower_ == "of" and n.head.head.lemma_.lower() in self.lex.rules.victim_nouns:
+            heads.append(n.head.head)  # "the victims of the bombing": whom it hit
         if governor is not None:
             heads.extend(children_by_dep(governor, {"dative"}))
             heads.extend(t for t in pobjs(governor, self.lex.rules.recipient_preps) if t.dep_ == "pobj" and t.i != n.i)
@@ -403,16 +407,30 @@ class Arguments:
             targets = children_by_dep(verb, {"dobj"})
         else:
             return []
-        if verb.pos_ != "VERB":
-            return []
-        effect = match(verb, self.lex)
-        if (effect is None or effect.type != "ASSAULT") and not any(
-            str(m.plover) == "ASSAULT" for m in cameo.match_token(verb)
-        ):
+        if not self._harms(verb):
             return []
         return [t for t in targets if t.lower_ not in RELATIVE_PRONOUNS] or (
             [verb.head] if targets and verb.dep_ == "relcl" else []
         )
+
+    def _harms(self, verb: Token) -> bool:
+        """Is ``verb`` an attack word (of the lexicon or the CAMEO dictionary): the effect of an attack?"""
+        if verb.pos_ != "VERB":
+            return False
+        effect = match(verb, self.lex)
+        return (effect is not None and effect.type == "ASSAULT") or any(
+            str(m.plover) == "ASSAULT" for m in cameo.match_token(verb)
+        )
+
+    def hit_by_object(self, h: Token) -> list[Token]:
+        """Whom the object of an attack verb hit, read from the clause on it: "fired the shots that killed a
+        doctor", "launched rockets that struck a school" (last resort, after the verb's own objects)."""
+        out: list[Token] = []
+        for o in children_by_dep(h, {"dobj"}):
+            for r in o.children:
+                if r.dep_ in ("relcl", "acl") and not is_passive(r) and self._harms(r):
+                    out.extend(t for t in children_by_dep(r, {"dobj"}) if t.lower_ not in RELATIVE_PRONOUNS)
+        return out
 
 
 def passive_modifier(h: Token) -> bool:

@@ -401,6 +401,11 @@ def candidates(sent: Span, lex: Lexicon, tokens: list[Token]) -> list[Cand]:
         if served is not None and served.i in governing:  # "began a hunger strike to demand …"
             absorbed.add(i)
             continue
+        obj = tok.head
+        fired = tok.dep_ == "relcl" and obj.dep_ == "dobj" and obj.head.i in raw and obj.head.i not in dropped
+        if fired and raw[obj.head.i][1].type == e.type == "ASSAULT":
+            absorbed.add(i)  # "fired rockets that struck a school": the rockets' hit is the firing's
+            continue
         head = served if served is not None else tok.head
         if head.i not in raw or head.i in dropped:
             continue

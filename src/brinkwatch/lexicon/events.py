@@ -117,6 +117,7 @@ class RulesFile(Strict):
     locative_recipient_verbs: list[Word]
     people_object_verbs: list[Word]
     failure_verbs: list[Word]
+    victim_nouns: list[Word]
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +171,7 @@ class Rules:
     locative_recipient_verbs: frozenset[str] = frozenset()  # "intervened in Syria": Syria is the recipient
     people_object_verbs: frozenset[str] = frozenset()  # "met the minister" is a meeting, "met the deadline" none
     failure_verbs: frozenset[str] = frozenset()  # "failed to agree" is a REJECT, "failed to capture" no event
+    victim_nouns: frozenset[str] = frozenset()  # "the victims of the bombing": whom the event hit
 
 
 @dataclass(slots=True)
@@ -268,6 +270,7 @@ def _rules(types: dict[str, PloverType]) -> Rules:
         locative_recipient_verbs=frozenset(rr.locative_recipient_verbs),
         people_object_verbs=frozenset(rr.people_object_verbs),
         failure_verbs=frozenset(rr.failure_verbs),
+        victim_nouns=frozenset(rr.victim_nouns),
     )
 
 
