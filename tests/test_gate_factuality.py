@@ -18,14 +18,13 @@ from brinkwatch.dev.evaluate import score_factuality
 GOLD_FILE = "factuality_meantime_dev.jsonl"
 GOLD_SHA256 = "3de6b71320d79579d1a8478593ae1f0d50d786391c63ef4a62e51eb955f558cf"
 
-# Measured 2026-12-07: macro-F1 0.815, Pearson r 0.760, MAE 0.231; F1 asserted 0.960, uncertain 0.588, denied
-# 0.898 (the stub that answered "asserted" everywhere: macro-F1 0.317, r 0.0, MAE 0.306). Before (2026-11-25):
-# 0.824 / 0.774 / 0.210, uncertain 0.608. Why it moved: an event in a purpose clause ("sent troops to deter")
-# is now intended, not done (considered) — as UW train codes it (192 such events, mean factuality 1.66, three in
-# four below asserted) and the training guidelines say; MEANTIME codes 17 of its 21 as certain.
+# Measured 2026-12-07: macro-F1 0.825, Pearson r 0.774, MAE 0.210; F1 asserted 0.966, uncertain 0.612, denied
+# 0.898 (the stub that answered "asserted" everywhere: macro-F1 0.317, r 0.0, MAE 0.306); 2026-11-25: 0.824 /
+# 0.774 / 0.210. (Reading purpose clauses as intended — as UW train codes three in four of them — moved it to
+# 0.815 / 0.760, and the precision audit judged three of four such statuses wrong: not shipped.)
 FLOORS = {"macro_f1": 0.80, "pearson_r": 0.75}
-CEILINGS = {"mae": 0.24}
-CLASS_F1_FLOORS = {"asserted": 0.95, "uncertain": 0.57, "denied": 0.87}
+CEILINGS = {"mae": 0.23}
+CLASS_F1_FLOORS = {"asserted": 0.95, "uncertain": 0.59, "denied": 0.87}
 # the targets, which the floors must stay above
 TARGETS = {"macro_f1": 0.70, "pearson_r": 0.75}
 

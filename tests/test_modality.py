@@ -278,17 +278,16 @@ def test_duplicate_governor_is_refused(data_copy: Path) -> None:
 
 
 def test_a_request_s_content_hung_as_an_adverbial_clause_is_considered(nlp) -> None:  # type: ignore[no-untyped-def]
-    """The parser attaches "to be expelled" to "called for" as an adverbial clause; it is what was called for —
-    and a purpose of a plain act is intended, not done ("sent troops to deter" says nothing of deterrence
-    achieved; the training guidelines code no event for a purpose), so it is considered too."""
+    """The parser attaches "to be expelled" to "called for" as an adverbial clause; it is what was called for,
+    not a purpose sharing the call's status — while a purpose of a plain act keeps the act's status (measured:
+    reading purposes as considered turned three of four audited ones wrong, "gathered to denounce", "provided
+    vessels to block trade", and a shootdown a panel was set up to investigate)."""
     doc = nlp("The government called for the rebels to be expelled from the talks.")
     expelled = next(t for t in doc if t.text == "expelled")
     assert expelled.dep_ == "advcl" and assess(expelled).status == "considered"
     doc = nlp("NATO sent troops to the border to deter Russia.")
     deter = next(t for t in doc if t.text == "deter")
-    assert assess(deter).status == "considered" and "to" in assess(deter).cues
-    sent = next(t for t in doc if t.text == "sent")
-    assert assess(sent).status == "asserted"  # the act itself happened
+    assert assess(deter).status == "asserted"
 
 
 def test_in_after_a_verb_is_where_or_why_not_what_was_called_off(nlp) -> None:  # type: ignore[no-untyped-def]

@@ -232,7 +232,6 @@ def _step(node: Token, found: _Found, came_via_content: bool) -> tuple[Token, st
         return None
     if in_order(head) and dep in ("acl", "ccomp", "relcl", "advcl"):
         # "cut their armies in order to meet the standards": a purpose clause of the verb, as "to meet" is
-        found.add("considered", "in order to")
         return head.head.head, "negated", True, False
     if dep in ("aux", "auxpass", "prt", "acomp", "attr", "oprd", "appos", "neg", "compound"):
         if dep == "compound" and node.pos_ not in ("NOUN", "PROPN"):
@@ -264,10 +263,7 @@ def _step(node: Token, found: _Found, came_via_content: bool) -> tuple[Token, st
                 # as an adverbial clause; it is the content, not a purpose that shares the call's status
                 found.add(gov.status, head.text, gov.factuality)
                 return head, "negated", True, True
-        if infinitive:  # a purpose: intended, not (yet) done ("went there to fight", "will deploy jets to deter")
-            found.add("considered", next(c.text for c in node.children if c.dep_ == "aux" and c.tag_ == "TO"))
-            return head, "negated", True, False
-        if marks <= {"by"} and not finite:
+        if infinitive or (marks <= {"by"} and not finite):
             return head, "negated", True, False
         return None
     if dep in ("pobj", "pcomp") and head.dep_ in ("prep", "agent", "dative"):
