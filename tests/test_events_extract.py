@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from brinkwatch.coder.extract import EXTRACTOR_VERSION, extract_doc, extract_text, sentences_of
+from brinkwatch.coder.triggers import match
 from brinkwatch.core.records import Event
 from brinkwatch.core.settings import Settings
 
@@ -166,6 +167,24 @@ def test_one_attack_told_with_two_verbs_has_both_victims(nlp) -> None:  # type: 
     evs = [e for e in run(nlp, "Gunmen killed two policemen and wounded a nurse.", learned=False) if not e.parent_event]
     kept = [e for e in evs if e.event_type == "ASSAULT"]
     assert kept and all({"COP", "MED"} <= {p.sector for p in e.recipients} for e in kept), kept
+
+
+def test_a_hyphenated_cease_fire_is_no_firing(nlp) -> None:  # type: ignore[no-untyped-def]
+    for text in ("Rebels violated the cease-fire on Friday.", "Rebels violated the cease - fire on Friday."):
+        evs = run(nlp, text, learned=False)
+        assert not any(e.event_type == "ASSAULT" and e.trigger == "fire" for e in evs), text
+    doc = nlp("The cease-fire in Gaza held.")
+    entry = match(next(t for t in doc if t.text == "fire"))
+    assert entry is not None and (entry.lemma, entry.type, entry.mode) == ("ceasefire", "RETREAT", "ceasefire")
+    assert "ASSAULT" in {e.event_type for e in run(nlp, "Troops opened fire on the protesters.", learned=False)}
+
+
+def test_a_declared_ceasefire_is_a_concession(nlp) -> None:  # type: ignore[no-untyped-def]
+    """PLOVER: CONCEDE covers "declarations (but not implementations) of ceasefires and withdrawals"."""
+    declared = one(run(nlp, "Hamas declared a ceasefire in Gaza on Friday.", learned=False), "CONCEDE")
+    assert declared.status == "asserted" and countries(declared.actors) == {"PSE"}
+    observed = run(nlp, "Hamas observed the ceasefire in Gaza on Friday.", learned=False)
+    assert "RETREAT" in {e.event_type for e in observed} and "CONCEDE" not in {e.event_type for e in observed}
 
 
 def test_an_event_its_clause_dates_after_the_report_is_future(nlp) -> None:  # type: ignore[no-untyped-def]

@@ -282,3 +282,25 @@ def test_locate_never_crashes_on_word_salad(nlp: Any, words: list[str]) -> None:
     for tok in doc:
         loc = locate(tok.sent, tok)
         assert loc is None or (isinstance(loc, Location) and (loc.country is None or len(loc.country) == 3))
+
+
+def test_a_city_followed_by_its_state_lies_in_that_state(nlp: Any) -> None:
+    """ "Paris, Texas" is no French capital; "Birmingham, Ala." no English city — for the place and the party."""
+    loc = _locate(nlp, "Police arrested two protesters in Paris, Texas, on Monday.", "arrested")
+    assert loc is not None and (loc.country, loc.text, loc.lat) == ("USA", "Paris, Texas", None)
+    loc = _locate(nlp, "A bomb exploded in Birmingham, Ala., on Friday.", "exploded")
+    assert loc is not None and loc.country == "USA" and loc.text.startswith("Birmingham")
+    kharkiv = _locate(nlp, "Ukrainian forces fought in Kharkiv, Ukraine.", "fought")
+    assert kharkiv is not None and kharkiv.country == "UKR" and kharkiv.lat is not None  # same country: kept
+    gaz = gazetteer()
+    assert gaz.container([",", "Ga.", ","]) == ("USA", 2) and gaz.container([",", "Georgia"]) is None
+    assert gaz.container([",", "Lebanon", "and", "Syria"]) is None  # a list of countries, not a container
+    assert gaz.container([",", "W.", "Va."]) == ("USA", 3) and gaz.container(["and", "Texas"]) is None
+
+
+def test_the_state_after_a_city_places_its_party(nlp: Any) -> None:
+    from brinkwatch.coder.actors import ActorCoder
+
+    doc = nlp("Police in Paris, Texas, arrested a man, and rioters in Tbilisi, Georgia, clashed with police.")
+    codes = {doc[m.start : m.end].text: m.code for m in ActorCoder(doc, "2000-01-01").mentions}
+    assert codes["Paris"] == "USA" and codes["Tbilisi"] == "GEO"

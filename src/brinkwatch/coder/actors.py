@@ -52,6 +52,7 @@ from brinkwatch.lexicon.actors import (
     parse_ent_id,
 )
 from brinkwatch.lexicon.events import lexicon as events_lexicon
+from brinkwatch.lexicon.gazetteer import gazetteer
 from brinkwatch.lexicon.phoenix import Candidate, PhoenixActors, phoenix
 from brinkwatch.lexicon.sources import source_data
 
@@ -76,6 +77,7 @@ __all__ = [
 
 RULER_NAME = "brinkwatch_actor_ruler"
 ACTOR_LABELS = frozenset({"GPE", "NORP", "ORG", "PERSON"})
+CONTAINED_KINDS = frozenset({"city", "region", "capital"})  # mentions a following state can place elsewhere
 # Dependents of the head that start a post-modifier ("rebels in Darfur"): their mentions are weaker.
 POST_DEPS = frozenset({"prep", "acl", "relcl", "advcl", "agent"})
 SPLIT_DEPS = frozenset({"conj", "cc", "preconj"})
@@ -220,6 +222,8 @@ class ActorCoder:
                     m0, text = earlier
                     mention = Mention(ent.start, ent.end, m0.code, m0.sector, m0.name, m0.kind)
                     self._inferred[ent.start] = text
+            if mention is not None and mention.kind in CONTAINED_KINDS:
+                mention = self._contained(mention)
             if mention is not None:
                 self.mentions.append(mention)
                 for i in range(ent.start, ent.end):
@@ -232,6 +236,15 @@ class ActorCoder:
             self._starts, self._ends = starts, ends
         else:  # never for doc.ents; keeps _overlapping exact if it were so
             self._starts, self._ends = [], []
+
+    def _contained(self, m: Mention) -> Mention:
+        """A place followed by the state it lies in is that state's: "Birmingham, Ala." (not England's),
+        "Paris, Texas" (a city, not France's capital)."""
+        doc = self.doc
+        inside = gazetteer().container([t.text for t in doc[m.end : min(len(doc), m.end + 4)]])
+        if inside is None or inside[0] == m.code:
+            return m
+        return Mention(m.start, m.end, inside[0], m.sector, m.name, "city")
 
     def _mention(self, ent: Span) -> Mention | None:
         ent_id = ent.ent_id_  # (a span's entity id is its root's: computed once here)

@@ -405,6 +405,9 @@ class Arguments:
             targets = children_by_dep(verb, {"nsubjpass"})
         elif n.dep_ == "nsubj":
             targets = children_by_dep(verb, {"dobj"})
+            for other in verb.conjuncts:  # "killed a guard and wounded a nurse": both are whom it hit
+                if other.i > verb.i and self._harms(other) and not children_by_dep(other, {"nsubj"}):
+                    targets += children_by_dep(other, {"dobj"})
         else:
             return []
         if not self._harms(verb):
@@ -537,6 +540,8 @@ def code(c: Cand, args: Arguments, lex: Lexicon) -> None:
         c.event_type = "THREATEN"
     elif c.event_type in lex.rules.concession_types and announced(anchor, lex) and not negated(anchor, lex):
         c.event_type = "CONCEDE"  # an announced retreat: "will withdraw its troops", "promised to withdraw"
+    elif c.event_type in lex.rules.concession_types and _declared(c, lex) and not negated(anchor, lex):
+        c.event_type = "CONCEDE"  # a declared ceasefire or withdrawal, not its implementation (PLOVER)
     c.spoken = c.event_type != before  # a promise, a refusal or a threat: the speech act happened
     if before in SPOKEN_TYPES and c.event_type == before and future(anchor, lex) and said(anchor, lex):
         c.spoken = True  # "announced it would accept them": saying so is the acceptance
@@ -753,6 +758,12 @@ def said(anchor: Token, lex: Lexicon) -> bool:
     """Is the clause the content of a reporting verb ("announced it would accept …")?"""
     h = clause_head(anchor)
     return h.dep_ == "ccomp" and h.head.lemma_.lower() in lex.rules.reporting_verbs
+
+
+def _declared(c: Cand, lex: Lexicon) -> bool:
+    """A retreat noun a declaring verb governs: "declared a ceasefire", "announced the withdrawal"."""
+    g = c.governor
+    return c.entry.pos == "noun" and g is not None and g.lemma_.lower() in lex.rules.declaring_verbs
 
 
 def announced(anchor: Token, lex: Lexicon) -> bool:

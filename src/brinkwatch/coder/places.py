@@ -167,17 +167,33 @@ def _mentions(sent: Span, trigger: Token, gaz: Gazetteer) -> list[_Mention]:
             continue
         if prep not in gaz.strong_preps and not weak:
             continue
-        found.append(_Mention(start, end, _location(doc[start:end].text, m.place), _SPECIFICITY[m.place.kind]))
+        loc = _location(doc[start:end].text, m.place)
+        inside = _container(doc, end, gaz)
+        if inside is not None and inside[0] != m.place.country and m.place.kind != "country":
+            # "Paris, Texas": another place of that name, in the state named after it (coordinates unknown)
+            end += inside[1]
+            loc = Location(text=doc[start:end].text, country=inside[0], name=m.place.name, kind="city")
+        found.append(_Mention(start, end, loc, _SPECIFICITY[m.place.kind]))
         covered.update(range(start, end))
-    # 3. other place entities under strong prepositions → text only
+    # 3. other place entities under strong prepositions → text only (and the state's country: "Birmingham, Ala.")
     for e_start, e_end, _label in ents:
         if any(i in covered for i in range(e_start, e_end)) or not any(i in scope for i in range(e_start, e_end)):
             continue
         ent = doc[e_start:e_end]
         prep = _governing_prep(ent.root)
         if prep is not None and prep in gaz.strong_preps:
-            found.append(_Mention(e_start, e_end, Location(text=ent.text), 3))
+            inside = _container(doc, e_end, gaz)
+            if inside is None:
+                found.append(_Mention(e_start, e_end, Location(text=ent.text), 3))
+            else:
+                text = doc[e_start : e_end + inside[1]].text
+                found.append(_Mention(e_start, e_end, Location(text=text, country=inside[0], kind="city"), 3))
     return found
+
+
+def _container(doc: Doc, end: int, gaz: Gazetteer) -> tuple[str, int] | None:
+    """The country of a state or country named right after a place (", Ala.", ", Texas"), with its length."""
+    return gaz.container([t.text for t in doc[end : min(len(doc), end + 4)]])
 
 
 def _object_place(place: Place, gaz: Gazetteer) -> bool:

@@ -118,6 +118,7 @@ class RulesFile(Strict):
     people_object_verbs: list[Word]
     failure_verbs: list[Word]
     victim_nouns: list[Word]
+    declaring_verbs: list[Word]
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +173,7 @@ class Rules:
     people_object_verbs: frozenset[str] = frozenset()  # "met the minister" is a meeting, "met the deadline" none
     failure_verbs: frozenset[str] = frozenset()  # "failed to agree" is a REJECT, "failed to capture" no event
     victim_nouns: frozenset[str] = frozenset()  # "the victims of the bombing": whom the event hit
+    declaring_verbs: frozenset[str] = frozenset()  # "declared a ceasefire": a CONCEDE, not yet a RETREAT
 
 
 @dataclass(slots=True)
@@ -271,6 +273,7 @@ def _rules(types: dict[str, PloverType]) -> Rules:
         people_object_verbs=frozenset(rr.people_object_verbs),
         failure_verbs=frozenset(rr.failure_verbs),
         victim_nouns=frozenset(rr.victim_nouns),
+        declaring_verbs=frozenset(rr.declaring_verbs),
     )
 
 

@@ -6,7 +6,10 @@
 * ``data/gazetteer/places.csv`` — the one places table, shared with the actor lexicon: name, country (ISO-3,
   empty for seas and multinational regions), kind (city | region | sea), lat, lon, aliases (``|``-separated),
   actor (the actor code the place's names stand for — :mod:`brinkwatch.lexicon.actors` — or empty);
-* ``spatial.yaml`` — the prepositions and nouns that make a phrase a place (used by ``places``).
+* ``spatial.yaml`` — the prepositions and nouns that make a phrase a place (used by ``places``);
+* ``subdivisions.csv`` — states a city's name is followed by ("Birmingham, Ala.", "Paris, Texas"): name,
+  abbreviations (``|``-separated; the AP style ones), country, by_name (false where a country shares the name:
+  "Tbilisi, Georgia") — the US states for now.
 
 Loaded once per process. ``Gazetteer.find(tokens)`` scans capitalised token sequences for the longest known
 name; ``country_code(tokens)`` codes a phrase's country from names, demonyms, capitals (metonymy) and the
@@ -40,6 +43,15 @@ class PlaceRow(Strict):
     lon: Annotated[float, Field(ge=-180, le=180)]
     aliases: str | None = None
     actor: Annotated[str, Field(pattern=r"^[A-Z0-9]{2,12}$")] | None = None  # the actor code its names stand for
+
+
+class SubdivisionRow(Strict):
+    """A row of ``data/gazetteer/subdivisions.csv``."""
+
+    name: str
+    abbreviations: str | None = None
+    country: ISO3
+    by_name: bool  # false where a country shares the name ("Tbilisi, Georgia"): only the abbreviation places
 
 
 class SpatialFile(Strict):
@@ -96,6 +108,10 @@ class Gazetteer:
             place = Place(row.name, row.country, row.kind, row.lat, row.lon)
             for n in [row.name, *split_cell(row.aliases)]:
                 self.names.setdefault(_key(n), place)
+        self.subdivisions: dict[tuple[str, ...], str] = {}  # a state's name or abbreviation → its country
+        for sub in load_csv("gazetteer/subdivisions.csv", SubdivisionRow):
+            for n in [sub.name, *split_cell(sub.abbreviations)] if sub.by_name else split_cell(sub.abbreviations):
+                self.subdivisions[tuple(n.lower().split())] = sub.country
         spatial = load_yaml("gazetteer/spatial.yaml", SpatialFile)
         self.strong_preps = frozenset(spatial.strong_preps)
         self.weak_preps = frozenset(spatial.weak_preps)
@@ -131,6 +147,18 @@ class Gazetteer:
             else:
                 i += 1
         return out
+
+    def container(self, words: Sequence[str]) -> tuple[str, int] | None:
+        """The country of the state that ``words`` start with after a place's name — ", Ala.", ", Texas" — and
+        how many words it takes (comma included); None when they name none. Only states (``subdivisions.csv``):
+        after a country the comma is a list as often as not ("struck Gaza, Lebanon and Syria")."""
+        if not words or words[0] != ",":
+            return None
+        for size in (3, 2, 1):
+            key = tuple(w.lower() for w in words[1 : 1 + size])
+            if len(key) == size and _capitalised(words[1 : 1 + size]) and key in self.subdivisions:
+                return self.subdivisions[key], 1 + size
+        return None
 
     def demonym(self, words: Sequence[str]) -> str | None:
         """The country of a demonym or IGO adjective ("Russian" → RUS, "EU" → EU), else None."""
