@@ -194,7 +194,7 @@ def sense(r: Row) -> tuple[str, str]:
 
 def unattested(rows: list[Row]) -> list[tuple[str, str, int]]:
     """The (lemma, type) senses the rules propose at least MIN_UNATTESTED times in the training coding and the
-    coders never code as an event of any type there ("want" as an AGREE, "go" as a CONSULT): no event, whatever
+    coders never code as an event of any type there ("plan" as an AGREE, "leave" as a CONSULT): no event, whatever
     the model says on other text. Synthetic candidates (a report's ACCUSE) are not a lemma's sense."""
     n: Counter[tuple[str, str]] = Counter()
     coded: Counter[tuple[str, str]] = Counter()

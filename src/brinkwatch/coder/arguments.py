@@ -705,12 +705,6 @@ def _share_recipients(cands: list[Cand]) -> None:
             a.recipients = [*a.recipients, *(p for p in b.recipients if (p.code, p.text) not in have)]
 
 
-def failed(anchor: Token, lex: Lexicon) -> bool:
-    """Is the clause the complement of a verb of failing ("failed to agree")?"""
-    h = clause_head(anchor)
-    return h.dep_ == "xcomp" and h.head.lemma_.lower() in lex.rules.failure_verbs
-
-
 def _fails_at(c: Cand, cands: list[Cand], lex: Lexicon) -> bool:
     """One side of a failure told with two triggers: PLOVER codes a failed agreement a REJECT, carried by the verb
     of failing ("failed to agree": the agreement is no event of its own); another failed act is the event,

@@ -437,7 +437,7 @@ def events_of(pending: list[Pending], model: EventModel | None, observe: Observe
             chosen, c.p_event = decide(pr, next(probs), model.thresholds)
             row = next(chosen_rows)
             if chosen is not None and (c.tok.lemma_.lower(), pr.event_type) in model.unattested:
-                chosen = None  # a sense the training coding never holds as an event ("want" as an AGREE)
+                chosen = None  # a sense the training coding never holds as an event ("plan" as an AGREE)
             if chosen is not None:
                 out.append(c)
                 if not c.synthetic:

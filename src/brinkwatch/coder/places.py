@@ -192,7 +192,7 @@ def _mentions(sent: Span, trigger: Token, gaz: Gazetteer) -> list[_Mention]:
 
 
 def _container(doc: Doc, end: int, gaz: Gazetteer) -> tuple[str, int] | None:
-    """The country of a state or country named right after a place (", Ala.", ", Texas"), with its length."""
+    """The country of a state named right after a place (", Ala.", ", Texas"), with its length."""
     return gaz.container([t.text for t in doc[end : min(len(doc), end + 4)]])
 
 

@@ -110,7 +110,7 @@ def hyphen_word(tok: Token) -> str | None:
 def match(tok: Token, lex: Lexicon | None = None) -> Entry | None:
     """The lexicon entry ``tok`` triggers, or None (longest phrase first)."""
     lex = lex or lexicon()
-    if tok.pos_ in NOUN_POS and tok.doc[tok.i - 1].text == "-":
+    if tok.pos_ in NOUN_POS and tok.i >= 2 and tok.doc[tok.i - 1].text == "-":
         joined = hyphen_word(tok)
         if joined is not None and joined in lex.nouns:  # "cease-fire" is a ceasefire, not a firing
             return next((e for e in lex.nouns[joined] if not e.extra and not e.subjects), None)
