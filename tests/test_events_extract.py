@@ -170,12 +170,18 @@ def test_one_attack_told_with_two_verbs_has_both_victims(nlp) -> None:  # type: 
 
 
 def test_a_hyphenated_cease_fire_is_no_firing(nlp) -> None:  # type: ignore[no-untyped-def]
-    for text in ("Rebels violated the cease-fire on Friday.", "Rebels violated the cease - fire on Friday."):
+    for text in (
+        "Rebels violated the cease-fire on Friday.",
+        "Rebels violated the cease - fire on Friday.",
+        "Rebels violated the cease fire on Friday.",
+    ):
         evs = run(nlp, text, learned=False)
         assert not any(e.event_type == "ASSAULT" and e.trigger == "fire" for e in evs), text
-    doc = nlp("The cease-fire in Gaza held.")
-    entry = match(next(t for t in doc if t.text == "fire"))
-    assert entry is not None and (entry.lemma, entry.type, entry.mode) == ("ceasefire", "RETREAT", "ceasefire")
+    for text in ("The cease-fire in Gaza held.", "The cease fire in Gaza held."):
+        entry = match(next(t for t in nlp(text) if t.text == "fire"))
+        assert entry is not None and (entry.lemma, entry.type, entry.mode) == ("ceasefire", "RETREAT", "ceasefire")
+    declared = one(run(nlp, "Hamas declared the cease fire on Friday.", learned=False), "CONCEDE")
+    assert declared.trigger == "declared the cease fire"
     assert "ASSAULT" in {e.event_type for e in run(nlp, "Troops opened fire on the protesters.", learned=False)}
 
 

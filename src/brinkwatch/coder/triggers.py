@@ -98,22 +98,25 @@ def companions(tok: Token) -> set[str]:
     return out
 
 
-def hyphen_word(tok: Token) -> str | None:
-    """The word a hyphenated compound that ends in ``tok`` spells when joined ("cease-fire", "cease - fire" →
-    "ceasefire"): the tokenizer splits it, and its last part alone may be another word ("fire")."""
-    i = tok.i
-    if i < 2 or tok.doc[i - 1].text != "-" or not tok.doc[i - 2].is_alpha:
-        return None
-    return tok.doc[i - 2].lower_ + tok.lemma_.lower()
+def joined_word(tok: Token) -> tuple[str, int] | None:
+    """The word a compound that ends in ``tok`` spells when joined, and where it starts: "cease-fire",
+    "cease - fire", "cease fire" → "ceasefire" (the tokenizer splits the first two, writers the third, and the
+    last part alone may be another word: "fire")."""
+    i, doc = tok.i, tok.doc
+    if i >= 2 and doc[i - 1].text == "-" and doc[i - 2].is_alpha:
+        return doc[i - 2].lower_ + tok.lemma_.lower(), i - 2
+    if i >= 1 and doc[i - 1].dep_ == "compound" and doc[i - 1].head.i == i and doc[i - 1].is_alpha:
+        return doc[i - 1].lower_ + tok.lemma_.lower(), i - 1
+    return None
 
 
 def match(tok: Token, lex: Lexicon | None = None) -> Entry | None:
     """The lexicon entry ``tok`` triggers, or None (longest phrase first)."""
     lex = lex or lexicon()
-    if tok.pos_ in NOUN_POS and tok.i >= 2 and tok.doc[tok.i - 1].text == "-":
-        joined = hyphen_word(tok)
-        if joined is not None and joined in lex.nouns:  # "cease-fire" is a ceasefire, not a firing
-            return next((e for e in lex.nouns[joined] if not e.extra and not e.subjects), None)
+    if tok.pos_ in NOUN_POS and tok.i >= 1:
+        joined = joined_word(tok)
+        if joined is not None and joined[0] in lex.nouns:  # "cease-fire" is a ceasefire, not a firing
+            return next((e for e in lex.nouns[joined[0]] if not e.extra and not e.subjects), None)
     lemma = tok.lemma_.lower()
     if lemma not in lex.trigger_lemmas:
         lower = tok.lower_
@@ -449,8 +452,9 @@ def candidates(sent: Span, lex: Lexicon, tokens: list[Token]) -> list[Cand]:
             light = g is not None and g.lemma_.lower() in lex.rules.light_verbs
             status_tok = g if (light and g is not None) else tok
             first, last = (g.i, tok.i) if (light and g is not None and 0 < tok.i - g.i <= 8) else (tok.i, tok.i)
-            if first == tok.i and hyphen_word(tok) == e.lemma:
-                first = tok.i - 2  # the whole compound is the trigger: "cease-fire"
+            joined = joined_word(tok) if first == tok.i else None
+            if joined is not None and joined[0] == e.lemma:
+                first = joined[1]  # the whole compound is the trigger: "cease-fire"
             cand = Cand(tok, e, e.type, status_tok, governor=g, light=light, first=first, last=last)
         else:
             first, last = tok.i, tok.i
