@@ -35,6 +35,7 @@ from spacy.util import filter_spans
 
 from brinkwatch.coder.discourse import Discourse, pronoun_kind
 from brinkwatch.coder.phoenix import form_key
+from brinkwatch.coder.places import state_after
 from brinkwatch.coder.syntax import TokenTable, token_table
 from brinkwatch.core.records import Party
 from brinkwatch.lexicon.actors import (
@@ -52,7 +53,6 @@ from brinkwatch.lexicon.actors import (
     parse_ent_id,
 )
 from brinkwatch.lexicon.events import lexicon as events_lexicon
-from brinkwatch.lexicon.gazetteer import gazetteer
 from brinkwatch.lexicon.phoenix import Candidate, PhoenixActors, phoenix
 from brinkwatch.lexicon.sources import source_data
 
@@ -240,8 +240,7 @@ class ActorCoder:
     def _contained(self, m: Mention) -> Mention:
         """A place followed by the state it lies in is that state's: "Birmingham, Ala." (not England's),
         "Paris, Texas" (a city, not France's capital)."""
-        doc = self.doc
-        inside = gazetteer().container([t.text for t in doc[m.end : min(len(doc), m.end + 4)]])
+        inside = state_after(self.doc, m.end)
         if inside is None or inside[0] == m.code:
             return m
         return Mention(m.start, m.end, inside[0], m.sector, m.name, "city")

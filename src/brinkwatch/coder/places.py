@@ -168,7 +168,7 @@ def _mentions(sent: Span, trigger: Token, gaz: Gazetteer) -> list[_Mention]:
         if prep not in gaz.strong_preps and not weak:
             continue
         loc = _location(doc[start:end].text, m.place)
-        inside = _container(doc, end, gaz)
+        inside = state_after(doc, end, gaz)
         if inside is not None and inside[0] != m.place.country and m.place.kind != "country":
             # "Paris, Texas": another place of that name, in the state named after it (coordinates unknown)
             end += inside[1]
@@ -182,7 +182,7 @@ def _mentions(sent: Span, trigger: Token, gaz: Gazetteer) -> list[_Mention]:
         ent = doc[e_start:e_end]
         prep = _governing_prep(ent.root)
         if prep is not None and prep in gaz.strong_preps:
-            inside = _container(doc, e_end, gaz)
+            inside = state_after(doc, e_end, gaz)
             if inside is None:
                 found.append(_Mention(e_start, e_end, Location(text=ent.text), 3))
             else:
@@ -191,9 +191,10 @@ def _mentions(sent: Span, trigger: Token, gaz: Gazetteer) -> list[_Mention]:
     return found
 
 
-def _container(doc: Doc, end: int, gaz: Gazetteer) -> tuple[str, int] | None:
-    """The country of a state named right after a place (", Ala.", ", Texas"), with its length."""
-    return gaz.container([t.text for t in doc[end : min(len(doc), end + 4)]])
+def state_after(doc: Doc, end: int, gaz: Gazetteer | None = None) -> tuple[str, int] | None:
+    """The country of a state named right after a place that ends at token ``end`` (", Ala.", ", Texas"), with
+    the tokens it takes; None when none is named (read for the event's place and for the place's party)."""
+    return (gaz or gazetteer()).container([t.text for t in doc[end : min(len(doc), end + 4)]])
 
 
 def _object_place(place: Place, gaz: Gazetteer) -> bool:
