@@ -304,3 +304,16 @@ def test_the_state_after_a_city_places_its_party(nlp: Any) -> None:
     doc = nlp("Police in Paris, Texas, arrested a man, and rioters in Tbilisi, Georgia, clashed with police.")
     codes = {doc[m.start : m.end].text: m.code for m in ActorCoder(doc, "2000-01-01").mentions}
     assert codes["Paris"] == "USA" and codes["Tbilisi"] == "GEO"
+
+
+def test_the_state_after_a_place_reads_no_markup_and_a_bounded_window(nlp: Any) -> None:
+    """Hostile text: markup or a flood of commas after a place name is no state, and nothing past four tokens
+    is read; a real state still is."""
+    loc = _locate(nlp, "Riots broke out in Paris, <script>alert('Texas')</script> on Monday.", "broke")
+    assert loc is not None and loc.country == "FRA" and "<" not in loc.text
+    flood = "Troops fought in Paris" + " ," * 5000 + " Texas."
+    loc = _locate(nlp, flood, "fought")  # the parser may split the flood off: then no place at all
+    assert loc is None or (loc.country == "FRA" and len(loc.text) < 40), loc
+    gaz = gazetteer()
+    assert gaz.container([","] * 10_000) is None and gaz.container([]) is None
+    assert gaz.container([",", "Texas", ",", "<b>"]) == ("USA", 2)
