@@ -132,6 +132,30 @@ def test_plover_rules_promise_takes_the_type_of_what_it_promises(nlp) -> None:  
     assert one(run(nlp, "The alliance will accept Poland.", learned=False), "AGREE").status == "future"
 
 
+def test_a_promised_thing_named_by_a_noun_types_the_promise(nlp) -> None:  # type: ignore[no-untyped-def]
+    attacks = run(nlp, "Hamas vowed new attacks on Israel.", learned=False)
+    assert {e.event_type for e in attacks} == {"THREATEN"}  # a vow of force; the attacks are no event of their own
+    revenge = run(nlp, "Hamas vowed revenge against Israel.", learned=False)  # CAMEO: VOW * REVENGE [138]
+    assert [e.event_type for e in revenge if e.trigger == "vowed"] == ["THREATEN"]
+    truce = run(nlp, "The rebels pledged a ceasefire.", learned=False)
+    assert {e.event_type for e in truce} == {"CONCEDE"}  # a promised retreat
+    aid = run(nlp, "Iran promised aid to Syria.", learned=False)
+    assert {e.event_type for e in aid} == {"AGREE"}  # promised cooperation
+    done = run(nlp, "The rebels committed attacks on the town.", learned=False)
+    assert "THREATEN" not in {e.event_type for e in done}  # a deed done, not promised
+
+
+def test_a_sense_never_coded_as_its_type_is_no_event_of_that_type(nlp) -> None:  # type: ignore[no-untyped-def]
+    from brinkwatch.coder import eventness
+
+    model = eventness.model()
+    assert model is not None and ("want", "AGREE") in model.unattested
+    proposed = run(nlp, "Iran wants Russian diplomats to meet the envoy.", learned=False)
+    assert ("wants", "AGREE") in {(e.trigger, e.event_type) for e in proposed}  # the rules' CAMEO sense (030)
+    kept = run(nlp, "Iran wants Russian diplomats to meet the envoy.")
+    assert ("wants", "AGREE") not in {(e.trigger, e.event_type) for e in kept}
+
+
 def test_a_failure_is_one_event_as_plover_codes_it(nlp) -> None:  # type: ignore[no-untyped-def]
     failed = run(nlp, "Israel and Syria failed to agree on a ceasefire.", learned=False)
     assert [(e.event_type, e.trigger) for e in failed if e.event_type in ("AGREE", "REJECT")] == [("REJECT", "failed")]

@@ -741,7 +741,9 @@ def promised(c: Cand, cands: list[Cand], lex: Lexicon) -> None:
     rebels"), a promised retreat a CONCEDE ("promised to withdraw"); other promises stay AGREE."""
     if c.event_type != "AGREE" or c.entry.role != "absorb" or c.tok.lemma_.lower() not in lex.rules.announcing_verbs:
         return
-    inner = {k.event_type for k in cands if k is not c and k.absorbed and _completes(k.tok, c.tok)}
+    inner = {k.event_type for k in cands if k is not c and k.absorbed and _promises(k.tok, c.tok, lex)}
+    if c.tok.lemma_.lower() in lex.rules.promising_object_verbs:  # CAMEO's patterns: "VOW * REVENGE [138]"
+        inner |= {str(m.plover) for m in c.senses if not m.default and str(m.plover) in ("THREATEN", "CONCEDE")}
     for kind in ("THREATEN", "CONCEDE"):
         if kind in inner:
             c.event_type = kind
@@ -762,8 +764,10 @@ def _declared(c: Cand, lex: Lexicon) -> bool:
 
 def announced(anchor: Token, lex: Lexicon) -> bool:
     """Will/shall ("will withdraw"), or the complement of an announcing verb ("promised to withdraw") — not a
-    plan, wish or aim ("plans to withdraw")."""
+    plan, wish or aim ("plans to withdraw"); or the object noun of a verb that promises it ("pledged a truce")."""
     h = clause_head(anchor)
+    if h.dep_ == "dobj" and h.pos_ == "NOUN" and h.head.lemma_.lower() in lex.rules.promising_object_verbs:
+        return True
     for _ in range(4):
         if any(c.dep_ == "aux" and c.lower_ in lex.rules.future_aux and c.lower_ != "would" for c in h.children):
             return True
@@ -778,6 +782,14 @@ def announced(anchor: Token, lex: Lexicon) -> bool:
         else:
             break
     return False
+
+
+def _promises(t: Token, verb: Token, lex: Lexicon) -> bool:
+    """``t`` is what ``verb`` promises: its clausal complement ("vowed to crush"), or its object noun where the
+    verb promises its object ("vowed new attacks")."""
+    if t.dep_ == "dobj" and t.head.i == verb.i:
+        return verb.lemma_.lower() in lex.rules.promising_object_verbs
+    return _completes(t, verb)
 
 
 def _completes(t: Token, verb: Token) -> bool:

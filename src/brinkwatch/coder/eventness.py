@@ -263,7 +263,7 @@ class EventModel:
     typer: Any = None  # the type model (LightGBM multiclass over the same rows), when shipped
     classes: tuple[str, ...] = ()  # its classes, in output order
     retype_at: float = 1.0  # the probability at which its type replaces the rules'
-    # (lemma, type) senses the training coding never holds as an event of any type in many sentences
+    # (lemma, type) senses the training coding never holds as an event of that type in many sentences
     unattested: frozenset[tuple[str, str]] = frozenset()
     plan: list[tuple[str, dict[str, int] | None]] = field(init=False)  # (name, its vocabulary): from the above
 
@@ -428,6 +428,7 @@ def events_of(pending: list[Pending], model: EventModel | None, observe: Observe
     chosen_rows = iter(rows)
     decided: list[list[Cand]] = []
     typed: list[tuple[Cand, list[float]]] = []
+    unheld: set[int] = set()  # kept candidates of a sense the training coding never holds as its type
     for p in pending:
         if probs is None or model is None:
             decided.append([c for c in p.keep if c.soft is None])
@@ -436,17 +437,22 @@ def events_of(pending: list[Pending], model: EventModel | None, observe: Observe
         for c, pr in zip(p.keep, p.proposals, strict=True):
             chosen, c.p_event = decide(pr, next(probs), model.thresholds)
             row = next(chosen_rows)
-            if chosen is not None and (c.tok.lemma_.lower(), pr.event_type) in model.unattested:
-                chosen = None  # a sense the training coding never holds as an event ("plan" as an AGREE)
             if chosen is not None:
                 out.append(c)
+                if (c.tok.lemma_.lower(), pr.event_type) in model.unattested:
+                    unheld.add(id(c))  # "plan" as an AGREE: no event unless the type model gives another type
                 if not c.synthetic:
                     typed.append((c, row))
         decided.append(out)
     if model is not None and model.typer is not None and typed:  # one call for the document's kept events
         for (c, _row), tp in zip(typed, model.type_probs([r for _c, r in typed]), strict=True):
             if c.event_type == c.entry.type:  # PLOVER's conversions stand ("will hold talks" is an AGREE)
-                c.event_type = retype(c.event_type, tp, model.classes, model.retype_at)
+                kind = retype(c.event_type, tp, model.classes, model.retype_at)
+                if kind != c.event_type:
+                    unheld.discard(id(c))
+                c.event_type = kind
+    if unheld:
+        decided = [[c for c in out if id(c) not in unheld] for out in decided]
     for p, out in zip(pending, decided, strict=True):
         if model is not None:
             out = one_happening(out)

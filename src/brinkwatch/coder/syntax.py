@@ -262,11 +262,14 @@ def negated(anchor: Token, lex: Lexicon) -> bool:
 
 
 def future(anchor: Token, lex: Lexicon) -> bool:
-    """Will/would/shall, "going to", or the complement of a promise verb (pledged to, offered to)."""
+    """Will/would/shall, "going to", the complement of a promise verb (pledged to, offered to), or the object
+    noun of one that promises it ("vowed new attacks", "pledged aid")."""
     h = clause_head(anchor)
     for c in h.children:
         if c.dep_ == "aux" and c.lower_ in lex.rules.future_aux:
             return True
+    if h.dep_ == "dobj" and h.pos_ == "NOUN" and h.head.lemma_.lower() in lex.rules.promising_object_verbs:
+        return True
     if h.dep_ in ("xcomp", "ccomp") and h.head.i != h.i:
         head = h.head
         if head.lemma_.lower() in lex.rules.promise_verbs or head.lower_ in ("willing", "ready", "prepared"):

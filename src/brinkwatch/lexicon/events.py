@@ -106,6 +106,7 @@ class RulesFile(Strict):
     threat_types: dict[TypeName, Word]  # a material-conflict type → its THREATEN mode when threatened
     concession_types: list[TypeName]  # a type that is a CONCEDE when announced ("will withdraw")
     announcing_verbs: list[Word]  # "promised to withdraw": an announcement of what it completes
+    promising_object_verbs: list[Word]  # "vowed new attacks": the object noun is what is promised
     peacekeeping_words: list[Word]
     force_verbs: list[Word]
     suspicion_verbs: list[Word] = Field(default_factory=list)
@@ -161,6 +162,7 @@ class Rules:
     threat_types: dict[str, str]
     concession_types: frozenset[str]
     announcing_verbs: frozenset[str]
+    promising_object_verbs: frozenset[str]
     peacekeeping_words: frozenset[str]
     force_verbs: frozenset[str]
     suspicion_verbs: frozenset[str] = frozenset()  # "speculated that …", "suspect that …"
@@ -261,6 +263,7 @@ def _rules(types: dict[str, PloverType]) -> Rules:
         threat_types=dict(rr.threat_types),
         concession_types=frozenset(rr.concession_types),
         announcing_verbs=frozenset(rr.announcing_verbs),
+        promising_object_verbs=frozenset(rr.promising_object_verbs),
         peacekeeping_words=frozenset(rr.peacekeeping_words),
         force_verbs=frozenset(rr.force_verbs),
         suspicion_verbs=frozenset(rr.suspicion_verbs),
