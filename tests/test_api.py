@@ -84,6 +84,8 @@ def test_article_detail_and_404(client: Any, store_db: tuple[Path, dict[str, Any
         ({"since": "2025-09-10", "until": "2025-09-30"}, 2),
         ({"q": "drones"}, 3),
         ({"q": "100%_"}, 0),  # LIKE wildcards are literal
+        ({"min_confidence": "0.6"}, 1),  # the event model's probability, at least
+        ({"min_confidence": "0.5"}, 7),
     ],
 )
 def test_event_filters(client: Any, params: dict[str, str], expected: int) -> None:
@@ -94,7 +96,17 @@ def test_event_filters(client: Any, params: dict[str, str], expected: int) -> No
 
 
 def test_event_filter_validation(client: Any) -> None:
-    for params in ({"dyad": "NATO"}, {"dyad": "A:B:C"}, {"since": "last week"}, {"actor": "R U S"}, {"limit": 0}):
+    bad: tuple[dict[str, Any], ...] = (
+        {"dyad": "NATO"},
+        {"dyad": "A:B:C"},
+        {"since": "last week"},
+        {"actor": "R U S"},
+        {"limit": 0},
+        {"min_confidence": "1.5"},
+        {"min_confidence": "nan"},
+        {"min_confidence": "high"},
+    )
+    for params in bad:
         assert client.get("/api/events", params=params).status_code == 422, params
 
 

@@ -92,6 +92,17 @@ def test_names_resolve_to_codes(store_path: str) -> None:
     assert _out(["events", "--since", "2025-09", "--until", "2025-09-12", *db])
 
 
+def test_events_by_the_event_models_confidence(store_path: str) -> None:
+    db = ["--db", store_path]
+    every = json.loads(_out(["events", "--json", *db]))
+    least = min(e["confidence"] for e in every)
+    assert every and every == json.loads(_out(["events", "--json", "--min-confidence", str(least), *db]))
+    above = json.loads(_out(["events", "--json", "--min-confidence", str(least + 0.01), *db]))
+    assert above == [e for e in every if e["confidence"] >= least + 0.01]
+    res = runner.invoke(app, ["events", "--min-confidence", "1.5", *db])
+    assert res.exit_code == 1 and "--min-confidence" in res.output  # a bad filter, as the others (below)
+
+
 @pytest.mark.parametrize(
     ("args", "said"),
     [

@@ -273,6 +273,30 @@ def test_whom_the_weapons_of_an_attack_hit_is_its_recipient(nlp) -> None:  # typ
     assert countries(attack.actors) == {"PSE"}
 
 
+def test_confidence_is_the_event_models_probability(nlp) -> None:  # type: ignore[no-untyped-def]
+    from brinkwatch.coder import eventness
+
+    model = eventness.model()
+    assert model is not None
+    seen = []
+
+    def observe(_i, sent, cands, props) -> None:  # type: ignore[no-untyped-def]
+        seen.append((sent, cands, props))
+
+    text = "Russian jets bombed the town on Monday. Ukraine accused Moscow of war crimes and called for sanctions."
+    _, evs = extract_doc(nlp(text), doc_id="t", published="2025-10-10", settings=SETTINGS, observe=observe)
+    probability = {}
+    for sent, cands, props in seen:
+        probs = model.predict([model.row(eventness.raw_features(p, sent)) for p in props])
+        probability.update({c.tok.idx: pr for c, pr in zip(cands, probs, strict=True)})
+    assert len(evs) >= 2
+    for e in evs:  # each event's confidence is its trigger's probability of being an event, as the model says
+        (p,) = [pr for i, pr in probability.items() if e.trigger_start <= i < e.trigger_end]
+        assert e.confidence == round(p, 3)
+    rules = run(nlp, text, learned=False)  # without the model: the rules' strength and completeness
+    assert {round(e.confidence, 3) for e in rules} != {e.confidence for e in evs}
+
+
 def test_evidence_offsets_and_confidence(nlp) -> None:  # type: ignore[no-untyped-def]
     text = "Quiet day.\nOn Monday Estonia accused Russia of violating its airspace with fighter jets."
     doc = nlp(text)

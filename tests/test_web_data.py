@@ -42,6 +42,7 @@ def _event(
     recipient: tuple[str, str] | None = None,
     date: str | None = None,
     attribution: list[Attribution] | None = None,
+    confidence: float = 0.5,
 ) -> Event:
     s = sentences[idx]
     t = s.text.index(trigger)
@@ -64,6 +65,7 @@ def _event(
         date=date,
         date_precision="day",
         cues=["denied"] if status == "denied" else [],
+        confidence=confidence,
     )
 
 
@@ -136,6 +138,7 @@ def populate(db: str | Path) -> dict[str, Any]:
                 recipient=("EST", "Estonian"),
                 date="2025-09-09",
                 attribution=[Attribution(text="Moscow", kind="government", country="RUS")],
+                confidence=0.9,  # the one event the model is sure of (filters by confidence)
             ),
         ],
     )

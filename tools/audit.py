@@ -145,6 +145,7 @@ def extract(data: Path, out: Path) -> None:
                     "status": e.status,
                     "factual": e.factual,
                     "factuality": e.factuality,
+                    "confidence": e.confidence,
                     "parent": e.parent_event,
                     "event_id": e.event_id,
                 }

@@ -221,6 +221,9 @@ def events_cmd(
     since: str | None = typer.Option(None, "--since", help="Events on or after this date (YYYY-MM-DD, yesterday, …)."),
     until: str | None = typer.Option(None, "--until", help="Events on or before this date."),
     search: str | None = typer.Option(None, "--search", help="Text the sentence contains."),
+    min_confidence: float | None = typer.Option(
+        None, "--min-confidence", min=0.0, max=1.0, help="The event model's probability that it is an event, at least."
+    ),
     limit: int = typer.Option(100, "--limit", min=1, max=100_000, help="At most this many events."),
     as_json: bool = typer.Option(False, "--json", help="JSON array instead of lines."),
 ) -> None:
@@ -240,6 +243,7 @@ def events_cmd(
             since=since,
             until=until,
             text=search,
+            min_confidence=min_confidence,
             limit=limit,
         )
     if as_json:

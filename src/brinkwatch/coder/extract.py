@@ -22,7 +22,9 @@ records. Expected conditions (no date, no place, no party) are values, not error
 is a bug and becomes :class:`~brinkwatch.core.errors.StageError` naming the stage and the field, raised once
 at the stage's call here: the pipeline records the article as failed with that message.
 
-``confidence`` = lexicon strength × (0.5 + 0.25 if an actor was found + 0.25 if a recipient was found).
+``confidence`` = the learned event model's probability that the candidate is a political event
+(:mod:`~brinkwatch.coder.eventness`); without a shipped model, lexicon strength × (0.5 + 0.25 if an actor was found
++ 0.25 if a recipient was found).
 Events of a sentence come out in reading order, the main-clause event (nearest the root) first.
 """
 
@@ -46,7 +48,7 @@ from brinkwatch.lexicon.events import Lexicon, lexicon
 
 log = logging.getLogger("brinkwatch.coder.extract")
 
-EXTRACTOR_VERSION = "2.2.0"
+EXTRACTOR_VERSION = "2.3.0"
 # below this learned factuality, an event the cues read as asserted is recorded as speculated: chosen on the
 # UW dev split (status right 0.788 with no such cut, 0.795 at 1.5, 0.762 at the label cut 2.1)
 DOUBT_AT = 1.5
@@ -241,7 +243,7 @@ def _event(
         date_precision=precision or "report",
         date_source=date_source,
         location=location,
-        confidence=round(c.entry.strength * completeness, 3),
+        confidence=round(c.p_event if c.p_event is not None else c.entry.strength * completeness, 3),
     )
 
 

@@ -63,6 +63,7 @@ class EventFilter:
     event_type: str | None = None  # any case
     status: str | None = None
     statuses: Sequence[str] | None = None
+    min_confidence: float | None = None  # the event model's probability that it is an event, at least
     since: str | None = None  # ISO dates, inclusive
     until: str | None = None
     text: str | None = None  # case-insensitive, in the sentence
@@ -170,6 +171,8 @@ def event_query(conn: sa.Connection, f: EventFilter, *, walk: bool = False) -> s
         q = q.where(e.c.status == f.status)
     if f.statuses:
         q = q.where(e.c.status.in_(list(f.statuses)))
+    if f.min_confidence is not None:
+        q = q.where(e.c.confidence >= f.min_confidence)
     when = sa.func.coalesce(e.c.date, a.c.published) if f.report_dates else e.c.date
     if f.since:
         q = q.where(when >= f.since)

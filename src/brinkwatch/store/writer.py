@@ -310,6 +310,7 @@ class Store:
         since: str | None = None,
         until: str | None = None,
         text: str | None = None,
+        min_confidence: float | None = None,
         limit: int = 100,
         offset: int = 0,
     ) -> list[Event]:
@@ -318,6 +319,7 @@ class Store:
             article_id=article_id,
             event_type=event_type,
             status=status,
+            min_confidence=min_confidence,
             actor=actor,
             recipient=recipient,
             since=since,

@@ -77,6 +77,7 @@ def events(
     recipient: P.CodeQ = None,
     type: P.TypeQ = None,
     status: P.StatusQ = None,
+    min_confidence: P.ConfidenceQ = None,
     since: P.DateQ = None,
     until: P.DateQ = None,
     q: Annotated[
@@ -94,6 +95,7 @@ def events(
         recipient=recipient,
         event_type=type,
         status=status,
+        min_confidence=min_confidence,
         since=since,
         until=until,
         text=q,

@@ -120,6 +120,10 @@ TypeQ = Annotated[
 ]
 StatusQ = Annotated[str | None, Query(max_length=20, description="event status"), AfterValidator(check_status)]
 TextQ = Annotated[str | None, Query(max_length=MAX_TEXT), AfterValidator(check_text)]
+ConfidenceQ = Annotated[
+    float | None,
+    Query(ge=0.0, le=1.0, allow_inf_nan=False, description="the event model's probability of an event, at least"),
+]
 
 
 def dyad_of(value: str | None) -> tuple[str, str] | None:
