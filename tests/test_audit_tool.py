@@ -118,3 +118,24 @@ def test_parse_judgment_and_record_merge_by_key(tmp_path: Path) -> None:
     audit.record(["k1;T;ok;1;1;ok;;"], path, "me", "d")
     rows = [json.loads(line) for line in path.read_text().splitlines()]
     assert [r["key"] for r in rows] == ["k1", "k2"] and rows[0]["event"] is True
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "k1;T;T;T;F;T;recipient-missing;",  # T/F where ok / a type, 1/0 and ok / a status belong
+        "k1;T;ok;yes;0;ok;;",
+        "k1;T;ASSAULTS;1;0;ok;;",
+        "k1;T;ok;1;0;maybe;;",
+        "k1;F;ok;;;;;",  # no event: nothing else to judge
+        "k1;X;;;;;;",
+        "k1;T;ok;1",  # too few fields
+    ],
+)
+def test_a_malformed_judgment_is_refused_and_nothing_is_recorded(tmp_path: Path, line: str) -> None:
+    path = tmp_path / "v.jsonl"
+    audit.record(["k0;F;;;;;;"], path, "me", "d")
+    before = path.read_bytes()
+    with pytest.raises(ValueError):
+        audit.record(["k2;T;ok;1;1;ok;;", line], path, "me", "d")
+    assert path.read_bytes() == before  # the good line before it is not written either

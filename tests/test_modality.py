@@ -39,6 +39,9 @@ CASES = [
     ("Russia failed to reach an agreement.", "reach", "negated"),
     ("Russia cancelled the planned exercises.", "exercises", "negated"),
     ("The exercises were postponed.", "exercises", "negated"),
+    ("The exercises have been postponed until May.", "exercises", "negated"),
+    ("The fighting has killed dozens of civilians.", "fighting", "asserted"),  # the killer, not the killed
+    ("The strikes have worried investors.", "strikes", "asserted"),  # a perfect tense, not a participle
     ("Moscow denied that its jets entered Estonian airspace.", "entered", "denied"),
     ("Moscow rejected claims that its jets entered Estonian airspace.", "entered", "denied"),
     ("Estonia and Poland accused Russian aircraft of entering its airspace.", "entering", "alleged"),

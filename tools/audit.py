@@ -30,7 +30,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from brinkwatch.core.ontology import PLOVER_TYPES
+from brinkwatch.core.records import Status
 from brinkwatch.dev.newswire import wilson  # the one Wilson interval (95 %: z = Z95 here)
+
+STATUSES = frozenset(s.value for s in Status)
 
 ROOT = Path(__file__).resolve().parents[1]
 UW_DEV = Path("training", "factuality", "uw_dev.jsonl")
@@ -261,8 +265,26 @@ def parse_judgment(line: str, judge: str, date: str) -> dict[str, Any]:
     """One verdict from a judge's line ``key;event;type;actor;recipient;status;kind;note``: event T/F; type "ok"
     or the right type; actor and recipient 1/0; status "ok" or the right status (all but key and event empty
     when there is no event)."""
-    key, event, etype, actor, recipient, status, kind, note = (f.strip() for f in line.split(";", 7))
+    fields = [f.strip() for f in line.split(";", 7)]
+    if len(fields) != 8:
+        raise ValueError(
+            f"{len(fields)} fields, not 8 (key;event;type;actor;recipient;status;kind;note): {line[:80]!r}"
+        )
+    key, event, etype, actor, recipient, status, kind, note = fields
+    if not key or event.upper() not in ("T", "F"):
+        raise ValueError(f"not a key and T/F: {line[:80]!r}")
     real = event.upper() == "T"
+    if real and not (
+        (etype == "ok" or etype in PLOVER_TYPES)
+        and actor in ("1", "0")
+        and recipient in ("1", "0")
+        and (status == "ok" or status in STATUSES)
+    ):
+        raise ValueError(
+            f"type must be ok or a PLOVER type, actor and recipient 1 or 0, status ok or a status: {line[:80]!r}"
+        )
+    if not real and any((etype, actor, recipient, status)):
+        raise ValueError(f"no event: type, actor, recipient and status stay empty: {line[:80]!r}")
     v: dict[str, Any] = {"key": key, "event": real}
     if real:
         v["type_ok"] = etype == "ok"
@@ -281,14 +303,14 @@ def parse_judgment(line: str, judge: str, date: str) -> dict[str, Any]:
 
 
 def record(lines: Iterable[str], path: Path, judge: str, date: str) -> int:
-    """Merge judged lines into the verdicts file (a new verdict replaces one with the same key)."""
+    """Merge judged lines into the verdicts file (a new verdict replaces one with the same key). Every line is
+    checked before anything is written: one bad line (ValueError) leaves the file as it was."""
     verdicts = read_verdicts(path)
+    judged = [parse_judgment(line, judge, date) for line in lines if line.strip() and not line.startswith("#")]
     n = 0
-    for line in lines:
-        if line.strip() and not line.startswith("#"):
-            v = parse_judgment(line, judge, date)
-            verdicts[v["key"]] = v
-            n += 1
+    for v in judged:
+        verdicts[v["key"]] = v
+        n += 1
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8") as f:
         for k in sorted(verdicts):
@@ -333,7 +355,11 @@ def main(argv: list[str] | None = None) -> int:
     rec.add_argument("--date", default=dt.date.today().isoformat())
     args = ap.parse_args(argv)
     if args.cmd == "record":
-        n = record(args.lines.read_text(encoding="utf-8").splitlines(), args.verdicts, args.judge, args.date)
+        try:
+            n = record(args.lines.read_text(encoding="utf-8").splitlines(), args.verdicts, args.judge, args.date)
+        except ValueError as exc:
+            print(f"audit.py record: {exc}; nothing recorded", file=sys.stderr)
+            return 2
         print(f"{n} verdicts recorded in {args.verdicts}")
         return 0
     if args.cmd == "extract":

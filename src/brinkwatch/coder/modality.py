@@ -381,6 +381,12 @@ def _obj_step(node: Token, head: Token, found: _Found, came_via_content: bool) -
     return head, "", False, False
 
 
+def _participle(verb: Token) -> bool:
+    """A past participle that is not a perfect tense: "the talks, delayed again, …", not "the fighting has killed
+    dozens" (its subject did the killing; nothing called it off)."""
+    return verb.tag_ == "VBN" and not any(c.dep_ == "aux" and c.lemma_.lower() == "have" for c in verb.children)
+
+
 def _subj_step(node: Token, head: Token, found: _Found) -> tuple[Token, str, bool, bool] | None:
     lex = found.lex
     raising = any(c.dep_ == "xcomp" for c in head.children)
@@ -390,7 +396,7 @@ def _subj_step(node: Token, head: Token, found: _Found) -> tuple[Token, str, boo
         pair = lex.raising.get(_lemma(head))
         if pair is not None and pair[0] == "future" and _is_passive(head):
             found.add(*_with_cue(pair, head.text))
-    elif node.dep_ == "csubjpass" or node.dep_ == "nsubjpass" or head.tag_ == "VBN" or head.pos_ == "ADJ":
+    elif node.dep_ == "csubjpass" or node.dep_ == "nsubjpass" or _participle(head) or head.pos_ == "ADJ":
         gov = _governor(head, "subj", lex)
         if gov is not None:
             found.add(gov.status, head.text, gov.factuality)
