@@ -52,6 +52,7 @@ def make_event(rec: dict[str, Any], *, doc_id: str, index: int = 0, start: int =
         contexts=rec.get("contexts", []),
         parent_event=rec.get("parent_event"),
         cues=rec.get("cues", []),
+        confidence=rec.get("confidence", 0.5),
     )
 
 

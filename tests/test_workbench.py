@@ -40,7 +40,7 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         write_record(store, _rec("a1", "2025-09-10", "ASSAULT", "RUS", "UKR", "Russian missiles hit Kyiv.",
                                  location=KYIV, title="Missiles hit Kyiv"))  # fmt: skip
         write_record(store, _rec("a2", "2025-09-12", "COERCE", "RUS", "EST", "Russian jets entered Estonian airspace.",
-                                 location=TALLINN, status="alleged"))  # fmt: skip
+                                 location=TALLINN, status="alleged", confidence=0.9))  # fmt: skip
         write_multi(
             store,
             "untitled",
@@ -79,6 +79,12 @@ def test_event_filters(client: Any) -> None:
     assert _rows(client.get("/events", params={"until": "2025-01-09", "type": "CONSULT"}).text) == 3
     bad = client.get("/events", params={"status": "Denyed", "actor": "Rusia"})
     assert bad.status_code == 422 and "did you mean denied" in bad.text and "unknown actor" in bad.text
+    sure = client.get("/events", params={"min_confidence": "0.8"})
+    assert _rows(sure.text) == 1 and "Estonian airspace" in sure.text  # the one event the model is sure of
+    assert 'name="min_confidence" value="0.8"' in sure.text  # the form keeps what was asked
+    for junk in ("high", "1.5", "nan"):
+        wrong = client.get("/events", params={"min_confidence": junk})
+        assert wrong.status_code == 422 and "not a probability" in wrong.text, junk
 
 
 def test_incidents_list_pages_with_totals(client: Any) -> None:

@@ -27,7 +27,7 @@ from brinkwatch.store import schema as S
 from brinkwatch.store.reads import EventFilter, HasEngine, dyad_condition
 
 PAGE = 50
-FILTER_KEYS = ("since", "until", "type", "status", "actor", "recipient", "dyad", "q")
+FILTER_KEYS = ("since", "until", "type", "status", "actor", "recipient", "dyad", "q", "min_confidence")
 MAP_LIMIT = 5000  # located events drawn at most (newest first)
 DOWNLOAD_LIMIT = 100_000
 
@@ -45,6 +45,7 @@ class Filters:
     recipient: str | None = None
     dyad: tuple[str, str] | None = None
     text: str | None = None
+    min_confidence: float | None = None  # the event model's probability that it is an event, at least
     errors: list[str] = dataclasses.field(default_factory=list)
 
     @property
@@ -66,6 +67,7 @@ class Filters:
             since=self.since,
             until=self.until,
             text=self.text,
+            min_confidence=self.min_confidence,
         )
 
 
@@ -89,7 +91,19 @@ def read_filters(params: Mapping[str, str], store: HasEngine) -> Filters:
     d = read("dyad", names.dyad, store)
     f.dyad = (d.split(":")[0], d.split(":")[1]) if d else None
     f.text = raw["q"] or None
+    f.min_confidence = read("min_confidence", probability)
     return f
+
+
+def probability(value: str) -> float:
+    """A probability typed in a form ("0.8"); anything else is an UnknownName with the reason."""
+    try:
+        p = float(value)
+    except ValueError:
+        p = float("nan")
+    if not 0.0 <= p <= 1.0:  # NaN fails too
+        raise names.UnknownName(f"not a probability from 0 to 1: {value!r}")
+    return p
 
 
 def choices() -> dict[str, list[str]]:
