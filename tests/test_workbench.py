@@ -131,6 +131,8 @@ def test_downloads_are_the_current_view(client: Any) -> None:
     assert len(rows) == 3 and {row["actors"] for row in rows} == {"RUS"} and all(row["article_id"] for row in rows)
     lines = client.get("/download/events.jsonl", params={"type": "CONSULT", "until": "2025-01-09"}).text
     assert len([json.loads(x) for x in lines.splitlines()]) == 3
+    sure = client.get("/download/events.jsonl", params={"min_confidence": "0.8"}).text
+    assert [json.loads(x)["confidence"] for x in sure.splitlines()] == [0.9]
     inc = list(csv.DictReader(io.StringIO(client.get("/download/incidents.csv", params={"type": "CONSULT"}).text)))
     assert len(inc) == 60 and {"grain", "timing", "summary"} <= set(inc[0])
     claims = client.get("/download/claims.csv").text
