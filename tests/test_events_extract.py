@@ -145,6 +145,19 @@ def test_a_promised_thing_named_by_a_noun_types_the_promise(nlp) -> None:  # typ
     assert "THREATEN" not in {e.event_type for e in done}  # a deed done, not promised
 
 
+def test_what_cameo_codes_a_public_statement_is_no_event(nlp) -> None:  # type: ignore[no-untyped-def]
+    for text, kind in (
+        ("The Pentagon refused comment on the strikes.", "REJECT"),  # REFUSE * COMMENT [011]
+        ("Russia offered condolences to the families of the victims.", "AGREE"),  # [018]
+        ("The envoy delivered a message to the president.", "AID"),  # DELIVER * MESSAGE [010]
+    ):
+        assert kind not in {e.event_type for e in run(nlp, text, learned=False)}, text
+    denial = run(nlp, "Moscow denied the report that its jets entered Estonian airspace.", learned=False)
+    assert "REJECT" in {e.event_type for e in denial}  # 016, deny responsibility: a denial stays a REJECT
+    refusal = run(nlp, "Iran refused to release the prisoners.", learned=False)
+    assert [e.event_type for e in refusal if e.trigger == "refused"] == ["REJECT"]  # no statement pattern
+
+
 def test_a_sense_never_coded_as_its_type_is_no_event_of_that_type(nlp) -> None:  # type: ignore[no-untyped-def]
     from brinkwatch.coder import eventness
 

@@ -453,6 +453,17 @@ def events_of(pending: list[Pending], model: EventModel | None, observe: Observe
                 c.event_type = kind
     if unheld:
         decided = [[c for c in out if id(c) not in unheld] for out in decided]
+    for p, out in zip(pending, decided, strict=True):  # PLOVER: "X said Y attacked it" is an ACCUSE by X
+        kept = {id(c) for c in out}
+        for c in p.keep:
+            if (
+                c.synthetic
+                and c.event_type == "ACCUSE"
+                and c.linked is None
+                and id(c) not in kept
+                and any(k.parent is c and id(k) in kept for k in p.keep)
+            ):
+                out.append(c)  # the reported attack on the speaker is an event: so is the accusation
     for p, out in zip(pending, decided, strict=True):
         if model is not None:
             out = one_happening(out)

@@ -295,13 +295,23 @@ def _subtree_triggers(root: Token, raw: dict[int, tuple[Token, Entry]], skip: To
     return sorted(out)
 
 
-def cameo_senses(sent: Span) -> dict[int, list[CameoSense]]:
-    """The CAMEO dictionary's PLOVER readings of the sentence's verbs, by token."""
+def cameo_senses(sent: Span, lex: Lexicon) -> tuple[dict[int, list[CameoSense]], set[int]]:
+    """The CAMEO dictionary's PLOVER readings of the sentence's verbs, by token; and the verbs whose patterns
+    read them only as a public statement ("declined comment", "delivered a message": no PLOVER event)."""
     out: dict[int, list[CameoSense]] = {}
-    for m in cameo.match(sent):
+    patterned: dict[int, list[CameoSense]] = {}
+    for m in cameo.match(sent, with_unmapped=True):
         if m.plover is not None:
             out.setdefault(m.i, []).append(m)
-    return out
+        if not m.default:
+            patterned.setdefault(m.i, []).append(m)
+    root, kept = lex.rules.statement_root, lex.rules.statement_kept
+    said = {
+        i
+        for i, ms in patterned.items()
+        if root and all(m.plover is None and m.code.startswith(root) and not m.code.startswith(kept) for m in ms)
+    }
+    return out, said
 
 
 CAMEO_STRENGTH = (0.4, 0.6)  # a verb's default sense (no pattern matched), a pattern's
@@ -339,7 +349,10 @@ def candidates(sent: Span, lex: Lexicon, tokens: list[Token]) -> list[Cand]:
             ):
                 continue  # "the banned movement", "property seized by …": background, not an event
             raw[tok.i] = (tok, e)
-    senses = cameo_senses(sent)
+    senses, said = cameo_senses(sent, lex)
+    for i in said:
+        if i in raw and raw[i][1].pos == "verb" and not raw[i][1].extra:
+            del raw[i]  # "declined comment", "released a statement": a statement, no PLOVER event
     for i, found in senses.items():
         if i not in raw:
             tok = sent.doc[i]

@@ -120,6 +120,8 @@ class RulesFile(Strict):
     failure_verbs: list[Word]
     victim_nouns: list[Word]
     declaring_verbs: list[Word]
+    statement_root: str = ""
+    statement_kept: list[str] = Field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +178,8 @@ class Rules:
     failure_verbs: frozenset[str] = frozenset()  # "failed to agree" is a REJECT, "failed to capture" no event
     victim_nouns: frozenset[str] = frozenset()  # "the victims of the bombing": whom the event hit
     declaring_verbs: frozenset[str] = frozenset()  # "declared a ceasefire": a CONCEDE, not yet a RETREAT
+    statement_root: str = ""  # CAMEO's public-statement root: "declined comment" is no REJECT
+    statement_kept: tuple[str, ...] = ()  # its codes that stay events (016: a denial)
 
 
 @dataclass(slots=True)
@@ -277,6 +281,8 @@ def _rules(types: dict[str, PloverType]) -> Rules:
         failure_verbs=frozenset(rr.failure_verbs),
         victim_nouns=frozenset(rr.victim_nouns),
         declaring_verbs=frozenset(rr.declaring_verbs),
+        statement_root=rr.statement_root,
+        statement_kept=tuple(rr.statement_kept),
     )
 
 
