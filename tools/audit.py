@@ -30,11 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from brinkwatch.core.ontology import PLOVER_TYPES
-from brinkwatch.core.records import Status
+from brinkwatch.core.ontology import PLOVER_TYPES, STATUSES
 from brinkwatch.dev.newswire import wilson  # the one Wilson interval (95 %: z = Z95 here)
-
-STATUSES = frozenset(s.value for s in Status)
 
 ROOT = Path(__file__).resolve().parents[1]
 UW_DEV = Path("training", "factuality", "uw_dev.jsonl")

@@ -29,6 +29,7 @@ from brinkwatch.coder.syntax import (
     is_passive,
     negated,
     pobjs,
+    promised_object,
     token_table,
 )
 from brinkwatch.coder.triggers import Cand, match
@@ -766,7 +767,7 @@ def announced(anchor: Token, lex: Lexicon) -> bool:
     """Will/shall ("will withdraw"), or the complement of an announcing verb ("promised to withdraw") — not a
     plan, wish or aim ("plans to withdraw"); or the object noun of a verb that promises it ("pledged a truce")."""
     h = clause_head(anchor)
-    if h.dep_ == "dobj" and h.pos_ == "NOUN" and h.head.lemma_.lower() in lex.rules.promising_object_verbs:
+    if promised_object(h, lex):
         return True
     for _ in range(4):
         if any(c.dep_ == "aux" and c.lower_ in lex.rules.future_aux and c.lower_ != "would" for c in h.children):

@@ -451,20 +451,9 @@ def events_of(pending: list[Pending], model: EventModel | None, observe: Observe
                 if kind != c.event_type:
                     unheld.discard(id(c))
                 c.event_type = kind
-    if unheld:
-        decided = [[c for c in out if id(c) not in unheld] for out in decided]
-    for p, out in zip(pending, decided, strict=True):  # PLOVER: "X said Y attacked it" is an ACCUSE by X
-        kept = {id(c) for c in out}
-        for c in p.keep:
-            if (
-                c.synthetic
-                and c.event_type == "ACCUSE"
-                and c.linked is None
-                and id(c) not in kept
-                and any(k.parent is c and id(k) in kept for k in p.keep)
-            ):
-                out.append(c)  # the reported attack on the speaker is an event: so is the accusation
     for p, out in zip(pending, decided, strict=True):
+        out = [c for c in out if id(c) not in unheld]
+        out += reported_accusations(p.keep, out)
         if model is not None:
             out = one_happening(out)
         kept = {id(c) for c in out}
@@ -474,6 +463,21 @@ def events_of(pending: list[Pending], model: EventModel | None, observe: Observe
                     c.reported_by = c.parent.tok  # still only what somebody says or suspects
                 c.parent = None
         p.keep = out
+
+
+def reported_accusations(cands: list[Cand], out: list[Cand]) -> list[Cand]:
+    """PLOVER: "X said Y attacked it" is an ACCUSE by X — the report's synthetic ACCUSE among ``cands`` that
+    ``out`` lacks while it keeps the reported attack (its child): the attack is an event, so is the accusation."""
+    kept = {id(c) for c in out}
+    return [
+        c
+        for c in cands
+        if c.synthetic
+        and c.event_type == "ACCUSE"
+        and c.linked is None
+        and id(c) not in kept
+        and any(k.parent is c and id(k) in kept for k in cands)
+    ]
 
 
 def one_happening(kept: list[Cand]) -> list[Cand]:

@@ -261,6 +261,11 @@ def negated(anchor: Token, lex: Lexicon) -> bool:
     return False
 
 
+def promised_object(h: Token, lex: Lexicon) -> bool:
+    """A noun that is the object of a verb that promises its object ("vowed new attacks", "pledged a truce")."""
+    return h.dep_ == "dobj" and h.pos_ == "NOUN" and h.head.lemma_.lower() in lex.rules.promising_object_verbs
+
+
 def future(anchor: Token, lex: Lexicon) -> bool:
     """Will/would/shall, "going to", the complement of a promise verb (pledged to, offered to), or the object
     noun of one that promises it ("vowed new attacks", "pledged aid")."""
@@ -268,7 +273,7 @@ def future(anchor: Token, lex: Lexicon) -> bool:
     for c in h.children:
         if c.dep_ == "aux" and c.lower_ in lex.rules.future_aux:
             return True
-    if h.dep_ == "dobj" and h.pos_ == "NOUN" and h.head.lemma_.lower() in lex.rules.promising_object_verbs:
+    if promised_object(h, lex):
         return True
     if h.dep_ in ("xcomp", "ccomp") and h.head.i != h.i:
         head = h.head
