@@ -82,9 +82,10 @@ def test_event_filters(client: Any) -> None:
     sure = client.get("/events", params={"min_confidence": "0.8"})
     assert _rows(sure.text) == 1 and "Estonian airspace" in sure.text  # the one event the model is sure of
     assert 'name="min_confidence" value="0.8"' in sure.text  # the form keeps what was asked
-    for junk in ("high", "1.5", "nan"):
+    for junk in ("high", "1.5", "nan", '0.8"><script>alert(1)</script>'):
         wrong = client.get("/events", params={"min_confidence": junk})
         assert wrong.status_code == 422 and "not a probability" in wrong.text, junk
+        assert "<script>alert" not in wrong.text  # echoed in the form and the error, escaped
 
 
 def test_incidents_list_pages_with_totals(client: Any) -> None:
