@@ -75,16 +75,23 @@ class PhoenixRuler:
                     if ent_id not in table[key]:
                         table[key].append(ent_id)
         self.longest = max((len(k) for table in (self.exact, self.lower) for k in table), default=0)
+        # the lengths of the forms that begin with each word: a word that begins none costs one look-up
+        self.starts: tuple[dict[int, tuple[int, ...]], dict[int, tuple[int, ...]]] = (
+            _lengths_by_first(self.exact),
+            _lengths_by_first(self.lower),
+        )
 
     def _matches(self, doc: Doc) -> list[tuple[str, int, int]]:
         out: list[tuple[str, int, int]] = []
-        for table, attr in ((self.exact, ORTH), (self.lower, LOWER)):
+        for table, starts, attr in ((self.exact, self.starts[0], ORTH), (self.lower, self.starts[1], LOWER)):
             ids = doc.to_array([attr]).tolist()
             n = len(ids)
-            for i in range(n):
-                for j in range(i + 1, min(n, i + self.longest) + 1):
-                    for ent_id in table.get(tuple(ids[i:j]), ()):
-                        out.append((ent_id, i, j))
+            for i, first in enumerate(ids):
+                for size in starts.get(first, ()):
+                    if i + size > n:
+                        break
+                    for ent_id in table.get(tuple(ids[i : i + size]), ()):
+                        out.append((ent_id, i, i + size))
         return out
 
     def __call__(self, doc: Doc) -> Doc:
@@ -102,6 +109,14 @@ class PhoenixRuler:
         kept = [e for e in doc.ents if not any(i in taken for i in range(e.start, e.end))]
         doc.ents = sorted([*kept, *new], key=lambda s: s.start)
         return doc
+
+
+def _lengths_by_first(table: dict[tuple[int, ...], list[str]]) -> dict[int, tuple[int, ...]]:
+    """For each first word hash, the lengths of the table's forms that begin with it, shortest first."""
+    sizes: dict[int, set[int]] = defaultdict(set)
+    for key in table:
+        sizes[key[0]].add(len(key))
+    return {first: tuple(sorted(s)) for first, s in sizes.items()}
 
 
 @Language.factory(RULER_NAME, default_config={"overwrite": False})
