@@ -132,6 +132,17 @@ def test_plover_rules_promise_takes_the_type_of_what_it_promises(nlp) -> None:  
     assert one(run(nlp, "The alliance will accept Poland.", learned=False), "AGREE").status == "future"
 
 
+def test_a_threat_made_on_a_condition_happened(nlp) -> None:  # type: ignore[no-untyped-def]
+    """PLOVER codes a conditional threat as a THREATEN: the condition is what was threatened, the threat was made.
+    A threat that is itself conditional ("would threaten") or denied is not."""
+    made = "Government officials had threatened to revoke the boy's parole if his great-uncle did not sign a document."
+    assert one(run(nlp, made, learned=False), "THREATEN").status == "asserted"
+    would = run(nlp, "If Iran refuses, the United States would threaten sanctions.", learned=False)
+    assert one(would, "THREATEN").status == "hypothetical"
+    denied = run(nlp, "Officials did not threaten to revoke his parole if he refused.", learned=False)
+    assert one(denied, "THREATEN").status == "negated"
+
+
 def test_a_promised_thing_named_by_a_noun_types_the_promise(nlp) -> None:  # type: ignore[no-untyped-def]
     attacks = run(nlp, "Hamas vowed new attacks on Israel.", learned=False)
     assert {e.event_type for e in attacks} == {"THREATEN"}  # a vow of force; the attacks are no event of their own

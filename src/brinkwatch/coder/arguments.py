@@ -546,6 +546,23 @@ def code(c: Cand, args: Arguments, lex: Lexicon) -> None:
     c.spoken = c.event_type != before  # a promise, a refusal or a threat: the speech act happened
     if before in SPOKEN_TYPES and c.event_type == before and future(anchor, lex) and said(anchor, lex):
         c.spoken = True  # "announced it would accept them": saying so is the acceptance
+    if c.event_type == before == "THREATEN" and conditional_threat(anchor, lex):
+        c.spoken = True  # "threatened to revoke his parole if …": the condition is what was threatened
+
+
+def conditional_threat(anchor: Token, lex: Lexicon) -> bool:
+    """A threat made on a condition: the threatening verb itself carries the if/unless clause, with no modal and
+    no negation of its own ("officials threatened to revoke his parole if he did not sign"). PLOVER codes a
+    conditional threat as a THREATEN that happened; "would threaten … if" stays hypothetical."""
+    h = clause_head(anchor)
+    if h.pos_ != "VERB" or negated(anchor, lex):
+        return False
+    if any(c.dep_ in ("aux", "auxpass") and c.tag_ == "MD" for c in h.children):
+        return False
+    return any(
+        c.dep_ == "advcl" and any(m.dep_ in ("mark", "advmod") and m.lower_ in ("if", "unless") for m in c.children)
+        for c in h.children
+    )
 
 
 # Speech-act types whose announcement is the act: a promise, a refusal, a threat said to come
