@@ -26,6 +26,7 @@ from brinkwatch.coder.syntax import (
     context_lemmas,
     depth,
     future,
+    has_condition,
     is_passive,
     negated,
     pobjs,
@@ -559,10 +560,7 @@ def conditional_threat(anchor: Token, lex: Lexicon) -> bool:
         return False
     if any(c.dep_ in ("aux", "auxpass") and c.tag_ == "MD" for c in h.children):
         return False
-    return any(
-        c.dep_ == "advcl" and any(m.dep_ in ("mark", "advmod") and m.lower_ in ("if", "unless") for m in c.children)
-        for c in h.children
-    )
+    return has_condition(h)
 
 
 # Speech-act types whose announcement is the act: a promise, a refusal, a threat said to come

@@ -24,7 +24,7 @@ from typing import Any
 
 from spacy.tokens import Token
 
-from brinkwatch.coder.syntax import in_order, token_table
+from brinkwatch.coder.syntax import CONDITION_MARKS, conditional_clause, has_condition, in_order, token_table
 from brinkwatch.core.ontology import STATUSES
 from brinkwatch.lexicon.cues import Governor, Lexicon, lexicon
 
@@ -106,7 +106,7 @@ def _local(node: Token, found: _Found, *, negation: str, modals: bool) -> None:
             continue
         elif dep in ("aux", "auxpass") and child.tag_ == "MD" and word in lex.modals:
             status, score = lex.modals[word]
-            if word in ("would", "'d") and _has_condition(node, lex):
+            if word in ("would", "'d") and has_condition(node):
                 status, score = "hypothetical", None
             found.add(status, child.text, score)
         elif dep in ("mark", "advmod") and word in lex.markers and child.i < node.i:
@@ -117,8 +117,8 @@ def _local(node: Token, found: _Found, *, negation: str, modals: bool) -> None:
             if dep != "acl" or child.tag_ in ("VBN", "JJ"):
                 word = _modifier(child, lex) or word
                 found.add(*_with_cue(lex.modifiers[word], word))
-        elif dep == "advcl" and _has_marker(child, ("if", "unless")):
-            found.add("hypothetical", next(t.text for t in child.children if t.lower_ in ("if", "unless")))
+        elif conditional_clause(child):
+            found.add("hypothetical", next(t.text for t in child.children if t.lower_ in CONDITION_MARKS))
         elif dep in ("parataxis", "relcl") and _parenthetical(child, lex) is not None:
             gov = _parenthetical(child, lex)
             if gov is not None:
@@ -156,15 +156,6 @@ def _modifier(tok: Token, lex: Lexicon) -> str | None:
 
 def _with_cue(pair: tuple[str, float | None], cue: str) -> tuple[str, str, float | None]:
     return pair[0], cue, pair[1]
-
-
-def _has_marker(tok: Token, words: tuple[str, ...]) -> bool:
-    return any(c.dep_ in ("mark", "advmod") and c.lower_ in words for c in tok.children)
-
-
-def _has_condition(verb: Token, lex: Lexicon) -> bool:
-    """An if/unless clause attached to this verb (or to the clause it heads)."""
-    return any(c.dep_ == "advcl" and _has_marker(c, ("if", "unless")) for c in verb.children)
 
 
 def _parenthetical(tok: Token, lex: Lexicon) -> Governor | None:

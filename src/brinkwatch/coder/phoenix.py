@@ -74,7 +74,6 @@ class PhoenixRuler:
                     key = tuple(hash_string(w.lower() if low else w) for w in words)
                     if ent_id not in table[key]:
                         table[key].append(ent_id)
-        self.longest = max((len(k) for table in (self.exact, self.lower) for k in table), default=0)
         # the lengths of the forms that begin with each word: a word that begins none costs one look-up
         self.starts: tuple[dict[int, tuple[int, ...]], dict[int, tuple[int, ...]]] = (
             _lengths_by_first(self.exact),

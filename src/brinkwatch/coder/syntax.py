@@ -261,6 +261,21 @@ def negated(anchor: Token, lex: Lexicon) -> bool:
     return False
 
 
+CONDITION_MARKS = ("if", "unless")
+
+
+def conditional_clause(tok: Token) -> bool:
+    """An adverbial clause opened by if/unless ("… if he did not sign")."""
+    return tok.dep_ == "advcl" and any(
+        c.dep_ in ("mark", "advmod") and c.lower_ in CONDITION_MARKS for c in tok.children
+    )
+
+
+def has_condition(verb: Token) -> bool:
+    """An if/unless clause attached to this verb."""
+    return any(conditional_clause(c) for c in verb.children)
+
+
 def promised_object(h: Token, lex: Lexicon) -> bool:
     """A noun that is the object of a verb that promises its object ("vowed new attacks", "pledged a truce")."""
     return h.dep_ == "dobj" and h.pos_ == "NOUN" and h.head.lemma_.lower() in lex.rules.promising_object_verbs
