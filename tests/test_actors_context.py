@@ -64,6 +64,25 @@ def test_a_later_surname_is_the_person_named_before(nlp: spacy.language.Language
     assert party is not None and party.country == "UKR" and party.resolved_from == "Leonid Kuchma"
 
 
+def test_a_person_introduced_by_an_apposition_is_that_party_by_surname(nlp: spacy.language.Language) -> None:
+    # neither name is in the dictionaries: the apposition is what codes them, and it carries to the surname
+    for text in (
+        "Pakistan's interior minister, Rehman Malik, condemned the attack. Malik accused India.",
+        "Rehman Malik, Pakistan's interior minister, condemned the attack. Later, Malik accused India.",
+    ):
+        party = _party(nlp, text, "Malik", nth=1)
+        assert party is not None and (party.country, party.resolved_from) == ("PAK", "Rehman Malik"), text
+    # a person the dictionaries know, named again by a surname the NER takes for a place
+    party = _party(nlp, "Attorney General Janet Reno met them. Castro thanked Reno.", "Reno", "2000-01-01", nth=1)
+    assert party is not None and (party.country, party.resolved_from) == ("USA", "Janet Reno")
+    # without an apposition the name stays unknown; a name modifying a noun is not the person
+    assert _code(_party(nlp, "Rehman Malik arrived in Lahore. Malik accused India.", "Malik", nth=1)) == ("UNK", None)
+    doc = nlp("Mikhail Dukhanin, Russia's chief designer, spoke. Dukhanin praised the rifle. The Dukhanin rifle sold.")
+    coder = ActorCoder(doc, "2025-10-10")
+    assert coder.mention_kind(_span(doc, "Dukhanin", 1)[0]) == "person"
+    assert coder.mention_kind(_span(doc, "Dukhanin", 2)[0]) is None
+
+
 # ------------------------------------------------------------------------------------------ across sentences
 
 

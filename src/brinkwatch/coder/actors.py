@@ -77,6 +77,7 @@ __all__ = [
 
 RULER_NAME = "brinkwatch_actor_ruler"
 ACTOR_LABELS = frozenset({"GPE", "NORP", "ORG", "PERSON"})
+INNER_DEPS = frozenset({"compound", "amod", "nmod"})  # a name modifying a noun ("the Kalashnikov rifle")
 CONTAINED_KINDS = frozenset({"city", "region", "capital"})  # mentions a following state can place elsewhere
 # Dependents of the head that start a post-modifier ("rebels in Darfur"): their mentions are weaker.
 POST_DEPS = frozenset({"prep", "acl", "relcl", "advcl", "agent"})
@@ -230,12 +231,74 @@ class ActorCoder:
                     self._at[i] = mention
                 if mention.kind == "person" and len(ent) > 1 and ent.start not in self._inferred:
                     people[ent[-1].lower_] = (mention, ent.text)
+        self._introduced_people(people)
         starts = [m.start for m in self.mentions]
         ends = [m.end for m in self.mentions]
         if all(a <= b for a, b in zip(ends, starts[1:], strict=False)):
             self._starts, self._ends = starts, ends
         else:  # never for doc.ents; keeps _overlapping exact if it were so
             self._starts, self._ends = [], []
+
+    def _introduced_people(self, known: dict[str, tuple[Mention, str]]) -> None:
+        """A person named again by surname is the person named before: one the dictionaries know (``known``:
+        surname → first mention and its text) where the NER tags the surname as an organisation or as a place
+        the gazetteer does not know ("Castro thanked Reno"), or misses it; and one they do not know, introduced
+        by an apposition ("Ricardo Alarcon, the head of Cuba's National Assembly"; "Pakistan's interior
+        minister, Rehman Malik"). The later mention is coded as the first one's, inferred from it; a name
+        modifying a noun ("the Kalashnikov rifle") is not the person."""
+        people = dict(known)
+        added = False
+
+        def infer(start: int, end: int, earlier: tuple[Mention, str]) -> None:
+            m0, text = earlier
+            m = Mention(start, end, m0.code, m0.sector, m0.name, "person")
+            self._inferred[start] = text
+            self.mentions.append(m)
+            for i in range(start, end):
+                self._at[i] = m
+
+        for ent in self.doc.ents:
+            if ent.label_ not in ("PERSON", "ORG", "GPE") or ent.start in self._at:
+                continue
+            surname = ent[-1].lower_
+            earlier = people.get(surname)
+            named = ent.label_ == "PERSON" or len(ent) == 1  # a lone surname is often tagged ORG or GPE
+            if earlier is not None and earlier[0].start < ent.start and named and ent.root.dep_ not in INNER_DEPS:
+                infer(ent.start, ent.end, earlier)
+                added = True
+            elif ent.label_ == "PERSON" and len(ent) > 1 and surname not in people:
+                party = self._apposed_party(ent)
+                if party is not None:
+                    people[surname] = (
+                        Mention(ent.start, ent.end, party.country, party.sector, ent.text, "person"),
+                        ent.text,
+                    )
+        if people:
+            for tok in self.doc:  # a surname the NER missed ("Dukhanin praised …" after "Mikhail Dukhanin, …")
+                if tok.pos_ != "PROPN" or tok.ent_iob_ != "O" or tok.dep_ in INNER_DEPS or tok.i in self._at:
+                    continue
+                earlier = people.get(tok.lower_)
+                if earlier is not None and earlier[0].start < tok.i:
+                    infer(tok.i, tok.i + 1, earlier)
+                    added = True
+        if added:
+            self.mentions.sort(key=lambda m: m.start)
+
+    def _apposed_party(self, ent: Span) -> Party | None:
+        """The coded party an apposition makes of a name: its own apposition, or the noun phrase it apposes."""
+        root = ent.root
+        spans: list[Span] = []
+        if any(c.dep_ == "appos" and not ent.start <= c.i < ent.end for c in root.children):
+            whole = self._arg_span(root)  # the name with its apposition, coded as an argument would be
+            if whole is not None:
+                spans.append(whole)
+        if root.dep_ == "appos" and root.head.i < ent.start and root.head.pos_ in ("NOUN", "PROPN"):
+            spans.append(self.doc[root.head.left_edge.i : root.head.i + 1])
+        for span in spans:
+            coded = [p for p in self._code(span) if p.country != "UNK"]
+            if len(coded) == 1:
+                return coded[0]
+        return None
 
     def _contained(self, m: Mention) -> Mention:
         """A place followed by the state it lies in is that state's: "Birmingham, Ala." (not England's),
