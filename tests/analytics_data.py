@@ -47,6 +47,7 @@ def make_event(rec: dict[str, Any], *, doc_id: str, index: int = 0, start: int =
         status=rec.get("status", "asserted"),
         date=rec.get("date"),
         date_precision=rec.get("date_precision", "day"),
+        date_source=rec.get("date_source"),
         location=Location(**loc) if loc else None,
         attribution=[Attribution(**a) for a in rec.get("attribution", [])],
         contexts=rec.get("contexts", []),

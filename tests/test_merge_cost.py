@@ -92,6 +92,7 @@ def _ev(i: int, r: dict[str, Any]) -> MergeEvent:
         place=None,
         loc_country=None,
         tokens=content_tokens(r["text"]),
+        stated=r.get("date_source") == "clause",
     )
 
 

@@ -61,7 +61,7 @@ MAX_CANDIDATES = 50
 def signature(ev: MergeEvent) -> tuple[Any, ...]:
     """What :func:`same_happening` reads of a member beyond its block, day and recipient: two members with
     one signature match exactly the same events."""
-    return (ev.tokens, ev.precision, ev.place, ev.loc_country)
+    return (ev.tokens, ev.precision, ev.stated, ev.place, ev.loc_country)
 
 
 class MemberIndex:

@@ -58,6 +58,7 @@ def _event_query() -> sa.Select[Any]:
             e.c.recipient,
             e.c.date,
             e.c.date_precision,
+            e.c.date_source,
             sa.func.coalesce(
                 sa.func.nullif(e.c.location["name"].as_string(), ""), e.c.location["text"].as_string()
             ).label("place"),
@@ -84,6 +85,7 @@ def _to_ev(r: Any) -> MergeEvent:
         loc_country=r.loc_country,
         tokens=content_tokens(r.sentence or ""),
         incident_id=int(r.incident_id) if r.incident_id is not None else None,
+        stated=r.date_source == "clause" and r.date_precision == "day" and r.date is not None,
     )
 
 
@@ -120,14 +122,14 @@ def _candidate_stmt(has_actor: bool, dated: bool, undated: bool, by_recipient: b
 def _capped(q: sa.Select[Any]) -> sa.Select[Any]:
     """The candidates the member index would keep (``clusters.MemberIndex``), chosen by the database so a busy
     dyad-day is not read whole: per incident, day and recipient the first report of each sentence (and
-    precision, place), at most :data:`clusters.EXEMPLARS` of them; then per day, recipient and window width the
-    latest :data:`clusters.MAX_CANDIDATES`."""
+    precision, date source, place), at most :data:`clusters.EXEMPLARS` of them; then per day, recipient and
+    window width the latest :data:`clusters.MAX_CANDIDATES`."""
     e, a, s = S.events, S.articles, S.sentences
     day = sa.func.coalesce(e.c.date, sa.func.substr(a.c.published, 1, 10))
     rec = sa.func.coalesce(e.c.recipient, "")
     place = sa.func.coalesce(q.selected_columns.place, "")
     same_wording = sa.func.row_number().over(
-        partition_by=[e.c.incident_id, day, rec, s.c.text, e.c.date_precision, place, e.c.loc_country],
+        partition_by=[e.c.incident_id, day, rec, s.c.text, e.c.date_precision, e.c.date_source, place, e.c.loc_country],
         order_by=e.c.id,
     )
     q1 = q.add_columns(day.label("_day"), rec.label("_rec"), same_wording.label("_n1")).subquery()

@@ -5,7 +5,10 @@ Two events are one happening when all of these hold:
 * compatible event types (the same type, or a family such as ASSAULT/COERCE),
 * the same main actor country, and the same main recipient country — or no recipient on one side (a report
   that leaves it out, "drones entered the airspace", joins one that names it),
-* dates within a window (±3 days; ±7 for week precision, ±31 for month/year precision),
+* dates within a window (±3 days; ±7 for week precision, ±31 for month/year precision) — but two events each
+  dated to a day by their own clause ("struck Kyiv on Monday", "struck Kyiv again on Tuesday") are one
+  happening only on the same day: the window is for dates read from the report, not for dates the text states
+  (daily strikes on one dyad are a series, not one incident reported many times),
 * no conflicting place (both located in different countries never merge),
 * similar sentences: a text similarity (rapidfuzz ``token_set_ratio`` blended with the Jaccard overlap of
   lightly stemmed content words) of at least ``MERGE_SIM``, or ``MERGE_SIM_SAME_PLACE`` when both are dated
@@ -118,6 +121,7 @@ class MergeEvent:
     loc_country: str | None
     tokens: frozenset[str]  # content_tokens of its sentence
     incident_id: int | None = None
+    stated: bool = False  # its own clause dates it to the day ("on Monday"), not the report or the narrative
 
 
 def window(a: MergeEvent, b: MergeEvent) -> int:
@@ -135,7 +139,7 @@ def same_happening(a: MergeEvent, b: MergeEvent) -> bool:
         gap = 0
     else:
         gap = abs((a.day - b.day).days)
-        if gap > window(a, b):
+        if gap > window(a, b) or (gap and a.stated and b.stated):
             return False
     if a.loc_country and b.loc_country and a.loc_country != b.loc_country:
         return False
