@@ -297,6 +297,23 @@ def test_whom_the_weapons_of_an_attack_hit_is_its_recipient(nlp) -> None:  # typ
     assert countries(attack.actors) == {"PSE"}
 
 
+def test_an_attack_and_what_it_killed_are_one_happening(nlp) -> None:  # type: ignore[no-untyped-def]
+    for text in (
+        "Israeli strikes killed 30 Palestinians in Gaza on Tuesday.",
+        "A Russian missile strike killed five civilians in Kharkiv.",
+        "Russian air strikes killed five civilians in Idlib.",
+    ):
+        evs = run(nlp, text)
+        attack = one(evs, "ASSAULT")  # not the strike and the killing as two attacks
+        assert "strike" in attack.trigger.lower() and attack.actors, text
+    # a conjoined clause with a subject of its own is an attack of its own, not part of the first (rules alone:
+    # "killed one and wounded two" is one attack, "troops shelled … and drones struck …" two)
+    evs = run(nlp, "Russian troops shelled Kharkiv and Ukrainian drones struck a refinery in Russia.", learned=False)
+    assert sorted(e.trigger for e in evs if e.event_type == "ASSAULT") == ["shelled", "struck"]
+    evs = run(nlp, "Russian troops killed one soldier and wounded two.", learned=False)
+    assert [e.event_type for e in evs].count("ASSAULT") == 1
+
+
 def test_confidence_is_the_event_models_probability(nlp) -> None:  # type: ignore[no-untyped-def]
     from brinkwatch.coder import eventness
 

@@ -482,15 +482,33 @@ def reported_accusations(cands: list[Cand], out: list[Cand]) -> list[Cand]:
 
 def one_happening(kept: list[Cand]) -> list[Cand]:
     """An absorbed trigger kept beside the trigger that absorbs it, with the same type, is the same happening
-    ("the bombing killed 20", "shelled the town, killing 20"): the more probable one stays."""
+    ("shelled the town, killing 20"); so is an event noun kept beside the verb it is the subject of ("Israeli
+    strikes killed 30", "the bombing killed 20": the team's coding of the training sentences codes one event
+    in 12 of 15 such sentences). The more probable one stays."""
     drop: set[int] = set()
     for x in kept:
-        if not x.absorbed:
+        if id(x) in drop:
             continue
         for y in kept:
             if y is x or y.event_type != x.event_type or id(y) in drop:
                 continue
-            if x.tok.is_ancestor(y.tok) or y.tok.is_ancestor(x.tok) or x.tok.head.i == y.tok.head.i:
+            if x.absorbed and (x.tok.is_ancestor(y.tok) or y.tok.is_ancestor(x.tok) or x.tok.head.i == y.tok.head.i):
                 drop.add(id(x) if (x.p_event or 0.0) <= (y.p_event or 0.0) else id(y))
                 break
+            if _caused_by(x, y):
+                drop.add(id(x) if (x.p_event or 0.0) < (y.p_event or 0.0) else id(y))
+                break
     return [c for c in kept if id(c) not in drop]
+
+
+def _caused_by(verb: Cand, noun: Cand) -> bool:
+    """Is ``noun`` an event noun that is the subject of ``verb``'s clause ("the strikes killed 30")?"""
+    n = noun.tok
+    return (
+        not verb.synthetic
+        and not noun.synthetic
+        and n.dep_ == "nsubj"
+        and n.head.i == verb.tok.i
+        and n.pos_ == "NOUN"
+        and verb.tok.pos_ == "VERB"
+    )

@@ -439,8 +439,10 @@ def candidates(sent: Span, lex: Lexicon, tokens: list[Token]) -> list[Cand]:
         if head.i not in raw or head.i in dropped:
             continue
         same = raw[head.i][1].type == e.type
-        if same and (tok.dep_ == "conj" or (tok.dep_ == "advcl" and tok.tag_ == "VBG")):
-            absorbed.add(i)  # "shelled Juba, killing 20", "killed one and wounded two": one attack
+        own_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
+        if same and ((tok.dep_ == "conj" and not own_subject) or (tok.dep_ == "advcl" and tok.tag_ == "VBG")):
+            absorbed.add(i)  # "shelled Juba, killing 20", "killed one and wounded two": one attack (not "troops
+            # shelled Kharkiv and drones struck a refinery": a conjoined clause with its own subject is its own)
         elif served is not None:
             absorbed.add(i)  # purpose: "began a hunger strike to demand …", "opened the bridge to allow …"
     # a verb carries at most one noun event: its object first ("completed its investigation into …")
