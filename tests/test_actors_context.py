@@ -83,6 +83,18 @@ def test_a_person_introduced_by_an_apposition_is_that_party_by_surname(nlp: spac
     assert coder.mention_kind(_span(doc, "Dukhanin", 2)[0]) is None
 
 
+def test_an_acronym_the_article_defines_is_the_party_it_names(nlp: spacy.language.Language) -> None:
+    text = "Sudan's paramilitary Rapid Support Forces (RSF) took El Fasher. The RSF killed dozens of civilians."
+    party = _party(nlp, text, "RSF", nth=1)  # the dictionaries also know RSF as Reporters Without Borders
+    assert party is not None and party.country == "SDN" and party.resolved_from == "Rapid Support Forces"
+    text = "Reporters Without Borders (RSF) condemned the arrest. RSF urged Iran to free him."
+    assert _code(_party(nlp, text, "RSF", nth=1)) == ("RSF", "JRN")
+    # initials that do not spell it define nothing: the acronym keeps its own coding
+    text = "Sudan's Rapid Support Forces (SAF) took El Fasher. The SAF killed dozens of civilians."
+    party = _party(nlp, text, "SAF", nth=1)
+    assert party is None or party.resolved_from != "Rapid Support Forces"
+
+
 # ------------------------------------------------------------------------------------------ across sentences
 
 

@@ -314,6 +314,18 @@ def test_an_attack_and_what_it_killed_are_one_happening(nlp) -> None:  # type: i
     assert [e.event_type for e in evs].count("ASSAULT") == 1
 
 
+def test_an_armed_groups_members_are_the_group(nlp) -> None:  # type: ignore[no-untyped-def]
+    codes = set()
+    for text in (
+        "Hamas attacked Israel on Monday.",
+        "Hamas fighters attacked Israel on Monday.",
+        "The militant group Hamas attacked Israel on Monday.",
+    ):
+        codes |= {p.code for p in one(run(nlp, text), "ASSAULT").actors}
+    assert codes == {"PSEREB"}  # one code, so a dyad finds every report
+    assert {p.code for p in one(run(nlp, "Russian fighters attacked the village."), "ASSAULT").actors} == {"RUSMIL"}
+
+
 def test_confidence_is_the_event_models_probability(nlp) -> None:  # type: ignore[no-untyped-def]
     from brinkwatch.coder import eventness
 

@@ -24,6 +24,7 @@ nouns):
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 import functools
 from dataclasses import dataclass
@@ -214,6 +215,7 @@ class ActorCoder:
         self._discourse: Discourse | None = None
         self._inferred: dict[int, str] = {}  # mention start → the earlier mention it was resolved from
         self._sources: dict[tuple[int | None, str], tuple[int, int]] = {}  # (party start, state) → source offsets
+        self._canonical: dict[tuple[int | None, str], str] = {}  # (party start, state) → the record's sector
         people: dict[str, tuple[Mention, str]] = {}  # a coded person's surname → (mention, text)
         for ent in doc.ents:
             mention = self._mention(ent)
@@ -232,6 +234,7 @@ class ActorCoder:
                 if mention.kind == "person" and len(ent) > 1 and ent.start not in self._inferred:
                     people[ent[-1].lower_] = (mention, ent.text)
         self._introduced_people(people)
+        self._defined_acronyms()
         starts = [m.start for m in self.mentions]
         ends = [m.end for m in self.mentions]
         if all(a <= b for a, b in zip(ends, starts[1:], strict=False)):
@@ -283,6 +286,39 @@ class ActorCoder:
                     added = True
         if added:
             self.mentions.sort(key=lambda m: m.start)
+
+    def _defined_acronyms(self) -> None:
+        """An acronym the article defines after a coded name ("the Rapid Support Forces (RSF)") is that party
+        wherever the article uses it — also where a dictionary knows the letters as another party (RSF,
+        Reporters Without Borders). Only a name of an organisation or group whose capitalised words' initials
+        spell the acronym defines it; the later mention is inferred from the name."""
+        doc = self.doc
+        defined: dict[str, Mention] = {}
+        for tok in doc:
+            if tok.text != "(" or tok.i == 0 or tok.i + 2 >= len(doc) or doc[tok.i + 2].text != ")":
+                continue
+            acr = doc[tok.i + 1].text
+            named = self._at.get(tok.i - 1)
+            if named is None or named.end != tok.i or named.kind in NOT_ACRONYM_KINDS or not _acronym(acr):
+                continue
+            if _initials_spell(acr, doc[named.start : named.end].text) and acr not in defined:
+                defined[acr] = named
+        if not defined:
+            return
+        for tok in doc:
+            named = defined.get(tok.text)
+            if named is None or tok.i < named.end:
+                continue
+            old = self._at.get(tok.i)
+            if old is not None and (old.end - old.start > 1 or (old.code, old.sector) == (named.code, named.sector)):
+                continue  # a longer name holds it, or it already is that party
+            m = Mention(tok.i, tok.i + 1, named.code, named.sector, named.name, named.kind)
+            if old is not None:
+                self.mentions.remove(old)
+            self.mentions.append(m)
+            self._at[tok.i] = m
+            self._inferred[tok.i] = doc[named.start : named.end].text
+        self.mentions.sort(key=lambda m: m.start)
 
     def _apposed_party(self, ent: Span) -> Party | None:
         """The coded party an apposition makes of a name: its own apposition, or the noun phrase it apposes."""
@@ -433,7 +469,10 @@ class ActorCoder:
             lo += 1
         while hi > head.i and tags[hi] in STRIP_POS:
             hi -= 1
-        return self.doc[lo : hi + 1]
+        doc = self.doc
+        if hi + 1 < len(doc) and doc[hi + 1].text == ")" and any(doc[k].text == "(" for k in range(lo, hi + 1)):
+            hi += 1  # "the Rapid Support Forces (RSF)": the parenthesis closes inside the party's text
+        return doc[lo : hi + 1]
 
     def _party(
         self,
@@ -783,6 +822,14 @@ class ActorCoder:
         span = self.doc[m.start : m.end]
         return Source(m.code, span.text, span.start_char, span.end_char)
 
+    def canonical(self, party: Party) -> Party:
+        """The party as the record codes it: a non-state group's members under the group's own code ("Hamas
+        fighters" PSEREB, as "Hamas"), so that a dyad finds every report of it."""
+        sector = self._canonical.get((party.start, party.country))
+        if sector is None or sector == party.sector:
+            return party
+        return dataclasses.replace(party, sector=sector)
+
     def source_of(self, party: Party) -> tuple[int, int] | None:
         """The character offsets of the words an inferred party's state was read from (None if not read from
         a mention of this document)."""
@@ -881,6 +928,10 @@ class ActorCoder:
             sec = sector if sector is not None else _mention_sector(m)
             if m.sector and m.kind in ("group", "body", "igo", "ngo", "img") and root.lower_ in lex.generic_heads:
                 sec = m.sector  # "Hamas leaders": the group's sector
+            elif m.kind == "group" and m.sector in NONSTATE_SECTORS and sector in ("MIL", "REB", "SOC"):
+                # "Hamas fighters", "the militant group Hamas" are the group: one code in the record, the
+                # group's (the event model reads the head noun's sector, as it was trained)
+                self._canonical[(span.start_char, m.code)] = m.sector
             if m.kind in PLACE_KINDS and sector is None:
                 sec = None
             out.append(self._party(span, m, m.code, sec, None))
@@ -1066,6 +1117,28 @@ def _head_of(span: Span) -> Token:
 def _parsed_ent_id(ent_id: str) -> tuple[str, str | None, str, str] | None:
     """``parse_ent_id`` remembered (the entity ruler's ids are few; bounded)."""
     return parse_ent_id(ent_id)
+
+
+NONSTATE_SECTORS = frozenset({"REB", "OPP", "PTY", "UAF"})  # groups whose members are not a state's forces
+NOT_ACRONYM_KINDS = frozenset({"country", "demonym", "person", "city", "region", "capital", "place"})
+
+
+def _acronym(text: str) -> bool:
+    """Letters in capitals, 2–8 long ("RSF", "SPLM-N", "M23"): what an article defines in parentheses."""
+    letters = [c for c in text if c.isalpha()]
+    return 2 <= len(text) <= 8 and len(letters) >= 2 and text.upper() == text and text[0].isalpha()
+
+
+def _initials_spell(acronym: str, name: str) -> bool:
+    """Do the initials of the name's capitalised words (hyphenated parts too) spell the acronym's letters, in
+    order, beginning with the first ("Rapid Support Forces" → RSF; "Islamic State of Iraq and the Levant" →
+    ISIL; not "Kurdistan Workers' Party" → PKK, a name in another language)?"""
+    initials = [w[0] for part in name.replace("-", " ").split() for w in [part] if w[:1].isupper()]
+    letters = [c for c in acronym if c.isalpha()]
+    if not initials or letters[0] != initials[0]:
+        return False
+    it = iter(initials)
+    return all(any(c == i for i in it) for c in letters)
 
 
 def _listed(head: Token) -> list[Token]:
