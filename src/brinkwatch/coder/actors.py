@@ -1124,7 +1124,8 @@ NOT_ACRONYM_KINDS = frozenset({"country", "demonym", "person", "city", "region",
 
 
 def _acronym(text: str) -> bool:
-    """Letters in capitals, 2–8 long ("RSF", "SPLM-N", "M23"): what an article defines in parentheses."""
+    """Capitals, 2–8 characters with at least two letters ("RSF", "SPLM-N"): what an article defines in
+    parentheses."""
     letters = [c for c in text if c.isalpha()]
     return 2 <= len(text) <= 8 and len(letters) >= 2 and text.upper() == text and text[0].isalpha()
 
@@ -1133,7 +1134,7 @@ def _initials_spell(acronym: str, name: str) -> bool:
     """Do the initials of the name's capitalised words (hyphenated parts too) spell the acronym's letters, in
     order, beginning with the first ("Rapid Support Forces" → RSF; "Islamic State of Iraq and the Levant" →
     ISIL; not "Kurdistan Workers' Party" → PKK, a name in another language)?"""
-    initials = [w[0] for part in name.replace("-", " ").split() for w in [part] if w[:1].isupper()]
+    initials = [w[0] for w in name.replace("-", " ").split() if w[:1].isupper()]
     letters = [c for c in acronym if c.isalpha()]
     if not initials or letters[0] != initials[0]:
         return False
