@@ -50,6 +50,10 @@ def test_a_group_in_power_is_the_government_of_its_day(nlp: spacy.language.Langu
     text = "The Taliban attacked the town."
     assert _code(_party(nlp, text, "The Taliban", "2015-01-01")) == ("AFG", "REB")
     assert _code(_party(nlp, text, "The Taliban", "2022-06-01")) == ("AFG", "GOV")
+    # and a force of the state that went to war with its army is a rebel force from that day
+    text = "The Rapid Support Forces attacked El Fasher."
+    assert _code(_party(nlp, text, "Rapid Support Forces", "2019-06-01")) == ("SDN", "MIL")
+    assert _code(_party(nlp, text, "Rapid Support Forces", "2025-10-27")) == ("SDN", "REB")
 
 
 def test_a_bare_surname_is_the_office_holder_of_the_day(nlp: spacy.language.Language) -> None:
