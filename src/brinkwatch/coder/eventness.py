@@ -495,8 +495,8 @@ def one_happening(kept: list[Cand]) -> list[Cand]:
             if x.absorbed and (x.tok.is_ancestor(y.tok) or y.tok.is_ancestor(x.tok) or x.tok.head.i == y.tok.head.i):
                 drop.add(id(x) if (x.p_event or 0.0) <= (y.p_event or 0.0) else id(y))
                 break
-            if _caused_by(x, y):
-                drop.add(id(x) if (x.p_event or 0.0) < (y.p_event or 0.0) else id(y))
+            if _caused_by(x, y):  # the noun (y) stays on a tie: the coding's one event is the noun
+                drop.add(id(x) if (x.p_event or 0.0) <= (y.p_event or 0.0) else id(y))
                 break
     return [c for c in kept if id(c) not in drop]
 
