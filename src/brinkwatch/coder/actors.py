@@ -244,22 +244,13 @@ class ActorCoder:
 
     def _introduced_people(self, known: dict[str, tuple[Mention, str]]) -> None:
         """A person named again by surname is the person named before: one the dictionaries know (``known``:
-        surname → first mention and its text) where the NER tags the surname as an organisation or as a place
+        surname → its latest full mention and text) where the NER tags the surname as an organisation or as a place
         the gazetteer does not know ("Castro thanked Reno"), or misses it; and one they do not know, introduced
         by an apposition ("Ricardo Alarcon, the head of Cuba's National Assembly"; "Pakistan's interior
         minister, Rehman Malik"). The later mention is coded as the first one's, inferred from it; a name
         modifying a noun ("the Kalashnikov rifle") is not the person."""
         people = dict(known)
         added = False
-
-        def infer(start: int, end: int, earlier: tuple[Mention, str]) -> None:
-            m0, text = earlier
-            m = Mention(start, end, m0.code, m0.sector, m0.name, "person")
-            self._inferred[start] = text
-            self.mentions.append(m)
-            for i in range(start, end):
-                self._at[i] = m
-
         for ent in self.doc.ents:
             if ent.label_ not in ("PERSON", "ORG", "GPE") or ent.start in self._at:
                 continue
@@ -267,7 +258,7 @@ class ActorCoder:
             earlier = people.get(surname)
             named = ent.label_ == "PERSON" or len(ent) == 1  # a lone surname is often tagged ORG or GPE
             if earlier is not None and earlier[0].start < ent.start and named and ent.root.dep_ not in INNER_DEPS:
-                infer(ent.start, ent.end, earlier)
+                self._add_inferred(ent.start, ent.end, earlier[0], "person", earlier[1])
                 added = True
             elif ent.label_ == "PERSON" and len(ent) > 1 and surname not in people:
                 party = self._apposed_party(ent)
@@ -282,7 +273,7 @@ class ActorCoder:
                     continue
                 earlier = people.get(tok.lower_)
                 if earlier is not None and earlier[0].start < tok.i:
-                    infer(tok.i, tok.i + 1, earlier)
+                    self._add_inferred(tok.i, tok.i + 1, earlier[0], "person", earlier[1])
                     added = True
         if added:
             self.mentions.sort(key=lambda m: m.start)
@@ -312,13 +303,19 @@ class ActorCoder:
             old = self._at.get(tok.i)
             if old is not None and (old.end - old.start > 1 or (old.code, old.sector) == (named.code, named.sector)):
                 continue  # a longer name holds it, or it already is that party
-            m = Mention(tok.i, tok.i + 1, named.code, named.sector, named.name, named.kind)
             if old is not None:
                 self.mentions.remove(old)
-            self.mentions.append(m)
-            self._at[tok.i] = m
-            self._inferred[tok.i] = doc[named.start : named.end].text
+            self._add_inferred(tok.i, tok.i + 1, named, named.kind, doc[named.start : named.end].text)
         self.mentions.sort(key=lambda m: m.start)
+
+    def _add_inferred(self, start: int, end: int, like: Mention, kind: str, source: str) -> None:
+        """A mention of tokens [start, end) coded as ``like``, inferred from the text ``source`` (the caller sorts
+        ``mentions`` once it has added them all)."""
+        m = Mention(start, end, like.code, like.sector, like.name, kind)
+        self._inferred[start] = source
+        self.mentions.append(m)
+        for i in range(start, end):
+            self._at[i] = m
 
     def _apposed_party(self, ent: Span) -> Party | None:
         """The coded party an apposition makes of a name: its own apposition, or the noun phrase it apposes."""
