@@ -4,6 +4,8 @@ unknown names — and ``Party.resolved_from`` on every inferred party."""
 
 from __future__ import annotations
 
+import itertools
+
 import spacy
 from spacy.tokens import Doc, Span
 
@@ -97,6 +99,28 @@ def test_an_acronym_the_article_defines_is_the_party_it_names(nlp: spacy.languag
     text = "Sudan's Rapid Support Forces (SAF) took El Fasher. The SAF killed dozens of civilians."
     party = _party(nlp, text, "SAF", nth=1)
     assert party is None or party.resolved_from != "Rapid Support Forces"
+
+
+def test_hostile_parentheses_and_repeated_names_keep_the_mentions_sound(nlp: spacy.language.Language) -> None:
+    for text in (
+        "(",
+        "(RSF)",
+        "Rapid Support Forces (",
+        "( ) ( ( ) )",
+        "Rapid Support Forces (RSF",
+        "RSF) (RSF",
+        "<script>alert(1)</script> (XSS) Rapid Support Forces (<b>RSF</b>)",
+        "Rapid Support Forces (RSF) " * 200,
+        "Mikhail Dukhanin, Russia's chief designer, spoke. " + "Dukhanin " * 500,
+    ):
+        doc = nlp(text)
+        coder = ActorCoder(doc, "2025-10-10")
+        spans = [(m.start, m.end) for m in coder.mentions]
+        assert spans == sorted(spans) and all(a[1] <= b[0] for a, b in itertools.pairwise(spans)), text[:40]
+        assert all(0 <= s < e <= len(doc) for s, e in spans)
+    doc = nlp("Rapid Support Forces (RSF) " * 200)
+    coder = ActorCoder(doc, "2025-10-10")
+    assert {coder._at[t.i].code for t in doc if t.text == "RSF"} == {"SDN"}
 
 
 # ------------------------------------------------------------------------------------------ across sentences
