@@ -245,3 +245,26 @@ def test_what_a_speaker_says_must_be_done_is_the_demand_s_content(nlp) -> None: 
     req = next(e for e in evs if e.event_type == "REQUEST")
     ret = next(e for e in evs if e.event_type == "RETREAT")
     assert ret.parent_event == req.event_id and ret.status == "considered" and not ret.factual
+
+
+def test_the_two_sides_of_a_between_phrase_are_a_dyad(nlp) -> None:  # type: ignore[no-untyped-def]
+    """An event noun naming no actor but two sides ("talks between X and Y") codes X acting on Y: with both on
+    one side, a dyad query could never find it."""
+    for text, actor, recipient in (
+        ("Talks between Iraq and Iran collapsed on Monday.", "IRQ", "IRN"),
+        ("Clashes between the Sri Lankan army and Tamil rebels killed 20 people.", "LKA", "LKA"),
+    ):
+        e = next(e for e in run(nlp, text) if e.trigger.lower() in ("talks", "clashes"))
+        assert [p.country for p in e.actors] == [actor] and [p.country for p in e.recipients] == [recipient], text
+        assert {p.start for p in e.actors}.isdisjoint({p.start for p in e.recipients})
+    clash = next(e for e in run(nlp, "Clashes between the Sri Lankan army and Tamil rebels killed 20 people."))
+    assert [p.sector for p in clash.actors] == ["MIL"] and [p.sector for p in clash.recipients] == ["REB"]
+
+
+def test_an_actor_the_noun_names_is_kept_beside_a_between_phrase(nlp) -> None:  # type: ignore[no-untyped-def]
+    e = next(
+        e
+        for e in run(nlp, "Norway's mediation between the Sri Lankan government and the rebels continued.")
+        if e.trigger.lower() == "mediation"
+    )
+    assert countries(e.actors) == {"NOR"}

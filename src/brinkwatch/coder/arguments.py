@@ -551,6 +551,24 @@ def code(c: Cand, args: Arguments, lex: Lexicon) -> None:
         c.spoken = True  # "threatened to revoke his parole if …": the condition is what was threatened
 
 
+def between_sides(c: Cand, args: Arguments) -> None:
+    """ "talks between Iraq and Iran", "clashes between the army and the rebels": an event noun that names no
+    actor otherwise and whose parties are the two sides of a "between" phrase is a dyad, the first side acting
+    on the other — both on one side, as they were coded, a dyad query never finds the event. A convention of the
+    record, applied after the event model (which reads the parties as it was trained on them)."""
+    if c.synthetic or c.entry.pos != "noun" or c.actors:
+        return
+    for x in pobjs(c.tok, ("between",)):
+        ps = args.parties(x)
+        first = [p for p in ps if p.start == ps[0].start] if ps else []
+        rest = [p for p in ps if p.start != ps[0].start]
+        if first and rest:
+            sides = {(p.start, p.code) for p in ps}
+            c.actors = first
+            c.recipients = [*rest, *(r for r in c.recipients if (r.start, r.code) not in sides)]
+            return
+
+
 def conditional_threat(anchor: Token, lex: Lexicon) -> bool:
     """A threat made on a condition: the threatening verb itself carries the if/unless clause, with no modal and
     no negation of its own ("officials threatened to revoke his parole if he did not sign"). PLOVER codes a

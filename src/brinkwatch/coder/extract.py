@@ -48,7 +48,7 @@ from brinkwatch.lexicon.events import Lexicon, lexicon
 
 log = logging.getLogger("brinkwatch.coder.extract")
 
-EXTRACTOR_VERSION = "2.5.5"
+EXTRACTOR_VERSION = "2.5.6"
 # below this learned factuality, an event the cues read as asserted is recorded as speculated: chosen on the
 # UW dev split (status right 0.788 with no such cut, 0.795 at 1.5, 0.762 at the label cut 2.1)
 DOUBT_AT = 1.5
@@ -151,7 +151,8 @@ def extract_doc(
         index, sent, keep = p.index, p.sent, arguments.main_first(p.keep)
         made: dict[int, Event] = {}
         for c in keep:
-            c.actors = [args.coder.canonical(q) for q in c.actors]  # the record's coding conventions
+            arguments.between_sides(c, args)  # the record's coding conventions
+            c.actors = [args.coder.canonical(q) for q in c.actors]
             c.recipients = [args.coder.canonical(q) for q in c.recipients]
             made[id(c)] = _event(c, doc, sent, sentences[index].text, index, doc_id, lex, tracker, resolver, fact)
         for c in keep:
