@@ -132,6 +132,21 @@ def test_plover_rules_promise_takes_the_type_of_what_it_promises(nlp) -> None:  
     assert one(run(nlp, "The alliance will accept Poland.", learned=False), "AGREE").status == "future"
 
 
+def test_future_cooperation_the_writer_narrates_stays_future(nlp) -> None:  # type: ignore[no-untyped-def]
+    """PLOVER types future cooperation AGREE; it happened as a speech act only where a party is reported to say
+    or promise it. A future the writer narrates is still to come, as "will accept" (AGREE already) is."""
+    narrated = one(run(nlp, "Hungary will join NATO on March 12.", learned=False), "AGREE")
+    assert narrated.status == "future" and not narrated.factual
+    talks = one(run(nlp, "Israel will hold talks with Syria.", learned=False), "AGREE")
+    assert talks.status == "future"
+    said = one(run(nlp, "Hungary said it will join NATO on March 12.", learned=False), "AGREE")
+    assert said.status == "asserted"  # saying so is the commitment
+    pledged = run(nlp, "Israel pledged to hold talks with Syria.", learned=False)
+    assert [e.status for e in pledged if e.event_type == "AGREE"] == ["asserted"]
+    refused = one(run(nlp, "Hungary will not join the alliance.", learned=False), "REJECT")
+    assert refused.status == "asserted"  # a refusal stays the speech act it is
+
+
 def test_a_threat_made_on_a_condition_happened(nlp) -> None:  # type: ignore[no-untyped-def]
     """PLOVER codes a conditional threat as a THREATEN: the condition is what was threatened, the threat was made.
     A threat that is itself conditional ("would threaten") or denied is not."""

@@ -532,19 +532,23 @@ def code(c: Cand, args: Arguments, lex: Lexicon) -> None:
     if c.event_type in ("MOBILIZE", "CONSULT") and _peacekeeping(c, lex):
         c.event_type = "AID"
     before = c.event_type
+    narrated = False  # a future told by the writer, not promised by a party
     if c.event_type in lex.rules.cooperative_types or c.event_type == "AGREE":
         if negated(anchor, lex):
             neg_future = c.entry.neg_type and future(anchor, lex)
             c.event_type = c.entry.neg_type if (neg_future and c.entry.neg_type) else "REJECT"
         elif c.event_type != "AGREE" and future(anchor, lex):
             c.event_type = "AGREE"
+            narrated = narrated_future(anchor, lex)
     elif c.event_type in lex.rules.threat_types and future(anchor, lex) and not negated(anchor, lex):
         c.event_type = "THREATEN"
     elif c.event_type in lex.rules.concession_types and announced(anchor, lex) and not negated(anchor, lex):
         c.event_type = "CONCEDE"  # an announced retreat: "will withdraw its troops", "promised to withdraw"
     elif c.event_type in lex.rules.concession_types and _declared(c, lex) and not negated(anchor, lex):
         c.event_type = "CONCEDE"  # a declared ceasefire or withdrawal, not its implementation (PLOVER)
-    c.spoken = c.event_type != before  # a promise, a refusal or a threat: the speech act happened
+    # a promise, a refusal or a threat: the speech act happened — not a future cooperation the writer narrates
+    # ("Poland will join NATO on March 12": PLOVER's AGREE, but nobody's promise; it stays future)
+    c.spoken = c.event_type != before and not narrated
     if before in SPOKEN_TYPES and c.event_type == before and future(anchor, lex) and said(anchor, lex):
         c.spoken = True  # "announced it would accept them": saying so is the acceptance
     if c.event_type == before == "THREATEN" and conditional_threat(anchor, lex):
@@ -782,6 +786,15 @@ def promised(c: Cand, cands: list[Cand], lex: Lexicon) -> None:
         if kind in inner:
             c.event_type = kind
             return
+
+
+def narrated_future(anchor: Token, lex: Lexicon) -> bool:
+    """A future the clause itself carries (will/would/shall, "going to") with no one reported as saying it
+    ("Poland will join NATO on March 12", not "Poland said it will join NATO", nor "pledged to join")."""
+    h = clause_head(anchor)
+    aux = any(c.dep_ == "aux" and c.lower_ in lex.rules.future_aux for c in h.children)
+    going = h.dep_ == "xcomp" and h.head.lemma_.lower() == "go" and h.head.tag_ == "VBG"
+    return (aux or going) and not said(h if going else anchor, lex) and not (going and said(h.head, lex))
 
 
 def said(anchor: Token, lex: Lexicon) -> bool:

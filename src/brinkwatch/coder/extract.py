@@ -48,7 +48,7 @@ from brinkwatch.lexicon.events import Lexicon, lexicon
 
 log = logging.getLogger("brinkwatch.coder.extract")
 
-EXTRACTOR_VERSION = "2.5.6"
+EXTRACTOR_VERSION = "2.5.7"
 # below this learned factuality, an event the cues read as asserted is recorded as speculated: chosen on the
 # UW dev split (status right 0.788 with no such cut, 0.795 at 1.5, 0.762 at the label cut 2.1)
 DOUBT_AT = 1.5
