@@ -147,6 +147,19 @@ def test_future_cooperation_the_writer_narrates_stays_future(nlp) -> None:  # ty
     assert refused.status == "asserted"  # a refusal stays the speech act it is
 
 
+def test_a_report_about_a_known_event_is_not_its_source(nlp) -> None:  # type: ignore[no-untyped-def]
+    """A definite event noun ("the bombing") is presupposed: a claim or report about it concerns its author or
+    meaning, not whether it happened. Its own doubt ("the so-called invasion") and an indefinite noun stay."""
+    claimed = one(run(nlp, "Letters claim responsibility for the Atlanta clinic bombing."), "ASSAULT")
+    assert claimed.status == "asserted" and claimed.factual
+    said = one(run(nlp, "Moscow said the bombing of the embassy was a provocation."), "ASSAULT")
+    assert said.status == "asserted"
+    doubted = one(run(nlp, "Moscow said the so-called bombing of the embassy was staged."), "ASSAULT")
+    assert doubted.status == "alleged" and not doubted.factual
+    indefinite = one(run(nlp, "NATO accused Russia of an attack on the embassy."), "ASSAULT")
+    assert indefinite.status == "alleged"
+
+
 def test_a_threat_made_on_a_condition_happened(nlp) -> None:  # type: ignore[no-untyped-def]
     """PLOVER codes a conditional threat as a THREATEN: the condition is what was threatened, the threat was made.
     A threat that is itself conditional ("would threaten") or denied is not."""

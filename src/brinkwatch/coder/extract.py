@@ -48,7 +48,7 @@ from brinkwatch.lexicon.events import Lexicon, lexicon
 
 log = logging.getLogger("brinkwatch.coder.extract")
 
-EXTRACTOR_VERSION = "2.5.7"
+EXTRACTOR_VERSION = "2.5.8"
 # below this learned factuality, an event the cues read as asserted is recorded as speculated: chosen on the
 # UW dev split (status right 0.788 with no such cut, 0.795 at 1.5, 0.762 at the label cut 2.1)
 DOUBT_AT = 1.5
@@ -156,13 +156,14 @@ def extract_doc(
             c.recipients = [args.coder.canonical(q) for q in c.recipients]
             made[id(c)] = _event(c, doc, sent, sentences[index].text, index, doc_id, lex, tracker, resolver, fact)
         for c in keep:
-            if c.parent is None and c.reported_by is not None and made[id(c)].status == "asserted":
+            known = modality.presupposed(c.status_tok)  # "the bombing": a report about it is not its source
+            if c.parent is None and c.reported_by is not None and made[id(c)].status == "asserted" and not known:
                 with MODALITY:
                     _mark_alleged(made[id(c)], c.reported_by.text)
             if c.parent is not None and id(c.parent) in made:
                 child, parent = made[id(c)], made[id(c.parent)]
                 child.parent_event = parent.event_id
-                if parent.event_type == "ACCUSE" and child.status == "asserted":
+                if parent.event_type == "ACCUSE" and child.status == "asserted" and not known:
                     with MODALITY:
                         _mark_alleged(child, parent.trigger)
         out.extend(made[id(c)] for c in keep)
@@ -214,6 +215,10 @@ def _event(
         chain = tracker.chain(status_tok)
     with DATES:
         date, precision, date_source = resolver.resolve_with_source(sent, status_tok)
+    if mod.status == "alleged" and modality.presupposed(status_tok):
+        with MODALITY:  # "claimed responsibility for the bombing": the bombing is known, its author claimed
+            cut = fact.asserted_at if fact is not None else 2.0
+            mod = modality.Modality("asserted", max(mod.factuality, cut), mod.cues)
     if mod.status == "asserted" and not c.spoken and date_source == "clause" and resolver.after_report(date):
         with MODALITY:  # its own clause dates it after the report: announced, not yet happened
             mod = modality.as_future(mod, f"dated {date}", fact.asserted_at if fact is not None else 2.0)
