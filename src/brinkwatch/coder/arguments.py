@@ -794,7 +794,7 @@ def narrated_future(anchor: Token, lex: Lexicon) -> bool:
     h = clause_head(anchor)
     aux = any(c.dep_ == "aux" and c.lower_ in lex.rules.future_aux for c in h.children)
     going = h.dep_ == "xcomp" and h.head.lemma_.lower() == "go" and h.head.tag_ == "VBG"
-    return (aux or going) and not said(h if going else anchor, lex) and not (going and said(h.head, lex))
+    return (aux or going) and not said(h.head if going else h, lex)
 
 
 def said(anchor: Token, lex: Lexicon) -> bool:
