@@ -26,6 +26,7 @@ from brinkwatch.coder.syntax import (
     context_lemmas,
     depth,
     future,
+    future_clause,
     has_condition,
     is_passive,
     negated,
@@ -791,10 +792,8 @@ def promised(c: Cand, cands: list[Cand], lex: Lexicon) -> None:
 def narrated_future(anchor: Token, lex: Lexicon) -> bool:
     """A future the clause itself carries (will/would/shall, "going to") with no one reported as saying it
     ("Poland will join NATO on March 12", not "Poland said it will join NATO", nor "pledged to join")."""
-    h = clause_head(anchor)
-    aux = any(c.dep_ == "aux" and c.lower_ in lex.rules.future_aux for c in h.children)
-    going = h.dep_ == "xcomp" and h.head.lemma_.lower() == "go" and h.head.tag_ == "VBG"
-    return (aux or going) and not said(h.head if going else h, lex)
+    carrier = future_clause(clause_head(anchor), lex)
+    return carrier is not None and not said(carrier, lex)
 
 
 def said(anchor: Token, lex: Lexicon) -> bool:

@@ -35,7 +35,7 @@ import logging
 from types import TracebackType
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from brinkwatch.coder import arguments, attribution, dates, eventness, factuality, modality, places, triggers
 from brinkwatch.coder.syntax import context_lemmas, token_table
@@ -156,23 +156,25 @@ def extract_doc(
             c.recipients = [args.coder.canonical(q) for q in c.recipients]
             made[id(c)] = _event(c, doc, sent, sentences[index].text, index, doc_id, lex, tracker, resolver, fact)
         for c in keep:
-            known = modality.presupposed(c.status_tok)  # "the bombing": a report about it is not its source
-            if c.parent is None and c.reported_by is not None and made[id(c)].status == "asserted" and not known:
+            if c.parent is None and c.reported_by is not None and made[id(c)].status == "asserted":
                 with MODALITY:
-                    _mark_alleged(made[id(c)], c.reported_by.text)
+                    _mark_alleged(made[id(c)], c.reported_by.text, c.status_tok)
             if c.parent is not None and id(c.parent) in made:
                 child, parent = made[id(c)], made[id(c.parent)]
                 child.parent_event = parent.event_id
-                if parent.event_type == "ACCUSE" and child.status == "asserted" and not known:
+                if parent.event_type == "ACCUSE" and child.status == "asserted":
                     with MODALITY:
-                        _mark_alleged(child, parent.trigger)
+                        _mark_alleged(child, parent.trigger, c.status_tok)
         out.extend(made[id(c)] for c in keep)
     return sentences, out
 
 
-def _mark_alleged(child: Event, cue: str) -> None:
+def _mark_alleged(child: Event, cue: str, tok: Token) -> None:
     """The content of an accusation is alleged ("X said Y attacked it"), whatever its own clause says; ``cue``:
-    the words of the report."""
+    the words of the report. Not a presupposed event noun (``tok``, :func:`modality.presupposed`): a report
+    about "the bombing" is not its source."""
+    if modality.presupposed(tok):
+        return
     scale = modality.lexicon().factuality
     child.status = "alleged"
     child.factuality = float(scale.get("alleged", 2.0))
@@ -215,13 +217,13 @@ def _event(
         chain = tracker.chain(status_tok)
     with DATES:
         date, precision, date_source = resolver.resolve_with_source(sent, status_tok)
+    cut = fact.asserted_at if fact is not None else 2.0  # the asserted cut of the factuality score
     if mod.status == "alleged" and modality.presupposed(status_tok):
         with MODALITY:  # "claimed responsibility for the bombing": the bombing is known, its author claimed
-            cut = fact.asserted_at if fact is not None else 2.0
             mod = modality.Modality("asserted", max(mod.factuality, cut), mod.cues)
     if mod.status == "asserted" and not c.spoken and date_source == "clause" and resolver.after_report(date):
         with MODALITY:  # its own clause dates it after the report: announced, not yet happened
-            mod = modality.as_future(mod, f"dated {date}", fact.asserted_at if fact is not None else 2.0)
+            mod = modality.as_future(mod, f"dated {date}", cut)
     with PLACES:
         location = places.locate(sent, status_tok)
         if location is None:

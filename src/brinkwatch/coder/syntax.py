@@ -281,20 +281,26 @@ def promised_object(h: Token, lex: Lexicon) -> bool:
     return h.dep_ == "dobj" and h.pos_ == "NOUN" and h.head.lemma_.lower() in lex.rules.promising_object_verbs
 
 
+def future_clause(h: Token, lex: Lexicon) -> Token | None:
+    """The clause whose grammar makes clause head ``h`` future: ``h`` itself with will/would/shall, the "going" of
+    "going to" — else None."""
+    if any(c.dep_ == "aux" and c.lower_ in lex.rules.future_aux for c in h.children):
+        return h
+    head = h.head
+    if h.dep_ in ("xcomp", "ccomp") and head.i != h.i and head.lemma_.lower() == "go" and head.tag_ == "VBG":
+        return head
+    return None
+
+
 def future(anchor: Token, lex: Lexicon) -> bool:
     """Will/would/shall, "going to", the complement of a promise verb (pledged to, offered to), or the object
     noun of one that promises it ("vowed new attacks", "pledged aid")."""
     h = clause_head(anchor)
-    for c in h.children:
-        if c.dep_ == "aux" and c.lower_ in lex.rules.future_aux:
-            return True
-    if promised_object(h, lex):
+    if future_clause(h, lex) is not None or promised_object(h, lex):
         return True
     if h.dep_ in ("xcomp", "ccomp") and h.head.i != h.i:
         head = h.head
         if head.lemma_.lower() in lex.rules.promise_verbs or head.lower_ in ("willing", "ready", "prepared"):
-            return True
-        if head.lemma_.lower() == "go" and head.tag_ == "VBG":
             return True
     return False
 
